@@ -1,0 +1,45 @@
+# Chat Links. `make run` serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench bench-quick demo clean
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+run: export DEBUG ?= true
+run: $(BIN)/activate
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving Chat Links on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+demo: export DEBUG ?= true
+demo: $(BIN)/activate
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+
+test: $(BIN)/activate
+	$(BIN)/pytest
+
+lint: $(BIN)/activate
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/activate
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(BIN)/activate
+	@echo "No benchmark exists yet (see the benchmarks issue)."
+
+bench-quick: bench
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

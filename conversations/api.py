@@ -1,0 +1,59 @@
+"""`POST /api/v1/import`: a business's bot platform pushes records in the import format."""
+
+import json
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from conversations.importing import import_records
+from conversations.models import ApiKey
+
+
+def error_response(status, message, **headers):
+    response = JsonResponse({"errors": [message]}, status=status)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def bearer_token(request):
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+@csrf_exempt  # Authenticated by a bearer key, never by cookies, so CSRF cannot apply.
+@require_POST
+def import_view(request):
+    api_key = ApiKey.objects.authenticate(bearer_token(request))
+    if api_key is None:
+        return error_response(
+            401, "missing or invalid API key", WWW_Authenticate='Bearer realm="import"'
+        )
+
+    limit = settings.IMPORT_MAX_BODY_BYTES
+    try:
+        declared_length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        return error_response(400, "invalid Content-Length")
+    # Read from the stream, not request.body, so an oversized body is never held in memory.
+    body = request.read(limit + 1) if declared_length <= limit else b""
+    if declared_length > limit or len(body) > limit:
+        return error_response(413, f"body is larger than {limit} bytes")
+
+    try:
+        payload = json.loads(body)
+    except ValueError as error:
+        return error_response(400, f"body: not valid JSON ({error})")
+    if isinstance(payload, dict):
+        payload = [payload]
+    if not isinstance(payload, list):
+        return error_response(400, "body: must be a record or an array of records")
+
+    records = ((f"record {index}", record) for index, record in enumerate(payload))
+    result = import_records(records, business=api_key.business)
+    return JsonResponse(
+        {"imported": dict(result.counts), "errors": result.errors},
+        status=200 if result.ok else 400,
+    )

@@ -1,0 +1,58 @@
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from conversations.importing import import_records, parse_lines
+
+
+class Command(BaseCommand):
+    help = "Import businesses, bots, teams, staff and conversations from JSON Lines files."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "files", nargs="+", metavar="FILE", help="a .jsonl file, or - for stdin"
+        )
+
+    def handle(self, files, **options):
+        failed = False
+        for path in files:
+            result = self.import_file(path)
+            for error in result.errors:
+                self.stderr.write(error)
+            self.stdout.write(f"{path}: {result.summary()}")
+            failed = failed or not result.ok
+        if failed:
+            raise CommandError("some records were rejected")
+
+    def import_file(self, path):
+        reporter = ProgressReporter(self.stderr)
+        try:
+            if path == "-":
+                return import_records(parse_lines(sys.stdin), progress=reporter)
+            with open(path, encoding="utf-8") as stream:
+                return import_records(parse_lines(stream), progress=reporter)
+        except OSError as error:
+            raise CommandError(f"{path}: {error.strerror}") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{path}: not UTF-8 text") from None
+
+
+class ProgressReporter:
+    """Prints the running totals at most once a second, so long imports show they are alive."""
+
+    def __init__(self, stream, every=1.0):
+        self.stream = stream
+        self.every = every
+        self.last = time.monotonic()
+
+    def __call__(self, counts, elapsed):
+        now = time.monotonic()
+        if now - self.last < self.every:
+            return
+        self.last = now
+        rate = counts["message"] / elapsed if elapsed else 0
+        self.stream.write(
+            f"… {counts['conversation']} conversations, {counts['message']} messages, "
+            f"{rate:,.0f} messages/s"
+        )

@@ -1,0 +1,310 @@
+import hashlib
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def validate_timezone(name):
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(f"{name!r} is not an IANA time zone name.")
+
+
+class Business(models.Model):
+    """A tenant: one company that runs chatbots and employs the staff who read their chats."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "businesses"
+        permissions = [("view_personal_details", "Chat Agent View Personal Details")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+def hash_api_key(raw_key):
+    # Keys are 256 random bits, so a fast unsalted hash is as safe as a slow one and keeps
+    # authentication to a single indexed lookup.
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+    def authenticate(self, raw_key):
+        """The active key matching `raw_key`, or None."""
+        if not raw_key:
+            return None
+        return self.active().select_related("business").filter(hashed=hash_api_key(raw_key)).first()
+
+
+class ApiKey(models.Model):
+    """A secret that lets one business's bot platform push conversations to the import API."""
+
+    business = models.ForeignKey(Business, models.CASCADE, related_name="api_keys")
+    # The first characters of the key, kept in clear so an operator can tell keys apart.
+    prefix = models.CharField(max_length=12)
+    hashed = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "API key"
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.business.slug})"
+
+    @classmethod
+    def issue(cls, business):
+        """Create a key; returns (ApiKey, raw key). The raw key is never stored."""
+        raw_key = "cl_" + secrets.token_urlsafe(32)
+        api_key = cls.objects.create(
+            business=business, prefix=raw_key[:10], hashed=hash_api_key(raw_key)
+        )
+        return api_key, raw_key
+
+
+class Bot(models.Model):
+    business = models.ForeignKey(Business, models.CASCADE, related_name="bots")
+    slug = models.SlugField(max_length=64)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["business", "slug"], name="bot_slug_unique_in_business")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Entity(models.Model):
+    """A piece of information a bot collects from users; `personal` ones are PII."""
+
+    bot = models.ForeignKey(Bot, models.CASCADE, related_name="entities")
+    name = models.CharField(max_length=100)
+    personal = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        constraints = [
+            models.UniqueConstraint(fields=["bot", "name"], name="entity_name_unique_in_bot")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    business = models.ForeignKey(Business, models.CASCADE, related_name="teams")
+    slug = models.SlugField(max_length=64)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "slug"], name="team_slug_unique_in_business"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", "Agent"
+    TEAM_LEAD = "team_lead", "Team lead"
+    ANALYST = "analyst", "Analyst"
+    ADMIN = "admin", "Admin"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def with_role(self, role):
+        return self.filter(**{f"is_{role}": True})
+
+    def smart_agent_chat(self):
+        """Memberships whose roles include a Smart Agent Chat role."""
+        return self.filter(Q(is_agent=True) | Q(is_team_lead=True) | Q(is_admin=True))
+
+
+class Membership(models.Model):
+    """A platform user's staff membership of one business, with their roles there."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
+    business = models.ForeignKey(Business, models.CASCADE, related_name="memberships")
+    is_agent = models.BooleanField("agent", default=False)
+    is_team_lead = models.BooleanField("team lead", default=False)
+    is_analyst = models.BooleanField("analyst", default=False)
+    is_admin = models.BooleanField("admin", default=False)
+    teams = models.ManyToManyField(Team, blank=True, related_name="members")
+    leads = models.ManyToManyField(Team, blank=True, related_name="leaders")
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["business__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "business"], name="one_membership_per_business")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.business.slug}"
+
+    @property
+    def roles(self):
+        return [role for role in Role if getattr(self, f"is_{role.value}")]
+
+    def has_role(self, role):
+        return getattr(self, f"is_{Role(role).value}")
+
+    @property
+    def is_smart_agent_chat_staff(self):
+        return self.is_agent or self.is_team_lead or self.is_admin
+
+    @property
+    def is_analytics_staff(self):
+        return self.is_analyst or self.is_team_lead or self.is_admin
+
+
+class EndUser(models.Model):
+    """A person who talks to a business's bots, identified by the platform's user id."""
+
+    business = models.ForeignKey(Business, models.CASCADE, related_name="end_users")
+    external_id = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "end user"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "external_id"], name="end_user_id_unique_in_business"
+            )
+        ]
+
+    def __str__(self):
+        return self.external_id
+
+
+def new_share_token():
+    return secrets.token_urlsafe(24)  # 192 bits
+
+
+class Conversation(models.Model):
+    business = models.ForeignKey(Business, models.CASCADE, related_name="conversations")
+    bot = models.ForeignKey(Bot, models.PROTECT, related_name="conversations")
+    channel = models.CharField(max_length=32)
+    external_id = models.CharField("conversation ID", max_length=200)
+    end_user = models.ForeignKey(EndUser, models.PROTECT, related_name="conversations")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_conversations",
+    )
+    team = models.ForeignKey(
+        Team, models.SET_NULL, null=True, blank=True, related_name="conversations"
+    )
+    csat_rating = models.PositiveSmallIntegerField("CSAT rating", null=True, blank=True)
+    csat_review = models.TextField("CSAT review", blank=True)
+    csat_at = models.DateTimeField("CSAT time", null=True, blank=True)
+    # The secret part of the chat link; never derived from ids, so links cannot be guessed.
+    token = models.CharField(max_length=40, unique=True, default=new_share_token, editable=False)
+    # Kept up to date by the importer so list pages need not count or scan messages.
+    message_count = models.PositiveIntegerField(default=0)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    last_message_text = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "external_id"], name="conversation_id_unique_in_business"
+            ),
+            models.CheckConstraint(
+                condition=Q(csat_rating__isnull=True) | Q(csat_rating__gte=1, csat_rating__lte=5),
+                name="csat_rating_1_to_5",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["end_user", "started_at", "id"], name="conv_user_timeline"),
+            models.Index(fields=["business", "-started_at"], name="conv_business_started"),
+            models.Index(fields=["bot", "-started_at"], name="conv_bot_started"),
+            models.Index(
+                fields=["business", "channel", "-started_at"], name="conv_channel_started"
+            ),
+            models.Index(fields=["agent", "business", "-started_at"], name="conv_agent_started"),
+            models.Index(fields=["team", "-started_at"], name="conv_team_started"),
+            models.Index(
+                fields=["business", "-csat_at"],
+                condition=Q(csat_rating__isnull=False),
+                name="conv_rated",
+            ),
+        ]
+
+    def __str__(self):
+        return self.external_id
+
+
+class Sender(models.TextChoices):
+    USER = "user", "User"
+    BOT = "bot", "Bot"
+    AGENT = "agent", "Agent"
+    SYSTEM = "system", "System"
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(Conversation, models.CASCADE, related_name="messages")
+    # Copied from the conversation so analytics can filter messages without a join.
+    business = models.ForeignKey(Business, models.CASCADE, related_name="+")
+    bot = models.ForeignKey(Bot, models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=32)
+    external_id = models.CharField(max_length=200)
+    sent_at = models.DateTimeField()
+    sender = models.CharField(max_length=8, choices=Sender.choices)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField()
+    bot_break = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "external_id"], name="message_id_unique_in_conversation"
+            ),
+            models.CheckConstraint(
+                condition=Q(sender__in=Sender.values), name="message_sender_known"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["conversation", "sent_at", "id"], name="msg_transcript"),
+            models.Index(fields=["business", "-sent_at", "-id"], name="msg_business_sent"),
+            models.Index(fields=["bot", "-sent_at", "-id"], name="msg_bot_sent"),
+            models.Index(fields=["business", "channel", "-sent_at"], name="msg_channel_sent"),
+        ]
+
+    def __str__(self):
+        return f"{self.conversation_id}/{self.external_id}"

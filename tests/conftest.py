@@ -1,0 +1,28 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from conversations.importing import import_records, parse_lines
+
+DATA = Path(__file__).parent / "data"
+
+
+def jsonl(*records):
+    return [json.dumps(record) for record in records]
+
+
+@pytest.fixture
+def run_import():
+    """Import records (dicts, or raw JSON Lines strings); returns the ImportResult."""
+
+    def run(*records):
+        lines = [r if isinstance(r, str) else json.dumps(r) for r in records]
+        return import_records(parse_lines(lines))
+
+    return run
+
+
+@pytest.fixture
+def example_lines():
+    return (DATA / "example.jsonl").read_text().splitlines()
