@@ -1,0 +1,54 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from conversations.demo import DEMO_PASSWORD, demo_logins, demo_records
+from conversations.importing import import_records
+from conversations.management.commands.import_data import ProgressReporter
+
+
+PLATFORM_ADMIN = "platform_admin"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo businesses, bots, teams, staff and conversations through the importer. "
+        "Safe to run again: the same seed re-imports the same records."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=1, help="varies the generated data")
+        parser.add_argument(
+            "--conversations", type=int, default=300, help="how many conversations to generate"
+        )
+
+    def handle(self, *, seed, conversations, **options):
+        if conversations < 0:
+            raise CommandError("--conversations must not be negative")
+        records = demo_records(seed=seed, conversations=conversations)
+        # The real import path, so the demo exercises exactly what a platform push does.
+        result = import_records(
+            ((f"record {number}", record) for number, record in enumerate(records, start=1)),
+            progress=ProgressReporter(self.stderr),
+        )
+        self.stdout.write(f"Demo data: {result.summary()}")
+        if result.errors:
+            for error in result.errors:
+                self.stderr.write(error)
+            raise CommandError(f"{len(result.errors)} demo records were rejected")
+
+        self.ensure_platform_admin()
+        logins = [
+            ("username", "business", "sees"),
+            *demo_logins(),
+            (PLATFORM_ADMIN, "(all)", "superuser: the Django admin; PII visible everywhere"),
+        ]
+        widths = [max(len(row[column]) for row in logins) for column in range(2)]
+        self.stdout.write(f"\nDemo logins, all with the password {DEMO_PASSWORD!r}:")
+        for username, business, sees in logins:
+            self.stdout.write(f"  {username:<{widths[0]}}  {business:<{widths[1]}}  {sees}")
+
+    def ensure_platform_admin(self):
+        """The operator who sets businesses up in the Django admin: not a staff record."""
+        User = get_user_model()
+        if not User.objects.filter(username=PLATFORM_ADMIN).exists():
+            User.objects.create_superuser(PLATFORM_ADMIN, "", DEMO_PASSWORD)
