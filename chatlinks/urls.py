@@ -9,4 +9,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/import", import_view, name="api-import"),
+    path("c/<str:token>/", views.chat_link, name="chat-link"),
+    path("b/<slug:business>/", include("conversations.urls")),
 ]

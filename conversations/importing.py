@@ -532,6 +532,7 @@ class Importer:
         Message.objects.bulk_create(new_messages, batch_size=1000)
         Message.objects.bulk_update(changed_messages, MESSAGE_FIELDS, batch_size=500)
         self._move_messages_of(moved_conversations)
+        self._note_channels(records)
 
     def _save_end_users(self, records):
         by_business = {}
@@ -600,6 +601,16 @@ class Importer:
             Message.objects.filter(conversation=conversation).update(
                 bot_id=conversation.bot_id, channel=conversation.channel
             )
+
+    def _note_channels(self, records):
+        channels = {}
+        for record in records:
+            channels.setdefault(record.business_id, set()).add(record.channel)
+        for business_id, seen in channels.items():
+            business = Business.objects.select_for_update().get(pk=business_id)
+            if not seen.issubset(business.channels):
+                business.channels = sorted(seen.union(business.channels))
+                business.save(update_fields=["channels"])
 
     def finish(self):
         self.flush()

@@ -20,6 +20,8 @@ class Business(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # The channels its conversations came in on, kept by the importer for the filter menus.
+    channels = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -210,6 +212,32 @@ def new_share_token():
     return secrets.token_urlsafe(24)  # 192 bits
 
 
+class ConversationQuerySet(models.QuerySet):
+    def previous_of(self, conversation):
+        """The same end user's conversation that started just before this one."""
+        return (
+            self.filter(end_user_id=conversation.end_user_id)
+            .filter(
+                Q(started_at__lt=conversation.started_at)
+                | Q(started_at=conversation.started_at, id__lt=conversation.id)
+            )
+            .order_by("-started_at", "-id")
+            .first()
+        )
+
+    def next_of(self, conversation):
+        """The same end user's conversation that started just after this one."""
+        return (
+            self.filter(end_user_id=conversation.end_user_id)
+            .filter(
+                Q(started_at__gt=conversation.started_at)
+                | Q(started_at=conversation.started_at, id__gt=conversation.id)
+            )
+            .order_by("started_at", "id")
+            .first()
+        )
+
+
 class Conversation(models.Model):
     business = models.ForeignKey(Business, models.CASCADE, related_name="conversations")
     bot = models.ForeignKey(Bot, models.PROTECT, related_name="conversations")
@@ -237,6 +265,8 @@ class Conversation(models.Model):
     message_count = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
     last_message_text = models.CharField(max_length=300, blank=True)
+
+    objects = ConversationQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -1,0 +1,62 @@
+"""The chat link page: one conversation, as much of it as the viewer may see."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.utils.safestring import SafeString
+
+from chatlinks.transcript import (
+    Redactor,
+    detail_rows,
+    personal_entity_names,
+    personal_values,
+    sender_label,
+)
+from conversations.models import Conversation
+
+MESSAGES_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    position: int
+    sender: str
+    label: str
+    sent_at: object
+    html: SafeString
+    bot_break: bool
+
+
+def chat_page(conversation, access, page_number):
+    """Everything the chat page template shows, already masked for `access`."""
+    personal = personal_entity_names(conversation.business_id)
+    redactor = Redactor(access, personal_values(conversation.end_user, personal))
+
+    messages = conversation.messages.select_related("agent").order_by("sent_at", "id")
+    page = Paginator(messages, MESSAGES_PER_PAGE).get_page(page_number)
+    shown = [
+        ShownMessage(
+            position=page.start_index() + offset,
+            sender=message.sender,
+            label=sender_label(message, conversation, access),
+            sent_at=message.sent_at,
+            html=redactor.html(message.text),
+            bot_break=message.bot_break,
+        )
+        for offset, message in enumerate(page.object_list)
+    ]
+    return {
+        "conversation": conversation,
+        "access": access,
+        "details": detail_rows(conversation.end_user, personal, access, redactor),
+        "csat_review": redactor.html(conversation.csat_review),
+        "messages": shown,
+        "page": page,
+        "previous": Conversation.objects.only("token").previous_of(conversation),
+        "next": Conversation.objects.only("token").next_of(conversation),
+    }
+
+
+def page_of_message(position):
+    """The transcript page that shows the message at 1-based `position`."""
+    return (max(position, 1) - 1) // MESSAGES_PER_PAGE + 1

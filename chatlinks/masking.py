@@ -1,0 +1,377 @@
+"""Masking of personal data in conversation texts.
+
+Viewers without the right to see personal details get every text through a `Masker`, which
+replaces each personal value with a placeholder naming its kind ("[email]", "[phone]", ...).
+This is a security boundary: when in doubt, a span is masked rather than shown.
+
+Two kinds of values are found:
+
+* generic ones, in any text by anyone: emails, phone numbers, payment card numbers, PANs and
+  Aadhaar numbers. They are found in ONE pass of one compiled pattern; numbers are then checked
+  in Python (Luhn, Verhoeff, mobile number plan), and a number failing its check stays readable.
+* the values known about the conversation's end user (`PersonalValues`): name, email, phone and
+  the bot entities marked personal. Their pattern is compiled once per `Masker`.
+
+Pure Python on purpose: no Django, so it can run anywhere (views, exports, analytics jobs).
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+NAME = "[name]"
+EMAIL = "[email]"
+PHONE = "[phone]"
+CARD_NUMBER = "[card number]"
+PAN = "[PAN]"
+AADHAAR = "[Aadhaar]"
+
+
+def personal_placeholder(entity_name: str) -> str:
+    return f"[personal: {entity_name}]"
+
+
+@dataclass(frozen=True)
+class PersonalValues:
+    """What is known about one conversation's end user."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    entities: tuple[tuple[str, str], ...] = ()  # (entity name, value), each entity marked personal
+
+
+# --- Check digits ----------------------------------------------------------------------------
+
+_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # digit * 2, with the digits of the result summed
+
+
+def luhn_valid(number: str) -> bool:
+    """Whether a string of digits ends with its correct Luhn check digit (payment cards)."""
+    if not number.isdecimal():
+        return False
+    digits = [int(char) for char in reversed(number)]
+    total = sum(digits[0::2]) + sum(_LUHN_DOUBLED[digit] for digit in digits[1::2])
+    return total % 10 == 0
+
+
+# Verhoeff's tables: multiplication in the dihedral group D5, and the position permutations.
+_VERHOEFF_MULTIPLY = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
+    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
+    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
+    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8),
+    (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2),
+    (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
+    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
+    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+)
+_VERHOEFF_PERMUTE = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
+    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
+    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
+    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
+    (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
+    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
+    (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
+)
+
+
+def verhoeff_valid(number: str) -> bool:
+    """Whether a string of digits ends with its correct Verhoeff check digit (Aadhaar)."""
+    if not number.isdecimal():
+        return False
+    check = 0
+    for position, char in enumerate(reversed(number)):
+        check = _VERHOEFF_MULTIPLY[check][_VERHOEFF_PERMUTE[position % 8][int(char)]]
+    return check == 0
+
+
+# --- Generic values: one pattern, one pass ---------------------------------------------------
+
+# What people put between the digit groups of a number: space, no-break space, dash, dot,
+# parentheses; up to three of them, as in "+91 (98765) 43210" or "98765 - 43210".
+_DIGIT_SEPARATOR = r"[ \u00a0.\-()]"
+_DIGIT_GAP = _DIGIT_SEPARATOR + "{0,3}"
+
+# Letters and digits (Python's \w) plus combining marks: the vowel signs of Indic scripts are
+# marks, and a name or address written in one must not end at each of them.
+_WORD_CHARS = r"\w\u0300-\u036f\u0900-\u0963\u0966-\u0dff"  # all but the danda punctuation
+_WORD_CHAR = f"[{_WORD_CHARS}]"
+
+# Characters allowed in the local part of an address (RFC 5322 "atext" and the dot). Wide on
+# purpose: masking "email=a@b.co" whole beats leaving the start of an unusual address readable.
+_EMAIL_LOCAL_CHAR = rf"[{_WORD_CHARS}.!#$%&'*+/=?^`{{|}}~\-]"
+_EMAIL_DOMAIN_LABEL = rf"[{_WORD_CHARS}\-]++"
+
+# Numbers are found as runs: digits joined by separators, at least 8 digits (the shortest
+# international phone number), not glued to a letter or digit in front; with the "+" or "(+" of
+# an international number or the "(" of a "(987) 654-3210" in front. Possessive, so a run is
+# always taken whole and never re-tried from its middle; which parts of it are personal is
+# decided by `_number_spans`. `(?<![^\W_])` reads "not after a letter or digit".
+_GENERIC_PATTERN = re.compile(
+    rf"""
+    (?P<email>
+        (?<!{_EMAIL_LOCAL_CHAR}) {_EMAIL_LOCAL_CHAR}++
+        @ {_EMAIL_DOMAIN_LABEL} (?:\.{_EMAIL_DOMAIN_LABEL})+
+    )
+    | (?P<pan>  # 5 letters, the 4th the holder type, 4 digits, 1 letter
+        (?<![^\W_]) [A-Za-z]{{3}} [PCHFATBLJGpchfatbljg] [A-Za-z] [0-9]{{4}} [A-Za-z] (?![^\W_])
+    )
+    | (?P<number>
+        (?<![^\W_]) (?:\(?\+|\((?=\d+\)))? \d (?:{_DIGIT_GAP}\d){{7,}}+
+    )
+    """,
+    re.VERBOSE,
+)
+_DIGITS = re.compile(r"\d+")
+
+_LONGEST_NUMBER = 19  # digits, the longest card number
+_CARD_GROUP_SEPARATORS = frozenset(" -")
+
+# Ranks break ties between spans covering exactly the same text: lowest wins. Known values beat
+# generic kinds (an entity holding a phone number shows as that entity); a checksum-valid number
+# beats a phone number, which has no checksum (a Verhoeff-valid "919876543210" shows as Aadhaar).
+_KNOWN_RANK = 0
+_GENERIC_RANK = 1
+_UNCHECKED_NUMBER_RANK = 2
+
+
+def _ascii_digits(digits: str) -> str:
+    # \d also matches other scripts' digits (Devanagari "९८७६..."): read them as 0-9.
+    return digits if digits.isascii() else "".join(str(int(char)) for char in digits)
+
+
+def _is_indian_mobile(digits: str) -> bool:
+    """10 digits starting 6-9, possibly behind a 0 or 91 (the "+" form is international)."""
+    if (len(digits) == 11 and digits[0] == "0") or (len(digits) == 12 and digits[:2] == "91"):
+        digits = digits[-10:]
+    return len(digits) == 10 and digits[0] in "6789"
+
+
+def _is_card_number(digits: str, group_lengths: list[int], separators: list[str]) -> bool:
+    # Cards are written in groups of 4 or more (4-4-4-4, 4-6-5, 6-13, 4-4-4-4-3: only the last
+    # one may be shorter), with one and the same single space or dash between. This keeps a list
+    # like "10 20 30 40 50 60 70" or a date next to a number from passing for a card.
+    return (
+        13 <= len(digits) <= _LONGEST_NUMBER
+        and all(length >= 4 for length in group_lengths[:-1])
+        and len(set(separators)) <= 1
+        and _CARD_GROUP_SEPARATORS.issuperset(separators)
+        and luhn_valid(digits)
+    )
+
+
+def _is_aadhaar(digits: str, group_lengths: list[int], separators: list[str]) -> bool:
+    return (
+        len(digits) == 12
+        and digits[0] not in "01"
+        and (group_lengths == [12] or group_lengths == [4, 4, 4])
+        and len(set(separators)) <= 1
+        and _CARD_GROUP_SEPARATORS.issuperset(separators)
+        and verhoeff_valid(digits)
+    )
+
+
+def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, int]]:
+    """The personal numbers in the run text[start:end], as (start, end, placeholder, rank).
+
+    A run may hold several numbers ("9876543210 4111 1111 1111 1111") or none (a date, an
+    amount, an order id failing its checksum). Every stretch of whole digit groups is tried, so
+    a number is found whatever stands next to it; overlapping finds are merged later.
+    """
+    groups = list(_DIGITS.finditer(text, start, end))
+    if end < len(text) and text[end].isalnum():
+        groups.pop()  # its last group is glued to a following letter: part of a longer token
+    international = text.startswith(("+", "(+"), start)
+    spans = []
+    for first, first_group in enumerate(groups):
+        span_start = start if first == 0 else first_group.start()  # with any "+" or "("
+        digits, group_lengths, separators = "", [], []
+        for last in range(first, len(groups)):
+            group = groups[last]
+            if last > first:
+                separators.append(text[groups[last - 1].end() : group.start()])
+            digits += _ascii_digits(group[0])
+            group_lengths.append(len(group[0]))
+            if len(digits) > _LONGEST_NUMBER:
+                break
+            if first == 0 and international and 8 <= len(digits) <= 15:
+                spans.append((span_start, group.end(), PHONE, _UNCHECKED_NUMBER_RANK))
+            if _is_card_number(digits, group_lengths, separators):
+                spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
+            elif _is_aadhaar(digits, group_lengths, separators):
+                spans.append((span_start, group.end(), AADHAAR, _GENERIC_RANK))
+            elif _is_indian_mobile(digits):
+                spans.append((span_start, group.end(), PHONE, _UNCHECKED_NUMBER_RANK))
+    return spans
+
+
+def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
+    spans = []
+    for match in _GENERIC_PATTERN.finditer(text):
+        kind = match.lastgroup
+        if kind == "number":
+            spans.extend(_number_spans(text, match.start(), match.end()))
+        else:
+            placeholder = EMAIL if kind == "email" else PAN
+            spans.append((match.start(), match.end(), placeholder, _GENERIC_RANK))
+    return spans
+
+
+# --- Known values: one pattern per Masker ----------------------------------------------------
+
+# Values shorter than this would mask common words and numbers everywhere ("Al", "NA", "12").
+_MIN_KNOWN_LENGTH = 3
+
+_WORD_CHAR_FIRST = re.compile(_WORD_CHAR)
+_WORD_CHAR_LAST = re.compile(_WORD_CHAR + r"\Z")
+_NAME_PART_SEPARATORS = re.compile(r"[\s.,\-]+")
+_DIGITS_VALUE = re.compile(r"[\d\s.\-()+]+")
+
+
+def _text_pattern(value: str) -> str:
+    """`value` matched case-insensitively (via the pattern's flags), any whitespace inside."""
+    pattern = r"\s+".join(re.escape(word) for word in value.split())
+    if _WORD_CHAR_FIRST.match(value):
+        pattern = rf"(?<!{_WORD_CHAR})" + pattern
+    if _WORD_CHAR_LAST.search(value):
+        pattern += rf"(?!{_WORD_CHAR})"
+    return pattern
+
+
+def _digits_pattern(digits: str, with_prefix: bool) -> str:
+    """`digits` in any grouping, not inside a longer number; with `with_prefix`, a country code
+    or trunk 0 in front ("+91 ", "(0)") is masked along with it."""
+    prefix = rf"(?:\(?\+?\d{{1,3}}{_DIGIT_GAP})?" if with_prefix else ""
+    return rf"(?<!\d){prefix}{_DIGIT_GAP.join(digits)}(?!\d)"
+
+
+def _known_alternatives(known: PersonalValues) -> list[tuple[str, str, int, str]]:
+    """(pattern, its possible first characters, length of the value, placeholder) for each
+    usable known value."""
+    alternatives = []
+
+    def add_text(value, placeholder):
+        value = " ".join((value or "").split())
+        if len(value) >= _MIN_KNOWN_LENGTH:
+            alternatives.append(
+                (_text_pattern(value), re.escape(value[0]), len(value), placeholder)
+            )
+
+    def add_digits(value, placeholder, keep_last=None):
+        digits = _ascii_digits("".join(char for char in value if char.isdecimal()))
+        if keep_last:
+            digits = digits[-keep_last:]
+        if len(digits) >= _MIN_KNOWN_LENGTH:
+            with_prefix = len(digits) == 10
+            pattern = _digits_pattern(digits, with_prefix)
+            first_chars = r"\d(+" if with_prefix else digits[0]
+            alternatives.append((pattern, first_chars, len(digits), placeholder))
+
+    name = known.name or ""
+    add_text(name, NAME)
+    for part in _NAME_PART_SEPARATORS.split(name):
+        add_text(part, NAME)
+    add_text(known.email, EMAIL)
+    # A phone is recognised by its last 10 digits (an Indian mobile without +91 or 0) however
+    # it is written; the prefix in front, if any, is masked along with it.
+    add_digits(known.phone or "", PHONE, keep_last=10)
+    for entity_name, value in known.entities:
+        value = (value or "").strip()
+        if _DIGITS_VALUE.fullmatch(value):
+            add_digits(value, personal_placeholder(entity_name))
+        else:
+            add_text(value, personal_placeholder(entity_name))
+    return alternatives
+
+
+def _compile_known(known: PersonalValues) -> tuple[re.Pattern | None, dict[str, str]]:
+    """One case-insensitive pattern for the known values, and the placeholder of each group.
+
+    The pattern matches no text itself: it looks ahead from every position and captures the
+    longest known value starting there (equal lengths: name, email, phone, entities in order).
+    Finding the values at every position, rather than resuming after each match, keeps a value
+    that starts inside another from being skipped: in "Ravi Kumar Sharma", both "Ravi Kumar"
+    (the name) and "Kumar Sharma" (an entity) are found, and `_merge_overlaps` joins them.
+    The leading character class lets most positions fail on one test.
+    """
+    alternatives = sorted(_known_alternatives(known), key=lambda alternative: -alternative[2])
+    if not alternatives:
+        return None, {}
+    first_chars = "".join(sorted({first for _, first, _, _ in alternatives}))
+    named = "|".join(
+        f"(?P<known{index}>{pattern})" for index, (pattern, _, _, _) in enumerate(alternatives)
+    )
+    placeholders = {
+        f"known{index}": placeholder for index, (_, _, _, placeholder) in enumerate(alternatives)
+    }
+    return re.compile(f"(?=[{first_chars}])(?={named})", re.IGNORECASE), placeholders
+
+
+# --- Masker ----------------------------------------------------------------------------------
+
+
+def _merge_overlaps(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]:
+    """Sorted, non-overlapping spans. Overlapping spans are joined, so nothing any of them covers
+    is shown; the joined span takes the placeholder of its longest part (ties: lowest rank)."""
+    merged: list[tuple[int, int, str]] = []
+    best = (0, 0)
+    for start, end, placeholder, rank in sorted(spans, key=lambda span: span[0]):
+        key = (start - end, rank)
+        if merged and start < merged[-1][1]:
+            merged_start, merged_end, merged_placeholder = merged[-1]
+            if key < best:
+                best, merged_placeholder = key, placeholder
+            merged[-1] = (merged_start, max(merged_end, end), merged_placeholder)
+        else:
+            best = key
+            merged.append((start, end, placeholder))
+    return merged
+
+
+class Masker:
+    """Finds and masks personal data; build one per conversation and reuse it for its texts."""
+
+    def __init__(self, known: PersonalValues | None = None):
+        self._known_pattern, self._known_placeholders = _compile_known(known or PersonalValues())
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, placeholder) of each personal span in `text`: sorted, non-overlapping."""
+        spans = _generic_spans(text)
+        if self._known_pattern is not None:
+            placeholders = self._known_placeholders
+            for match in self._known_pattern.finditer(text):
+                group = match.lastgroup
+                spans.append((*match.span(group), placeholders[group], _KNOWN_RANK))
+        return _merge_overlaps(spans) if spans else []
+
+    def mask(self, text: str) -> str:
+        """`text` with each personal span replaced by its placeholder."""
+        spans = self.find(text)
+        if not spans:
+            return text
+        parts, position = [], 0
+        for start, end, placeholder in spans:
+            parts.append(text[position:start])
+            parts.append(placeholder)
+            position = end
+        parts.append(text[position:])
+        return "".join(parts)
+
+
+_GENERIC_MASKER = Masker()
+
+
+@lru_cache(maxsize=256)
+def _masker_for(known: PersonalValues) -> Masker:
+    return Masker(known)
+
+
+def mask_text(text: str, known: PersonalValues | None = None) -> str:
+    """Masks one text; maskers are cached per `known`, so repeated calls compile nothing."""
+    masker = _masker_for(known) if known is not None else _GENERIC_MASKER
+    return masker.mask(text)

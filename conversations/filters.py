@@ -1,0 +1,91 @@
+"""The filter bar shared by the list and analytics pages: bot, channel and a date range.
+
+Dates are days in the business's time zone; filters are plain GET parameters, so every
+filtered view is a bookmarkable URL.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+PERIODS = [
+    ("", "All time"),
+    ("today", "Today"),
+    ("7d", "Last 7 days"),
+    ("30d", "Last 30 days"),
+    ("90d", "Last 90 days"),
+    ("custom", "Custom range"),
+]
+PERIOD_DAYS = {"today": 1, "7d": 7, "30d": 30, "90d": 90}
+
+
+class ConversationFilterForm(forms.Form):
+    """Bot, channel and period filters for one business; subclasses add their own fields."""
+
+    bot = forms.ChoiceField(required=False)
+    channel = forms.ChoiceField(required=False)
+    period = forms.ChoiceField(choices=PERIODS, required=False)
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data, business, **kwargs):
+        # An unbound form would show nothing; empty GET parameters mean "no filter".
+        super().__init__(data, **kwargs)
+        self.business = business
+        bots = list(business.bots.all())
+        self.bot_ids = {bot.slug: bot.pk for bot in bots}
+        self.fields["bot"].choices = [("", "All bots")] + [(bot.slug, bot.name) for bot in bots]
+        self.fields["channel"].choices = [("", "All channels")] + [
+            (channel, channel) for channel in business.channels
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end date is before the start date.")
+        return cleaned
+
+    def value(self, name):
+        """A cleaned value, or None when the field is empty or invalid."""
+        if not self.is_valid() and name in self.errors:
+            return None
+        return self.cleaned_data.get(name) or None
+
+    def days(self):
+        """(first day, last day) in the business's time zone, either of them None for open."""
+        period = self.value("period")
+        if period in PERIOD_DAYS:
+            today = timezone.localdate(timezone=self.business.tzinfo)
+            return today - dt.timedelta(days=PERIOD_DAYS[period] - 1), today
+        if period == "custom":
+            return self.value("start"), self.value("end")
+        return None, None
+
+    def time_range(self):
+        """(from, until) aware datetimes for `days()`: from inclusive, until exclusive."""
+        first, last = self.days()
+        tz = self.business.tzinfo
+
+        def midnight(day):
+            return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+
+        return (
+            midnight(first) if first else None,
+            midnight(last + dt.timedelta(days=1)) if last else None,
+        )
+
+    def filter(self, queryset, time_field):
+        """Apply bot, channel and period to a queryset with `bot`, `channel` and `time_field`."""
+        self.is_valid()
+        if bot := self.value("bot"):
+            queryset = queryset.filter(bot_id=self.bot_ids[bot])
+        if channel := self.value("channel"):
+            queryset = queryset.filter(channel=channel)
+        since, until = self.time_range()
+        if since:
+            queryset = queryset.filter(**{f"{time_field}__gte": since})
+        if until:
+            queryset = queryset.filter(**{f"{time_field}__lt": until})
+        return queryset
