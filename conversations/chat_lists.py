@@ -1,0 +1,104 @@
+"""The Smart Agent Chat lists: which conversations each page shows, filtered, one page at a time."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Q
+
+from chatlinks.transcript import Redactor, personal_entity_names, personal_values
+from conversations.filters import ConversationFilterForm
+from conversations.models import Conversation
+
+CONVERSATIONS_PER_PAGE = 25
+RATED_CHOICES = [("", "Rated or not"), ("yes", "Rated"), ("no", "Not rated")]
+CSAT_CHOICES = [("", "Any rating")] + [(str(n), f"{n} ★") for n in range(1, 6)]
+
+
+class ChatListFilterForm(ConversationFilterForm):
+    team = forms.ChoiceField(required=False)
+    agent = forms.ChoiceField(required=False)
+    rated = forms.ChoiceField(choices=RATED_CHOICES, required=False)
+    csat = forms.ChoiceField(choices=CSAT_CHOICES, required=False, label="CSAT")
+    q = forms.CharField(required=False, max_length=200, label="Conversation or user ID", strip=True)
+
+    def __init__(self, data, business, *, teams=None, with_agent=True, with_search=False):
+        """`teams`: the teams to choose from, or None for no team filter."""
+        super().__init__(data, business)
+        if teams is None:
+            del self.fields["team"]
+        else:
+            self.team_ids = {team.slug: team.pk for team in teams}
+            self.fields["team"].choices = [("", "All teams")] + [(t.slug, t.name) for t in teams]
+        if with_agent:
+            agents = (
+                get_user_model()
+                .objects.filter(memberships__business=business, memberships__is_agent=True)
+                .order_by("username")
+            )
+            self.agent_ids = {agent.username: agent.pk for agent in agents}
+            self.fields["agent"].choices = [("", "All agents")] + [
+                (agent.username, agent.get_full_name() or agent.username) for agent in agents
+            ]
+        else:
+            del self.fields["agent"]
+        if not with_search:
+            del self.fields["q"]
+
+    def filter(self, queryset, time_field="started_at"):
+        queryset = super().filter(queryset, time_field)
+        if "team" in self.fields and (team := self.value("team")):
+            queryset = queryset.filter(team_id=self.team_ids[team])
+        if "agent" in self.fields and (agent := self.value("agent")):
+            queryset = queryset.filter(agent_id=self.agent_ids[agent])
+        rated = self.value("rated")
+        if rated:
+            queryset = queryset.filter(csat_rating__isnull=rated == "no")
+        if csat := self.value("csat"):
+            queryset = queryset.filter(csat_rating=int(csat))
+        if "q" in self.fields and (search := self.value("q")):
+            queryset = queryset.filter(Q(external_id=search) | Q(end_user__external_id=search))
+        return queryset
+
+    @property
+    def is_filtered(self):
+        return any(self.value(name) for name in self.fields)
+
+
+@dataclass(frozen=True)
+class ChatRow:
+    conversation: Conversation
+    user_label: str
+    preview: str
+
+
+def chat_rows(conversations, business, access):
+    """List rows for one page of conversations, the user and preview masked for `access`."""
+    personal = personal_entity_names(business.pk) if access.masked else set()
+    rows = []
+    for conversation in conversations:
+        end_user = conversation.end_user
+        redactor = Redactor(access, personal_values(end_user, personal))
+        show_name = not access.masked and end_user.name
+        rows.append(
+            ChatRow(
+                conversation=conversation,
+                user_label=f"{end_user.name} ({end_user.external_id})"
+                if show_name
+                else end_user.external_id,
+                preview=redactor.text(conversation.last_message_text),
+            )
+        )
+    return rows
+
+
+def chat_list_page(queryset, form, access, page_number):
+    """(page, rows) for a filtered list, newest conversations first."""
+    queryset = (
+        form.filter(queryset)
+        .select_related("bot", "end_user", "agent", "team")
+        .order_by("-started_at", "-id")
+    )
+    page = Paginator(queryset, CONVERSATIONS_PER_PAGE).get_page(page_number)
+    return page, chat_rows(list(page.object_list), form.business, access)

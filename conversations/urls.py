@@ -1,0 +1,9 @@
+from django.urls import path
+
+from conversations import views
+
+urlpatterns = [
+    path("my-chats/", views.my_chats, name="my-chats"),
+    path("teams/", views.team_chats, name="team-chats"),
+    path("business/", views.business_chats, name="business-chats"),
+]

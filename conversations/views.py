@@ -1,0 +1,74 @@
+"""Smart Agent Chat: My Chats, Teams and Business, each leading to chat links."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from chatlinks.access import access_for, section_membership
+from chatlinks.navigation import section
+from conversations.chat_lists import ChatListFilterForm, chat_list_page
+from conversations.models import Conversation
+
+
+def render_chat_list(request, membership, queryset, form, heading, intro):
+    access = access_for(request.user, membership.business, membership)
+    page, rows = chat_list_page(queryset, form, access, request.GET.get("page"))
+    return render(
+        request,
+        "conversations/chat_list.html",
+        {
+            "heading": heading,
+            "intro": intro,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "access": access,
+            "business": membership.business,
+        },
+    )
+
+
+@require_GET
+@login_required
+def my_chats(request, business):
+    membership = section_membership(request, business, section("my-chats"))
+    form = ChatListFilterForm(request.GET, membership.business, with_agent=False)
+    queryset = Conversation.objects.filter(business=membership.business, agent=request.user)
+    return render_chat_list(
+        request, membership, queryset, form, "My Chats", "Conversations assigned to you."
+    )
+
+
+@require_GET
+@login_required
+def team_chats(request, business):
+    membership = section_membership(request, business, section("team-chats"))
+    teams = list(membership.leads.all())
+    form = ChatListFilterForm(request.GET, membership.business, teams=teams)
+    queryset = Conversation.objects.filter(
+        business=membership.business, team_id__in=[team.pk for team in teams]
+    )
+    return render_chat_list(
+        request, membership, queryset, form, "Teams", "Conversations of the teams you lead."
+    )
+
+
+@require_GET
+@login_required
+def business_chats(request, business):
+    membership = section_membership(request, business, section("business-chats"))
+    form = ChatListFilterForm(
+        request.GET,
+        membership.business,
+        teams=list(membership.business.teams.all()),
+        with_search=True,
+    )
+    queryset = Conversation.objects.filter(business=membership.business)
+    return render_chat_list(
+        request,
+        membership,
+        queryset,
+        form,
+        "Business",
+        f"Every conversation of {membership.business.name}.",
+    )
