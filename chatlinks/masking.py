@@ -203,7 +203,11 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 spans.append((span_start, group.end(), PHONE, _UNCHECKED_NUMBER_RANK))
             if _is_card_number(digits, group_lengths, separators):
                 spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
-            elif _is_aadhaar(digits, group_lengths, separators):
+            elif _is_aadhaar(digits, group_lengths, separators) and (
+                # A grouped Aadhaar is the whole run: "8427 9556 4992 4429" is one 16-digit
+                # number (an order id failing Luhn), not an Aadhaar followed by "4429".
+                len(group_lengths) == 1 or (first == 0 and last == len(groups) - 1)
+            ):
                 spans.append((span_start, group.end(), AADHAAR, _GENERIC_RANK))
             elif _is_indian_mobile(digits):
                 spans.append((span_start, group.end(), PHONE, _UNCHECKED_NUMBER_RANK))

@@ -255,6 +255,12 @@ def test_aadhaar_numbers_are_masked(text, expected):
     assert_masks(text, expected)
 
 
+def test_grouped_aadhaar_inside_a_longer_grouped_number_stays_readable():
+    order_id = f"{grouped(AADHAAR, ' ')} 4429"
+    assert not luhn_valid(order_id.replace(" ", ""))
+    assert Masker().mask(f"order {order_id}") == f"order {order_id}"
+
+
 def test_a_number_both_aadhaar_and_phone_shaped_shows_as_aadhaar():
     number = aadhaar("91987654321")
     assert Masker().mask(number) == "[Aadhaar]"

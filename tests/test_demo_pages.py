@@ -1,0 +1,69 @@
+"""Every demo conversation, opened by every demo role, shows exactly what the spec's table says."""
+
+import io
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from chatlinks.access import Access
+from chatlinks.transcript import personal_entity_names
+from conversations.models import Business, Conversation
+
+ROLES = {
+    "acme_agent": Access.FULL,
+    "acme_agent_masked": Access.MASKED,
+    "acme_lead": Access.FULL,
+    "acme_lead_masked": Access.MASKED,
+    "acme_admin": Access.FULL,
+    "acme_admin_masked": Access.MASKED,
+    "acme_analyst": Access.ANALYTICS,
+    "acme_analyst_perm": Access.ANALYTICS,
+    "shopkart_admin": Access.NONE,
+}
+
+
+def personal_strings(conversation, personal_entities):
+    """The end user's values that a masked page must not show, in the forms they are typed."""
+    user = conversation.end_user
+    values = [part for part in re.split(r"[\s.,\-]+", user.name) if len(part) >= 3]
+    values.append(user.email)
+    digits = re.sub(r"\D", "", user.phone)[-10:]
+    if digits:
+        values += [digits, f"{digits[:5]} {digits[5:]}", user.phone]
+    values += [
+        str(value)
+        for name, value in user.attributes.items()
+        if name in personal_entities and len(str(value)) >= 3
+    ]
+    return [value for value in values if value]
+
+
+@pytest.mark.django_db
+def test_every_demo_conversation_for_every_role(client):
+    # One test for all roles: loading the demo once keeps the suite fast.
+    call_command("seed_demo", conversations=40, stdout=io.StringIO(), stderr=io.StringIO())
+    business = Business.objects.get(slug="acme-bank")
+    personal_entities = personal_entity_names(business.pk)
+    conversations = Conversation.objects.filter(business=business).select_related("end_user")
+    assert conversations.count() > 10
+
+    for username, expected in ROLES.items():
+        client.force_login(get_user_model().objects.get(username=username))
+        check_role_sees(client, username, expected, conversations, personal_entities)
+
+
+def check_role_sees(client, username, expected, conversations, personal_entities):
+    for conversation in conversations:
+        response = client.get(f"/c/{conversation.token}/")
+        if expected is Access.NONE:
+            assert response.status_code == 404
+            continue
+        assert response.context["access"] is expected
+        html = response.content.decode().lower()
+        shown = [v for v in personal_strings(conversation, personal_entities) if v.lower() in html]
+        if expected is Access.FULL:
+            assert conversation.end_user.name.lower() in html
+        else:
+            assert shown == [], f"{username} sees {shown} in {conversation.external_id}"
