@@ -6,6 +6,7 @@ from django.urls import reverse
 
 SMART_AGENT_CHAT = "Smart Agent Chat"
 INTELLIGENT_ANALYTICS = "Intelligent Analytics"
+ANALYTICS_ROLES = ("analyst", "team_lead", "admin")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ SECTIONS = [
     Section(SMART_AGENT_CHAT, "My Chats", "my-chats", ("agent",)),
     Section(SMART_AGENT_CHAT, "Teams", "team-chats", ("team_lead",)),
     Section(SMART_AGENT_CHAT, "Business", "business-chats", ("team_lead", "admin")),
+    Section(INTELLIGENT_ANALYTICS, "Message Analysis", "analytics-messages", ANALYTICS_ROLES),
+    Section(INTELLIGENT_ANALYTICS, "Word Analysis", "analytics-words", ANALYTICS_ROLES),
+    Section(INTELLIGENT_ANALYTICS, "CSAT / User Reviews", "analytics-csat", ANALYTICS_ROLES),
 ]
 
 

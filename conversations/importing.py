@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
+from analytics.rollups import RollupUpdate
 from conversations.models import (
     Bot,
     Business,
@@ -487,9 +488,11 @@ class Importer:
             self.progress(self.result.counts, time.monotonic() - self.started)
 
     def _write(self, records):
-        end_users = self._save_end_users(records)
         existing = self._existing_conversations(records)
         stored_messages = self._stored_messages(existing.values())
+        # Taken before anything changes: the rollups subtract what they counted for it.
+        rollups = RollupUpdate(records, existing.values(), stored_messages)
+        end_users = self._save_end_users(records)
 
         new_conversations, changed_conversations = [], []
         new_messages, changed_messages = [], []
@@ -503,28 +506,33 @@ class Importer:
                 new_conversations.append(conversation)
                 stored = {}
             else:
-                changed_conversations.append(conversation)
                 stored = stored_messages.get(conversation.pk, {})
                 if (conversation.bot_id, conversation.channel) != (
                     record.bot_id,
                     record.channel,
                 ):
                     moved_conversations.append(conversation)
+            before = field_values(conversation, CONVERSATION_UPDATE_FIELDS)
             for name, value in record.values.items():
                 setattr(conversation, name, value)
             conversation.end_user = end_users[(record.business_id, record.user_id)]
             for message_id, message in record.messages.items():
-                if message_id in stored:
+                message.conversation = conversation
+                if message_id not in stored:
+                    new_messages.append(message)
+                elif field_values(message, MESSAGE_FIELDS) != field_values(
+                    stored[message_id], MESSAGE_FIELDS
+                ):
+                    # Re-sent messages are usually unchanged; only real edits are written.
                     message.pk = stored[message_id].pk
                     changed_messages.append(message)
-                else:
-                    new_messages.append(message)
-                message.conversation = conversation
             self._update_message_stats(conversation, {**stored, **record.messages}.values())
+            if conversation.pk and before != field_values(conversation, CONVERSATION_UPDATE_FIELDS):
+                changed_conversations.append(conversation)
 
         Conversation.objects.bulk_create(new_conversations, batch_size=500)
         Conversation.objects.bulk_update(
-            changed_conversations, [*CONVERSATION_FIELDS, *MESSAGE_STATS_FIELDS], batch_size=500
+            changed_conversations, CONVERSATION_UPDATE_FIELDS, batch_size=500
         )
         for message in new_messages + changed_messages:
             # The conversation got its primary key only on bulk_create above.
@@ -533,6 +541,7 @@ class Importer:
         Message.objects.bulk_update(changed_messages, MESSAGE_FIELDS, batch_size=500)
         self._move_messages_of(moved_conversations)
         self._note_channels(records)
+        rollups.save(new_conversations, new_messages, changed_messages)
 
     def _save_end_users(self, records):
         by_business = {}
@@ -582,7 +591,7 @@ class Importer:
         ids = [conversation.pk for conversation in conversations]
         if ids:
             for message in Message.objects.filter(conversation_id__in=ids).only(
-                "conversation_id", "external_id", "sent_at", "text"
+                "conversation_id", "external_id", *MESSAGE_FIELDS
             ):
                 stored.setdefault(message.conversation_id, {})[message.external_id] = message
         return stored
@@ -629,8 +638,18 @@ CONVERSATION_FIELDS = [
     "csat_review",
     "csat_at",
 ]
-MESSAGE_STATS_FIELDS = ["message_count", "last_message_at", "last_message_text"]
-MESSAGE_FIELDS = ["sent_at", "sender", "agent", "text", "bot_break", "bot", "channel"]
+CONVERSATION_UPDATE_FIELDS = [
+    *CONVERSATION_FIELDS,
+    "message_count",
+    "last_message_at",
+    "last_message_text",
+]
+# bot and channel follow the conversation; see _move_messages_of.
+MESSAGE_FIELDS = ["sent_at", "sender", "agent", "text", "bot_break"]
+
+
+def field_values(instance, fields):
+    return [getattr(instance, instance._meta.get_field(name).attname) for name in fields]
 
 
 def import_records(records, *, business=None, progress=None):

@@ -1,0 +1,325 @@
+"""Keeping the daily rollups of analytics.models in step with conversations and messages.
+
+What one conversation adds to the rollups is a function of its state: its bot, channel, agent,
+start day and rating, what is known about its end user (the values masking hides), and its
+messages. A `Tally` collects such additions and subtractions and saves their sum as upserts,
+a few queries whatever its size.
+
+The importer keeps the rollups up to date in the transaction of each batch: `RollupUpdate`
+notes the state the rollups counted before the batch changes anything, then subtracts what that
+state added and adds what the new state adds. Only what can have changed is recounted: the new
+and changed messages, or every message of a conversation whose bot, channel, agent or user
+details changed (the masking, and so the phrases, depend on the details), and the user messages
+of the other conversations of an end user whose details changed.
+
+Changes made outside the importer (a bot's entity marked personal, a business's time zone, an
+edit in the admin, new stop words in analytics.phrases) are not followed: `manage.py
+rebuild_rollups` recounts a business.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from analytics.models import (
+    NOT_RATED,
+    ROLLUPS,
+    DailyConversationCount,
+    DailyMessageCount,
+    DailyPhraseCount,
+)
+from analytics.phrases import message_phrases
+from chatlinks.masking import Masker, PersonalValues
+from chatlinks.transcript import personal_values
+from conversations.models import Business, Conversation, EndUser, Entity, Message, Sender
+
+# The message fields the rollups count; a message whose fields are all unchanged is skipped.
+COUNTED_MESSAGE_FIELDS = ("sent_at", "sender", "bot_break", "text")
+REBUILD_BATCH = 500
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    """What a conversation's messages are counted under, besides their own fields."""
+
+    business_id: int
+    tzinfo: ZoneInfo
+    bot_id: int
+    channel: str
+    handled: bool
+    known: PersonalValues
+
+    def day(self, moment: datetime) -> date:
+        return moment.astimezone(self.tzinfo).date()
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    context: MessageContext
+    day: date
+    agent_id: int
+    rating: int
+
+
+@dataclass(frozen=True)
+class ConversationFields:
+    """A copy of the fields of a conversation that the rollups depend on."""
+
+    business_id: int
+    bot_id: int
+    channel: str
+    agent_id: int | None
+    started_at: datetime
+    csat_rating: int | None
+    end_user_id: int
+
+    @classmethod
+    def of(cls, conversation):
+        return cls(**{name: getattr(conversation, name) for name in cls.__dataclass_fields__})
+
+
+def personal_entity_names(bot_ids):
+    """{bot id: names of its entities marked personal}, in one query."""
+    names = defaultdict(set)
+    for bot_id, name in Entity.objects.filter(bot_id__in=bot_ids, personal=True).values_list(
+        "bot_id", "name"
+    ):
+        names[bot_id].add(name)
+    return names
+
+
+def business_timezones(business_ids):
+    return {
+        pk: ZoneInfo(name)
+        for pk, name in Business.objects.filter(pk__in=business_ids).values_list("pk", "timezone")
+    }
+
+
+def conversation_state(conversation, end_user, timezones, personal_names):
+    """`conversation` may be a Conversation or its ConversationFields."""
+    context = MessageContext(
+        business_id=conversation.business_id,
+        tzinfo=timezones[conversation.business_id],
+        bot_id=conversation.bot_id,
+        channel=conversation.channel,
+        handled=conversation.agent_id is not None,
+        known=personal_values(end_user, personal_names[conversation.bot_id]),
+    )
+    return ConversationState(
+        context=context,
+        day=context.day(conversation.started_at),
+        agent_id=conversation.agent_id or 0,
+        rating=conversation.csat_rating or NOT_RATED,
+    )
+
+
+class Tally:
+    """Differences to the rollups, keyed like each rollup's unique key (its KEY fields)."""
+
+    def __init__(self):
+        self.deltas = {model: Counter() for model in ROLLUPS}
+        self._maskers = {}
+
+    def count_conversation(self, state, sign=1):
+        context = state.context
+        key = (context.business_id, state.day, context.bot_id, context.channel)
+        self.deltas[DailyConversationCount][(*key, state.agent_id, state.rating)] += sign
+
+    def count_message(self, context, message, sign=1):
+        day = context.day(message.sent_at)
+        key = (context.business_id, day, context.bot_id, context.channel, message.sender)
+        self.deltas[DailyMessageCount][(*key, message.bot_break, context.handled)] += sign
+        if message.sender != Sender.USER:
+            return
+        phrases = self.deltas[DailyPhraseCount]
+        for size, phrase in message_phrases(message.text, self._masker(context.known)):
+            key = (context.business_id, size, message.bot_break, day, context.bot_id)
+            phrases[(*key, context.channel, phrase)] += sign
+
+    def _masker(self, known):
+        if known not in self._maskers:
+            self._maskers[known] = Masker(known)
+        return self._maskers[known]
+
+    def save(self):
+        for model, deltas in self.deltas.items():
+            changes = {key: delta for key, delta in deltas.items() if delta}
+            if changes:
+                _add_counts(model, changes)
+            if any(delta < 0 for delta in changes.values()):
+                _delete_emptied(model, [key for key, delta in changes.items() if delta < 0])
+
+
+def _add_counts(model, changes):
+    """Add each delta to its row, creating the missing rows: one upsert, run for every row."""
+    fields = [model._meta.get_field(name) for name in [*model.KEY, "count"]]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [quote(field.column) for field in fields]
+    key_columns = ", ".join(columns[:-1])
+    count = columns[-1]
+    # ON CONFLICT ... DO UPDATE is understood alike by PostgreSQL and SQLite; the ORM's
+    # bulk_create(update_conflicts=True) can only overwrite a count, not add to it.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - names are quoted, values are parameters
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({key_columns}) DO UPDATE SET {count} = {table}.{count} + EXCLUDED.{count}"
+    )
+    params = [
+        [
+            field.get_db_prep_value(value, connection)
+            for field, value in zip(fields, (*key, delta), strict=True)
+        ]
+        for key, delta in changes.items()
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _delete_emptied(model, keys):
+    """Rows that fell to zero are deleted, so the rollups hold only what exists."""
+    business_at, day_at = model.KEY.index("business"), model.KEY.index("day")
+    model.objects.filter(
+        business_id__in={key[business_at] for key in keys},
+        day__in={key[day_at] for key in keys},
+        count__lte=0,
+    ).delete()
+
+
+def _user_details(end_user):
+    return (end_user.name, end_user.email, end_user.phone, end_user.attributes)
+
+
+def _counted(message):
+    return tuple(getattr(message, name) for name in COUNTED_MESSAGE_FIELDS)
+
+
+class RollupUpdate:
+    """The rollups' share of one importer batch; see the module docstring.
+
+    Create it before the batch changes anything, with the batch's records (for their end
+    users), the existing conversations it touches (the instances the importer then updates)
+    and their stored messages (as loaded, by conversation id and message external id); then
+    call `save` once everything is written.
+    """
+
+    def __init__(self, records, existing_conversations, stored_messages):
+        self.existing_conversations = list(existing_conversations)
+        self.conversations_before = {
+            conversation.pk: ConversationFields.of(conversation)
+            for conversation in self.existing_conversations
+        }
+        self.stored_messages = stored_messages
+        users = Q(pk__in=[fields.end_user_id for fields in self.conversations_before.values()])
+        user_ids = defaultdict(set)
+        for record in records:
+            user_ids[record.business_id].add(record.user_id)
+        for business_id, external_ids in user_ids.items():
+            users |= Q(business_id=business_id, external_id__in=external_ids)
+        self.users_before = {user.pk: user for user in EndUser.objects.filter(users)}
+
+    def save(self, new_conversations, new_messages, changed_messages):
+        """Count the batch's conversations, now saved with their end users, and messages:
+        the new ones, and those changed (with the same primary keys as the stored ones)."""
+        conversations = [*new_conversations, *self.existing_conversations]
+        new_by_conversation = defaultdict(list)
+        for message in new_messages:
+            new_by_conversation[message.conversation_id].append(message)
+        changed = {message.pk: message for message in changed_messages}
+        changed_users = self._users_with_changed_details(conversations)
+        others, other_messages = _user_messages_elsewhere(changed_users, conversations)
+
+        everything = [*conversations, *self.conversations_before.values(), *others]
+        timezones = business_timezones({c.business_id for c in everything})
+        personal = personal_entity_names({c.bot_id for c in everything})
+
+        def state(conversation, end_user):
+            return conversation_state(conversation, end_user, timezones, personal)
+
+        tally = Tally()
+        for conversation in conversations:
+            after = state(conversation, conversation.end_user)
+            tally.count_conversation(after)
+            for message in new_by_conversation[conversation.pk]:
+                tally.count_message(after.context, message)
+            fields = self.conversations_before.get(conversation.pk)
+            if fields is None:
+                continue
+            before = state(fields, self.users_before[fields.end_user_id])
+            tally.count_conversation(before, -1)
+            for stored in self.stored_messages.get(conversation.pk, {}).values():
+                current = changed.get(stored.pk, stored)
+                if before.context != after.context or _counted(current) != _counted(stored):
+                    tally.count_message(before.context, stored, -1)
+                    tally.count_message(after.context, current)
+
+        for conversation in others:
+            before = state(conversation, self.users_before[conversation.end_user_id])
+            after = state(conversation, changed_users[conversation.end_user_id])
+            for message in other_messages[conversation.pk]:
+                tally.count_message(before.context, message, -1)
+                tally.count_message(after.context, message)
+        tally.save()
+
+    def _users_with_changed_details(self, conversations):
+        """{pk: end user} of the batch's existing end users whose details it changed."""
+        return {
+            conversation.end_user.pk: conversation.end_user
+            for conversation in conversations
+            if conversation.end_user.pk in self.users_before
+            and _user_details(conversation.end_user)
+            != _user_details(self.users_before[conversation.end_user.pk])
+        }
+
+
+def _user_messages_elsewhere(end_users, conversations):
+    """The other conversations of `end_users` than `conversations`, and their user messages:
+    masked with the users' new details, their texts may hold other phrases."""
+    if not end_users:
+        return [], {}
+    others = list(
+        Conversation.objects.filter(end_user_id__in=end_users).exclude(
+            pk__in=[conversation.pk for conversation in conversations]
+        )
+    )
+    messages = defaultdict(list)
+    for message in Message.objects.filter(conversation__in=others, sender=Sender.USER).only(
+        "conversation_id", *COUNTED_MESSAGE_FIELDS
+    ):
+        messages[message.conversation_id].append(message)
+    return others, messages
+
+
+def rebuild(business, batch_size=REBUILD_BATCH):
+    """Recount every rollup of `business` from its conversations and messages.
+
+    One transaction: readers see the old counts until the new ones are complete, and the
+    business row stays locked, so an import of the same business waits instead of adding
+    differences to half-rebuilt rows.
+    """
+    with transaction.atomic():
+        Business.objects.select_for_update().get(pk=business.pk)
+        for model in ROLLUPS:
+            model.objects.filter(business=business).delete()
+        timezones = {business.pk: business.tzinfo}
+        personal = personal_entity_names(business.bots.values("pk"))
+        conversations = Conversation.objects.filter(business=business).select_related("end_user")
+        last_pk = 0
+        while batch := list(conversations.filter(pk__gt=last_pk).order_by("pk")[:batch_size]):
+            messages = defaultdict(list)
+            for message in Message.objects.filter(conversation__in=batch).only(
+                "conversation_id", *COUNTED_MESSAGE_FIELDS
+            ):
+                messages[message.conversation_id].append(message)
+            tally = Tally()
+            for conversation in batch:
+                state = conversation_state(conversation, conversation.end_user, timezones, personal)
+                tally.count_conversation(state)
+                for message in messages[conversation.pk]:
+                    tally.count_message(state.context, message)
+            tally.save()
+            last_pk = batch[-1].pk

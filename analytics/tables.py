@@ -1,0 +1,322 @@
+"""The tables of the analytics pages: their columns, their rows as masked cells, and CSV.
+
+A table is a list of columns; a column turns one row object into a cell, whose `text` goes
+into the CSV and whose `shown` (HTML, or text the template escapes) into the page. Every text
+that may hold personal data (message bodies, reviews, user and conversation ids) goes through
+the masker here, with the values known about the row's conversation, so no page, CSV or chart
+built from a table can show them.
+"""
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.http import urlencode
+
+from analytics.rollups import personal_entity_names
+from chatlinks.access import Access
+from chatlinks.transcript import Redactor, personal_values
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    html: str | None = None
+
+    @property
+    def shown(self):
+        """The HTML if the cell has some, else its text (which the template escapes)."""
+        return self.text if self.html is None else self.html
+
+
+class MaskedCell:
+    """A text masked for its conversation: plain for CSV, with visible placeholders for the
+    page. Each is masked only when asked for, as a page needs one and a CSV the other."""
+
+    def __init__(self, redactor, text):
+        self.redactor = redactor
+        self.raw = text
+
+    @property
+    def text(self):
+        return self.redactor.text(self.raw)
+
+    @property
+    def shown(self):
+        return self.redactor.html(self.raw)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    cell: Callable[[object, "RowContext"], Cell]
+    shown_by_default: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # names the CSV file, and the table in remembered column choices
+    columns: tuple[Column, ...]
+
+    def shown_columns(self, keys=None):
+        """The columns whose keys are in `keys` (default: those shown by default), in order."""
+        if not keys:
+            return [column for column in self.columns if column.shown_by_default]
+        return [column for column in self.columns if column.key in keys]
+
+    def column_keys(self):
+        return [column.key for column in self.columns]
+
+
+@lru_cache(maxsize=512)
+def _redactor(known):
+    # Compiling the pattern of a conversation's known values is the costly part of masking;
+    # a CSV of many rows meets the same conversations again and again.
+    return Redactor(Access.ANALYTICS, known)
+
+
+class RowContext:
+    """What rows need besides their objects: masking per conversation, the business's time
+    zone, and the page that View Chat should lead back to.
+
+    The names of the business's personal entities are fetched once, in one query; each row's
+    conversation must come with its end user (select_related), so masking costs no query.
+    """
+
+    def __init__(self, request, business):
+        self.request = request
+        self.business = business
+        self.tzinfo = business.tzinfo
+        self.personal_entities = personal_entity_names(business.bots.values("pk"))
+
+    def redactor(self, conversation):
+        names = self.personal_entities[conversation.bot_id]
+        return _redactor(personal_values(conversation.end_user, names))
+
+    def masked(self, conversation, text):
+        return MaskedCell(self.redactor(conversation), text)
+
+    def chat_link(self, conversation):
+        url = reverse("chat-link", args=[conversation.token])
+        back = urlencode({"from": self.request.get_full_path()})
+        return Cell(
+            self.request.build_absolute_uri(url),
+            format_html('<a class="button small" href="{}?{}">View Chat</a>', url, back),
+        )
+
+    def moment(self, value):
+        if value is None:
+            return Cell("")
+        local = value.astimezone(self.tzinfo)
+        text = local.strftime("%Y-%m-%d %H:%M")
+        return Cell(text, format_html('<time datetime="{}">{}</time>', local.isoformat(), text))
+
+
+def rows(table_columns, objects, context):
+    """The cells of each object, one list per row."""
+    for obj in objects:
+        yield [column.cell(obj, context) for column in table_columns]
+
+
+def staff_name(user):
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def plain(value):
+    return Cell("" if value is None else str(value))
+
+
+def count(value):
+    return Cell(str(value), intcomma(value))
+
+
+def percent(part, whole):
+    return Cell(f"{part / whole:.1%}" if whole else "")
+
+
+# Message Analysis: View Messages (rows are Messages with conversation__end_user, bot,
+# conversation__agent selected).
+MESSAGES = Table(
+    "messages",
+    (
+        Column("body", "Body", lambda m, ctx: ctx.masked(m.conversation, m.text)),
+        Column("chat_link", "Chat Link", lambda m, ctx: ctx.chat_link(m.conversation)),
+        Column(
+            "conversation",
+            "Conversation ID",
+            lambda m, ctx: ctx.masked(m.conversation, m.conversation.external_id),
+        ),
+        Column("sent_at", "Created At", lambda m, ctx: ctx.moment(m.sent_at)),
+        Column("sender", "Sender", lambda m, ctx: plain(m.get_sender_display())),
+        Column("bot", "Bot", lambda m, ctx: plain(m.bot.name)),
+        Column("channel", "Channel", lambda m, ctx: plain(m.channel)),
+        Column(
+            "bot_break",
+            "Bot break",
+            lambda m, ctx: plain("yes" if m.bot_break else "no"),
+            shown_by_default=False,
+        ),
+        Column(
+            "agent",
+            "Agent",
+            lambda m, ctx: plain(staff_name(m.conversation.agent)),
+            shown_by_default=False,
+        ),
+    ),
+)
+
+# Message Analysis: View Conversations (rows are Conversations with end_user, bot, agent and
+# team selected).
+CONVERSATIONS = Table(
+    "conversations",
+    (
+        Column("conversation", "Conversation ID", lambda c, ctx: ctx.masked(c, c.external_id)),
+        Column("chat_link", "Chat Link", lambda c, ctx: ctx.chat_link(c)),
+        Column("user", "User", lambda c, ctx: ctx.masked(c, c.end_user.external_id)),
+        Column("started", "Started", lambda c, ctx: ctx.moment(c.started_at)),
+        Column("messages", "Messages", lambda c, ctx: count(c.message_count)),
+        Column("agent", "Agent", lambda c, ctx: plain(staff_name(c.agent))),
+        Column("team", "Team", lambda c, ctx: plain(c.team.name if c.team else "")),
+        Column("csat", "CSAT", lambda c, ctx: plain(c.csat_rating)),
+        Column("bot", "Bot", lambda c, ctx: plain(c.bot.name), shown_by_default=False),
+        Column("channel", "Channel", lambda c, ctx: plain(c.channel), shown_by_default=False),
+    ),
+)
+
+# Word Analysis: the messages that contain a phrase.
+PHRASE_MESSAGES = Table(
+    "phrase-messages",
+    tuple(
+        column
+        for column in MESSAGES.columns
+        if column.key in ("body", "chat_link", "conversation", "sent_at", "bot", "channel")
+    ),
+)
+
+# CSAT / User Reviews: the review list (rows are rated Conversations, as for CONVERSATIONS).
+REVIEWS = Table(
+    "reviews",
+    (
+        Column("rating", "Rating", lambda c, ctx: plain(c.csat_rating)),
+        Column("review", "Review", lambda c, ctx: ctx.masked(c, c.csat_review)),
+        Column("date", "Date", lambda c, ctx: ctx.moment(c.csat_at or c.started_at)),
+        Column("bot", "Bot", lambda c, ctx: plain(c.bot.name)),
+        Column("agent", "Agent", lambda c, ctx: plain(staff_name(c.agent))),
+        Column("chat_link", "Chat Link", lambda c, ctx: ctx.chat_link(c)),
+    ),
+)
+
+
+class PhraseContext:
+    """What the rows of the phrase table need: the link of each phrase, with the page's
+    filters, and how many messages a share is a share of."""
+
+    def __init__(self, request, business, in_scope):
+        self.url = reverse("analytics-phrase", args=[business.slug])
+        self.query = request.GET.copy()
+        self.query.pop("page", None)
+        self.in_scope = in_scope
+
+    def phrase_link(self, phrase):
+        self.query["phrase"] = phrase
+        link = format_html('<a href="{}?{}">{}</a>', self.url, self.query.urlencode(), phrase)
+        return Cell(phrase, link)
+
+
+# Word Analysis (rows are {"phrase", "messages"} from DailyPhraseCount).
+PHRASES = Table(
+    "phrases",
+    (
+        Column("phrase", "Phrase", lambda row, ctx: ctx.phrase_link(row["phrase"])),
+        Column("messages", "Messages", lambda row, ctx: count(row["messages"])),
+        Column(
+            "share", "Share of messages", lambda row, ctx: percent(row["messages"], ctx.in_scope)
+        ),
+    ),
+)
+
+# CSAT / User Reviews: the rating distribution (rows are (rating, conversations, rated)).
+DISTRIBUTION = Table(
+    "ratings",
+    (
+        Column("rating", "Rating", lambda row, ctx: plain(row[0])),
+        Column("conversations", "Conversations", lambda row, ctx: count(row[1])),
+        Column("share", "Share of ratings", lambda row, ctx: percent(row[1], row[2])),
+    ),
+)
+
+
+def ratio(value, digits=2):
+    return Cell("" if value is None else f"{value:.{digits}f}")
+
+
+# CSAT / User Reviews: the trend (rows are reports.Ratings, one per day or week).
+TREND = Table(
+    "csat-trend",
+    (
+        Column("start", "Period from", lambda r, ctx: plain(r.start)),
+        Column("conversations", "Conversations", lambda r, ctx: count(r.conversations)),
+        Column("rated", "Rated", lambda r, ctx: count(r.rated)),
+        Column("average", "Average rating", lambda r, ctx: ratio(r.average)),
+        Column("csat", "CSAT %", lambda r, ctx: percent(r.satisfied, r.rated)),
+        Column("response", "Response rate", lambda r, ctx: percent(r.rated, r.conversations)),
+    ),
+)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its total, so it need not COUNT rows the rollups already counted."""
+
+    def __init__(self, object_list, per_page, total, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.total = total
+
+    @cached_property
+    def count(self):
+        return self.total
+
+
+def paginate(request, queryset, total=None):
+    """A page of `queryset`; `total`, when known, saves the COUNT query."""
+    if total is None:
+        paginator = Paginator(queryset, PER_PAGE)
+    else:
+        paginator = CountedPaginator(queryset, PER_PAGE, total)
+    return paginator.get_page(request.GET.get("page"))
+
+
+class _Echo:
+    """A file that hands back what is written to it, so csv.writer can feed a stream."""
+
+    def write(self, value):
+        return value
+
+
+def spreadsheet_safe(text):
+    # A cell starting with one of these is run as a formula by spreadsheet programs.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_response(filename, columns, cell_rows: Iterable):
+    """A streamed CSV download of `cell_rows`, under a header of the columns' titles."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow([column.title for column in columns])
+        for cells in cell_rows:
+            yield writer.writerow([spreadsheet_safe(cell.text) for cell in cells])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,289 @@
+"""Intelligent Analytics: Message Analysis, Word Analysis and CSAT / User Reviews.
+
+Every page and CSV is per business, for the roles of its section (chatlinks.navigation), and
+shows no personal data whoever asks: the tables mask every text (analytics.tables).
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from analytics import reports
+from analytics.charts import ChartItem
+from analytics.forms import (
+    CsatFilterForm,
+    HandledFilterForm,
+    MessageFilterForm,
+    WordFilterForm,
+    switch_links,
+)
+from analytics.models import ColumnChoice
+from analytics.phrases import parse_phrase
+from analytics.tables import (
+    CONVERSATIONS,
+    DISTRIBUTION,
+    MESSAGES,
+    PHRASE_MESSAGES,
+    PHRASES,
+    REVIEWS,
+    TREND,
+    PhraseContext,
+    RowContext,
+    csv_response,
+    paginate,
+    rows,
+)
+from chatlinks.access import section_membership
+from chatlinks.navigation import section
+
+CSV_CHUNK = 2000
+CHART_PHRASES = 20
+
+TAB_TITLES = [("messages", "View Messages"), ("conversations", "View Conversations")]
+# Message Analysis's tabs: (table, filter form, report).
+MESSAGE_TABS = {
+    "messages": (MESSAGES, MessageFilterForm, reports.messages),
+    "conversations": (CONVERSATIONS, HandledFilterForm, reports.conversations),
+}
+
+
+def analytics_page(url_name):
+    """For staff whose roles in the URL's business open the section `url_name`; the view is
+    called with the business instead of its slug."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, business, *args, **kwargs):
+            membership = section_membership(request, business, section(url_name))
+            return view(request, membership.business, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _message_tab(request, business, tab):
+    if tab not in MESSAGE_TABS:
+        raise Http404
+    table, form_class, report = MESSAGE_TABS[tab]
+    form = form_class(request.GET, business)
+    queryset, total = report(business, form)
+    keys = ColumnChoice.objects.keys_for(request.user, business, table.name)
+    return table, table.shown_columns(keys), form, queryset, total
+
+
+@require_GET
+@analytics_page("analytics-messages")
+def message_analysis(request, business):
+    tab = request.GET.get("tab") or "messages"
+    table, columns, form, queryset, total = _message_tab(request, business, tab)
+    page = paginate(request, queryset, total)
+    return render(
+        request,
+        "analytics/messages.html",
+        {
+            "business": business,
+            "tab": tab,
+            "tabs": switch_links(request.GET, "tab", TAB_TITLES),
+            "form": form,
+            "table": table,
+            "columns": columns,
+            "page": page,
+            "rows": list(rows(columns, page, RowContext(request, business))),
+            "csv_url": reverse("analytics-messages-csv", args=[business.slug, tab]),
+        },
+    )
+
+
+@require_GET
+@analytics_page("analytics-messages")
+def message_analysis_csv(request, business, tab):
+    table, columns, _form, queryset, _total = _message_tab(request, business, tab)
+    cells = rows(columns, queryset.iterator(chunk_size=CSV_CHUNK), RowContext(request, business))
+    return csv_response(f"{business.slug}-{table.name}", columns, cells)
+
+
+@require_POST
+@analytics_page("analytics-messages")
+def choose_columns(request, business):
+    """Remember the columns the user wants to see in one of Message Analysis's tables."""
+    tab = request.POST.get("tab")
+    if tab not in MESSAGE_TABS:
+        raise Http404
+    table = MESSAGE_TABS[tab][0]
+    chosen = request.POST.getlist("columns")
+    keys = [key for key in table.column_keys() if key in chosen]
+    if keys:
+        ColumnChoice.objects.update_or_create(
+            user=request.user, business=business, table=table.name, defaults={"columns": keys}
+        )
+    else:
+        # Nothing ticked reads as "back to the defaults", not as an empty table.
+        ColumnChoice.objects.filter(user=request.user, business=business, table=table.name).delete()
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        back = reverse("analytics-messages", args=[business.slug]) + f"?tab={tab}"
+    return redirect(back)
+
+
+def _phrase_ranking(request, business):
+    form = WordFilterForm(request.GET, business)
+    ranking, in_scope = reports.phrase_ranking(business, form)
+    return form, ranking, PhraseContext(request, business, in_scope)
+
+
+@require_GET
+@analytics_page("analytics-words")
+def word_analysis(request, business):
+    form, ranking, context = _phrase_ranking(request, business)
+    page = paginate(request, ranking)
+    chart = [
+        ChartItem(row["phrase"], row["messages"], f"{row['messages']:,}")
+        for row in list(page)[:CHART_PHRASES]
+    ]
+    return render(
+        request,
+        "analytics/words.html",
+        {
+            "business": business,
+            "form": form,
+            "columns": PHRASES.columns,
+            "page": page,
+            "rows": list(rows(PHRASES.columns, page, context)),
+            "in_scope": context.in_scope,
+            "size_tabs": form.switch("size"),
+            "scope_tabs": form.switch("scope"),
+            "chart": chart,
+            "chart_description": _phrases_description(form, chart),
+            "csv_url": reverse("analytics-words-csv", args=[business.slug]),
+        },
+    )
+
+
+def _phrases_description(form, chart):
+    scope = "bot-break user messages" if form.bot_breaks_only else "user messages"
+    top = ", ".join(f"{item.label} ({item.value_text})" for item in chart[:5])
+    return f"Ranked bars: the {len(chart)} phrases found in most {scope}. Top: {top or 'none'}."
+
+
+@require_GET
+@analytics_page("analytics-words")
+def word_analysis_csv(request, business):
+    _form, ranking, context = _phrase_ranking(request, business)
+    cells = rows(PHRASES.columns, ranking.iterator(chunk_size=CSV_CHUNK), context)
+    return csv_response(f"{business.slug}-{PHRASES.name}", PHRASES.columns, cells)
+
+
+def _phrase_messages(request, business):
+    words = parse_phrase(request.GET.get("phrase", ""))
+    if words is None:
+        raise Http404("Word Analysis counts no such phrase.")
+    form = WordFilterForm(request.GET, business)
+    return " ".join(words), form, reports.phrase_messages(business, form, words)
+
+
+@require_GET
+@analytics_page("analytics-words")
+def phrase_detail(request, business):
+    phrase, form, queryset = _phrase_messages(request, business)
+    page = paginate(request, queryset)
+    back = request.GET.copy()
+    for name in ("phrase", "page"):
+        back.pop(name, None)
+    return render(
+        request,
+        "analytics/phrase.html",
+        {
+            "business": business,
+            "phrase": phrase,
+            "form": form,
+            "columns": PHRASE_MESSAGES.columns,
+            "page": page,
+            "rows": list(rows(PHRASE_MESSAGES.columns, page, RowContext(request, business))),
+            "back_url": reverse("analytics-words", args=[business.slug]) + "?" + back.urlencode(),
+            "csv_url": reverse("analytics-phrase-csv", args=[business.slug]),
+        },
+    )
+
+
+@require_GET
+@analytics_page("analytics-words")
+def phrase_detail_csv(request, business):
+    _phrase, _form, queryset = _phrase_messages(request, business)
+    columns = PHRASE_MESSAGES.columns
+    cells = rows(columns, queryset.iterator(chunk_size=CSV_CHUNK), RowContext(request, business))
+    return csv_response(f"{business.slug}-{PHRASE_MESSAGES.name}", columns, cells)
+
+
+@require_GET
+@analytics_page("analytics-csat")
+def csat(request, business):
+    form = CsatFilterForm(request.GET, business)
+    summary = reports.csat_summary(business, form)
+    reviews, total = reports.reviews(business, form)
+    page = paginate(request, reviews, total)
+    distribution = summary.overall.distribution()
+    return render(
+        request,
+        "analytics/csat.html",
+        {
+            "business": business,
+            "form": form,
+            "summary": summary,
+            "rating_tabs": form.switch("rating"),
+            "trend_tabs": form.switch("trend"),
+            **_csat_charts(summary, weekly=form.value("trend") == "week"),
+            "distribution_columns": DISTRIBUTION.columns,
+            "distribution_rows": list(rows(DISTRIBUTION.columns, distribution, None)),
+            "trend_columns": TREND.columns,
+            "trend_rows": list(rows(TREND.columns, summary.trend, None)),
+            "columns": REVIEWS.columns,
+            "page": page,
+            "rows": list(rows(REVIEWS.columns, page, RowContext(request, business))),
+        },
+    )
+
+
+def _csat_charts(summary, weekly):
+    def average(ratings):
+        return f"{ratings.average:.2f} ({ratings.rated} rated)" if ratings.rated else "no ratings"
+
+    return {
+        "distribution_chart": [
+            ChartItem(f"{rating} ★", n, f"{n:,}") for rating, n, _ in summary.overall.distribution()
+        ],
+        "trend_chart": [
+            ChartItem(f"{period.start:%d %b}", period.average or 0, average(period))
+            for period in summary.trend
+        ],
+        "trend_description": f"Columns: the average rating of each {'week' if weekly else 'day'}"
+        ", on a scale of 0 to 5; the table below has the numbers.",
+    }
+
+
+CSAT_TABLES = {table.name: table for table in (REVIEWS, DISTRIBUTION, TREND)}
+
+
+@require_GET
+@analytics_page("analytics-csat")
+def csat_csv(request, business, table):
+    if table not in CSAT_TABLES:
+        raise Http404
+    form = CsatFilterForm(request.GET, business)
+    table = CSAT_TABLES[table]
+    if table is REVIEWS:
+        reviews, _total = reports.reviews(business, form)
+        cells = rows(
+            REVIEWS.columns, reviews.iterator(chunk_size=CSV_CHUNK), RowContext(request, business)
+        )
+    else:
+        summary = reports.csat_summary(business, form)
+        figures = summary.trend if table is TREND else summary.overall.distribution()
+        cells = rows(table.columns, figures, None)  # numbers only: nothing to mask or link
+    return csv_response(f"{business.slug}-{table.name}", table.columns, cells)
