@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-quick demo clean
+.PHONY: run test lint format bench bench-quick demo loadtest clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench: $(BIN)/activate
 	@echo "No benchmark exists yet (see the benchmarks issue)."
 
 bench-quick: bench
+
+# Load and fault tests against gunicorn on PostgreSQL; stops and restarts the local cluster.
+loadtest: $(BIN)/activate
+	$(BIN)/python tests/load_and_faults.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

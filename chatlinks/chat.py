@@ -27,8 +27,11 @@ class ShownMessage:
     bot_break: bool
 
 
-def chat_page(conversation, access, page_number):
-    """Everything the chat page template shows, already masked for `access`."""
+def chat_page(conversation, access, page_number, with_neighbours=True):
+    """Everything the chat page template shows, already masked for `access`.
+
+    Without `with_neighbours` (an external share link) the page leads to no other conversation.
+    """
     personal = personal_entity_names(conversation.business_id)
     redactor = Redactor(access, personal_values(conversation.end_user, personal))
 
@@ -50,10 +53,13 @@ def chat_page(conversation, access, page_number):
         "access": access,
         "details": detail_rows(conversation.end_user, personal, access, redactor),
         "csat_review": redactor.html(conversation.csat_review),
-        "messages": shown,
+        # Not "messages": every template has that name for the messages framework's notes.
+        "transcript": shown,
         "page": page,
-        "previous": Conversation.objects.only("token").previous_of(conversation),
-        "next": Conversation.objects.only("token").next_of(conversation),
+        "with_neighbours": with_neighbours,
+        "previous": with_neighbours
+        and Conversation.objects.only("token").previous_of(conversation),
+        "next": with_neighbours and Conversation.objects.only("token").next_of(conversation),
     }
 
 

@@ -203,10 +203,20 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 spans.append((span_start, group.end(), PHONE, _UNCHECKED_NUMBER_RANK))
             if _is_card_number(digits, group_lengths, separators):
                 spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
-            elif _is_aadhaar(digits, group_lengths, separators) and (
-                # A grouped Aadhaar is the whole run: "8427 9556 4992 4429" is one 16-digit
-                # number (an order id failing Luhn), not an Aadhaar followed by "4429".
-                len(group_lengths) == 1 or (first == 0 and last == len(groups) - 1)
+            elif _is_aadhaar(digits, group_lengths, separators) and not (
+                # "8427 9556 4992 4429" is one 16-digit number (an order id failing Luhn), not
+                # an Aadhaar and "4429": a grouped Aadhaar does not go on in the same grouping.
+                separators
+                and (
+                    (
+                        first > 0
+                        and text[groups[first - 1].end() : first_group.start()] in separators
+                    )
+                    or (
+                        last + 1 < len(groups)
+                        and text[group.end() : groups[last + 1].start()] in separators
+                    )
+                )
             ):
                 spans.append((span_start, group.end(), AADHAAR, _GENERIC_RANK))
             elif _is_indian_mobile(digits):
@@ -231,8 +241,12 @@ def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
 # Values shorter than this would mask common words and numbers everywhere ("Al", "NA", "12").
 _MIN_KNOWN_LENGTH = 3
 
-_WORD_CHAR_FIRST = re.compile(_WORD_CHAR)
-_WORD_CHAR_LAST = re.compile(_WORD_CHAR + r"\Z")
+# Known values are bounded by plain \w, not _WORD_CHAR: its ranges cost milliseconds to compile
+# in every Masker (one per conversation), and without them a value may match where a vowel
+# sign meets it, which masks more, never less.
+_KNOWN_BOUNDARY = r"\w"
+_WORD_CHAR_FIRST = re.compile(_KNOWN_BOUNDARY)
+_WORD_CHAR_LAST = re.compile(_KNOWN_BOUNDARY + r"\Z")
 _NAME_PART_SEPARATORS = re.compile(r"[\s.,\-]+")
 _DIGITS_VALUE = re.compile(r"[\d\s.\-()+]+")
 
@@ -241,9 +255,9 @@ def _text_pattern(value: str) -> str:
     """`value` matched case-insensitively (via the pattern's flags), any whitespace inside."""
     pattern = r"\s+".join(re.escape(word) for word in value.split())
     if _WORD_CHAR_FIRST.match(value):
-        pattern = rf"(?<!{_WORD_CHAR})" + pattern
+        pattern = rf"(?<!{_KNOWN_BOUNDARY})" + pattern
     if _WORD_CHAR_LAST.search(value):
-        pattern += rf"(?!{_WORD_CHAR})"
+        pattern += rf"(?!{_KNOWN_BOUNDARY})"
     return pattern
 
 

@@ -10,5 +10,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/import", import_view, name="api-import"),
     path("c/<str:token>/", views.chat_link, name="chat-link"),
+    path("c/<str:token>/share/", views.create_share_link, name="create-share-link"),
+    path(
+        "c/<str:token>/share/<int:share_id>/revoke/",
+        views.revoke_share_link,
+        name="revoke-share-link",
+    ),
+    path("s/<str:token>/", views.shared_conversation, name="shared-conversation"),
     path("b/<slug:business>/", include("conversations.urls")),
+    path("b/<slug:business>/analytics/", include("analytics.urls")),
 ]
+
+handler500 = "chatlinks.views.server_error"

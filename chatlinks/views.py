@@ -1,13 +1,19 @@
+import sys
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from chatlinks.access import Access, conversation_access
 from chatlinks.chat import chat_page, page_of_message
-from chatlinks.models import ChatLinkView
+from chatlinks.forms import ShareLinkForm
+from chatlinks.models import ChatLinkView, ShareLink
 from chatlinks.navigation import sections_for
 from conversations.models import Conversation, Membership
 
@@ -53,8 +59,81 @@ def chat_link(request, token):
     context = chat_page(conversation, access, request.GET.get("page"))
     context["share_url"] = request.build_absolute_uri(reverse("chat-link", args=[token]))
     context["return_path"] = return_path
-    response = render(request, "chatlinks/chat.html", context)
+    if access is Access.FULL:
+        context["share_links"] = conversation.share_links.select_related("created_by")
+        context["share_form"] = ShareLinkForm()
+    return private_page(render(request, "chatlinks/chat.html", context))
+
+
+def private_page(response):
+    """Chat pages stay out of caches, search engines and other sites' referrer logs."""
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def conversation_for_sharing(request, token):
+    """The conversation, if the signed-in user may manage its external links (full access)."""
+    conversation = get_object_or_404(Conversation.objects.select_related("business"), token=token)
+    if conversation_access(request.user, conversation) is not Access.FULL:
+        raise Http404
+    return conversation
+
+
+@require_POST
+@login_required
+def create_share_link(request, token):
+    conversation = conversation_for_sharing(request, token)
+    form = ShareLinkForm(request.POST)
+    if form.is_valid():
+        ShareLink.create_for(conversation, request.user, form.cleaned_data["days"])
+        messages.success(request, "External link created. It shows the conversation masked.")
+    else:
+        messages.error(request, form.errors["days"][0])
+    return redirect(reverse("chat-link", args=[token]) + "#share-links")
+
+
+@require_POST
+@login_required
+def revoke_share_link(request, token, share_id):
+    conversation = conversation_for_sharing(request, token)
+    conversation.share_links.filter(pk=share_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    messages.success(request, "External link revoked.")
+    return redirect(reverse("chat-link", args=[token]) + "#share-links")
+
+
+@require_GET
+def shared_conversation(request, token):
+    """An external share link: no sign-in, always masked, one conversation only."""
+    share_link = get_object_or_404(
+        ShareLink.objects.active().select_related(
+            "conversation__business",
+            "conversation__bot",
+            "conversation__end_user",
+            "conversation__agent",
+            "conversation__team",
+        ),
+        token=token,
+    )
+    conversation = share_link.conversation
+    ChatLinkView.objects.record(None, conversation, Access.MASKED, share_link=share_link)
+    context = chat_page(conversation, Access.MASKED, request.GET.get("page"), False)
+    context["share_url"] = request.build_absolute_uri(reverse("shared-conversation", args=[token]))
+    context["external_link"] = share_link
+    return private_page(render(request, "chatlinks/chat.html", context))
+
+
+def server_error(request):
+    """The 500 handler; a database that is down or restarting answers 503, not a traceback.
+
+    It renders templates that need no database, since the database may be what failed.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response
+    return render(request, "500.html", status=500)

@@ -1,8 +1,10 @@
 """`POST /api/v1/import`: a business's bot platform pushes records in the import format."""
 
 import json
+import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -23,6 +25,13 @@ def bearer_token(request):
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def over_rate_limit(api_key):
+    """Counts the key's requests in the current minute; True past IMPORT_RATE_PER_MINUTE."""
+    counter = f"import-rate:{api_key.pk}:{int(time.time() // 60)}"
+    cache.add(counter, 0, timeout=120)
+    return cache.incr(counter) > settings.IMPORT_RATE_PER_MINUTE
+
+
 @csrf_exempt  # Authenticated by a bearer key, never by cookies, so CSRF cannot apply.
 @require_POST
 def import_view(request):
@@ -31,6 +40,9 @@ def import_view(request):
         return error_response(
             401, "missing or invalid API key", WWW_Authenticate='Bearer realm="import"'
         )
+
+    if over_rate_limit(api_key):
+        return error_response(429, "too many requests for this API key", Retry_After="60")
 
     limit = settings.IMPORT_MAX_BODY_BYTES
     try:

@@ -80,13 +80,14 @@ def chat_rows(conversations, business, access):
     for conversation in conversations:
         end_user = conversation.end_user
         redactor = Redactor(access, personal_values(end_user, personal))
-        show_name = not access.masked and end_user.name
+        # The platform's user id may itself be personal (a WhatsApp number, say).
+        user_id = redactor.text(end_user.external_id)
         rows.append(
             ChatRow(
                 conversation=conversation,
-                user_label=f"{end_user.name} ({end_user.external_id})"
-                if show_name
-                else end_user.external_id,
+                user_label=user_id
+                if access.masked or not end_user.name
+                else f"{end_user.name} ({user_id})",
                 preview=redactor.text(conversation.last_message_text),
             )
         )

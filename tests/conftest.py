@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from conversations.importing import import_records, parse_lines
 
@@ -10,6 +11,12 @@ DATA = Path(__file__).parent / "data"
 
 def jsonl(*records):
     return [json.dumps(record) for record in records]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters are kept in the cache; each test starts with none."""
+    cache.clear()
 
 
 @pytest.fixture

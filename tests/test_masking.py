@@ -249,6 +249,7 @@ def test_pans_are_masked(text, expected):
         (f"aadhaar:{grouped(AADHAAR, '-')},", "aadhaar:[Aadhaar],"),
         (f"आधार {grouped(AADHAAR, ' ')} है", "आधार [Aadhaar] है"),
         (f"🆔{AADHAAR}", "🆔[Aadhaar]"),
+        (f"{grouped(AADHAAR, ' ')} ({AADHAAR})", "[Aadhaar] ([Aadhaar])"),
     ],
 )
 def test_aadhaar_numbers_are_masked(text, expected):

@@ -5,7 +5,6 @@ from conversations.demo import DEMO_PASSWORD, demo_logins, demo_records
 from conversations.importing import import_records
 from conversations.management.commands.import_data import ProgressReporter
 
-
 PLATFORM_ADMIN = "platform_admin"
 
 

@@ -1,0 +1,91 @@
+"""Sign in as every role that must not see PII and follow every link from `/`: lists, filters,
+pagination, analytics, CSV exports, chat pages, Previous / Next. No planted value may appear."""
+
+import html
+import re
+from collections import deque
+
+import pytest
+
+from conversations.models import Business, Conversation
+from tests.factories import MembershipFactory, TeamFactory
+from tests.pii import leaked
+from tests.test_analytics_records import (
+    BUSINESS,
+    conversation,
+    import_ok,
+    message,
+    planted_conversation_record,
+    setup_records,
+)
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r'(?:href|value)="([/?][^"]*)"')
+NOT_CRAWLED = ("/static/", "/admin/", "/accounts/logout/")
+MAX_PAGES = 250
+
+
+@pytest.fixture
+def business():
+    later = conversation(
+        "planted-2",
+        [message("q1", "card 4111 1111 1111 1111 blocked again", bot_break=True)],
+        user="919820012345",
+    )
+    import_ok(*setup_records(), planted_conversation_record(), later)
+    business = Business.objects.get(slug=BUSINESS)
+    assert Conversation.objects.filter(business=business).count() >= 2
+    return business
+
+
+def crawl(client):
+    """Every page reachable by GET links from `/`, with its body."""
+    seen, queue, pages = {"/"}, deque(["/"]), {}
+    while queue and len(pages) < MAX_PAGES:
+        url = queue.popleft()
+        response = client.get(url)
+        assert response.status_code in (200, 302, 403), (url, response.status_code)
+        body = (
+            b"".join(response.streaming_content) if response.streaming else response.content
+        ).decode()
+        pages[url] = body
+        targets = [response["Location"]] if response.status_code == 302 else LINK.findall(body)
+        for target in targets:
+            target = html.unescape(target).split("#")[0]
+            if target.startswith("?"):
+                target = url.split("?")[0] + target
+            if not target.startswith(NOT_CRAWLED) and target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return pages
+
+
+MASKED_ROLES = {
+    "agent without the permission": {"agent": True},
+    "team lead without the permission": {"team_lead": True},
+    "admin without the permission": {"admin": True},
+    "analyst": {"analyst": True},
+    "analyst holding the permission": {"analyst": True, "view_personal_details": True},
+    "every role but the permission": {
+        "agent": True,
+        "team_lead": True,
+        "admin": True,
+        "analyst": True,
+    },
+}
+
+
+@pytest.mark.parametrize("roles", MASKED_ROLES.values(), ids=MASKED_ROLES.keys())
+def test_no_planted_value_on_any_page_a_masked_role_reaches(client, business, roles):
+    membership = MembershipFactory(business=business, **roles)
+    membership.leads.set(TeamFactory._meta.model.objects.filter(business=business))
+    Conversation.objects.filter(business=business).update(agent=membership.user)
+    client.force_login(membership.user)
+
+    pages = crawl(client)
+
+    chat_pages = [url for url in pages if url.startswith("/c/")]
+    assert chat_pages, "the crawl reached no chat page"
+    leaks = {url: leaked(body) for url, body in pages.items() if leaked(body)}
+    assert leaks == {}
