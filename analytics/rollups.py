@@ -34,8 +34,8 @@ from analytics.models import (
 )
 from analytics.phrases import message_phrases
 from chatlinks.masking import Masker, PersonalValues
-from chatlinks.transcript import personal_values
-from conversations.models import Business, Conversation, EndUser, Entity, Message, Sender
+from chatlinks.transcript import personal_entity_names_by_business, personal_values
+from conversations.models import Business, Conversation, EndUser, Message, Sender
 
 # The message fields the rollups count; a message whose fields are all unchanged is skipped.
 COUNTED_MESSAGE_FIELDS = ("sent_at", "sender", "bot_break", "text")
@@ -82,16 +82,6 @@ class ConversationFields:
         return cls(**{name: getattr(conversation, name) for name in cls.__dataclass_fields__})
 
 
-def personal_entity_names(bot_ids):
-    """{bot id: names of its entities marked personal}, in one query."""
-    names = defaultdict(set)
-    for bot_id, name in Entity.objects.filter(bot_id__in=bot_ids, personal=True).values_list(
-        "bot_id", "name"
-    ):
-        names[bot_id].add(name)
-    return names
-
-
 def business_timezones(business_ids):
     return {
         pk: ZoneInfo(name)
@@ -107,7 +97,7 @@ def conversation_state(conversation, end_user, timezones, personal_names):
         bot_id=conversation.bot_id,
         channel=conversation.channel,
         handled=conversation.agent_id is not None,
-        known=personal_values(end_user, personal_names[conversation.bot_id]),
+        known=personal_values(end_user, personal_names[conversation.business_id]),
     )
     return ConversationState(
         context=context,
@@ -235,7 +225,7 @@ class RollupUpdate:
 
         everything = [*conversations, *self.conversations_before.values(), *others]
         timezones = business_timezones({c.business_id for c in everything})
-        personal = personal_entity_names({c.bot_id for c in everything})
+        personal = personal_entity_names_by_business({c.business_id for c in everything})
 
         def state(conversation, end_user):
             return conversation_state(conversation, end_user, timezones, personal)
@@ -306,7 +296,7 @@ def rebuild(business, batch_size=REBUILD_BATCH):
         for model in ROLLUPS:
             model.objects.filter(business=business).delete()
         timezones = {business.pk: business.tzinfo}
-        personal = personal_entity_names(business.bots.values("pk"))
+        personal = personal_entity_names_by_business([business.pk])
         conversations = Conversation.objects.filter(business=business).select_related("end_user")
         last_pk = 0
         while batch := list(conversations.filter(pk__gt=last_pk).order_by("pk")[:batch_size]):

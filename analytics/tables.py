@@ -20,9 +20,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from analytics.rollups import personal_entity_names
 from chatlinks.access import Access
-from chatlinks.transcript import Redactor, personal_values
+from chatlinks.transcript import Redactor, personal_entity_names, personal_values
 
 PER_PAGE = 50
 
@@ -97,11 +96,10 @@ class RowContext:
         self.request = request
         self.business = business
         self.tzinfo = business.tzinfo
-        self.personal_entities = personal_entity_names(business.bots.values("pk"))
+        self.personal_entities = personal_entity_names(business.pk)
 
     def redactor(self, conversation):
-        names = self.personal_entities[conversation.bot_id]
-        return _redactor(personal_values(conversation.end_user, names))
+        return _redactor(personal_values(conversation.end_user, self.personal_entities))
 
     def masked(self, conversation, text):
         return MaskedCell(self.redactor(conversation), text)

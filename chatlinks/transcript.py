@@ -1,5 +1,6 @@
 """What a viewer sees of one conversation: texts masked to their access, details panel rows."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils.html import escape, format_html
@@ -11,17 +12,22 @@ from conversations.models import Entity, Sender
 USER_FIELDS = [("name", "Name"), ("email", "Email"), ("phone", "Phone")]
 
 
-def personal_entity_names(business_id):
-    """Names of the entities any bot of the business marks personal.
+def personal_entity_names_by_business(business_ids):
+    """{business id: names of the entities any of its bots marks personal}, in one query.
 
     An end user's attributes are collected by all the business's bots, so a value that one bot
     marks personal stays personal in every conversation of that user, whichever bot it is with.
     """
-    return set(
-        Entity.objects.filter(bot__business_id=business_id, personal=True)
-        .values_list("name", flat=True)
-        .distinct()
-    )
+    names = defaultdict(set)
+    for business_id, name in Entity.objects.filter(
+        bot__business_id__in=business_ids, personal=True
+    ).values_list("bot__business_id", "name"):
+        names[business_id].add(name)
+    return names
+
+
+def personal_entity_names(business_id):
+    return personal_entity_names_by_business([business_id])[business_id]
 
 
 def personal_values(end_user, personal_entities):

@@ -18,6 +18,8 @@ from django.db import DatabaseError, transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
 from analytics.rollups import RollupUpdate
+from analytics.rollups import rebuild as rebuild_rollups
+from chatlinks.transcript import personal_entity_names
 from conversations.models import (
     Bot,
     Business,
@@ -290,6 +292,7 @@ class Importer:
             entity = Fields(item, f"bot.entities[{index}]")
             entities[entity.str("name", required=True, max_length=100)] = entity.bool("personal")
         with transaction.atomic():
+            personal_before = personal_entity_names(business.pk)
             bot, created = Bot.objects.get_or_create(
                 business=business, slug=slug, defaults={"name": name or slug}
             )
@@ -302,6 +305,10 @@ class Importer:
                     Entity.objects.update_or_create(
                         bot=bot, name=entity_name, defaults={"personal": personal}
                     )
+            if personal_entity_names(business.pk) != personal_before:
+                # The phrase rollups were counted from text masked with the old entity list:
+                # a newly personal value must leave Word Analysis at once.
+                rebuild_rollups(business)
         self._bots[(business.pk, slug)] = bot
         self.result.counts["bot"] += 1
 

@@ -334,6 +334,12 @@ class Message(models.Model):
             models.Index(fields=["business", "-sent_at", "-id"], name="msg_business_sent"),
             models.Index(fields=["bot", "-sent_at", "-id"], name="msg_bot_sent"),
             models.Index(fields=["business", "channel", "-sent_at"], name="msg_channel_sent"),
+            # Word Analysis lists the user messages the bot failed to understand.
+            models.Index(
+                fields=["business", "-sent_at"],
+                condition=Q(sender="user", bot_break=True),
+                name="msg_bot_breaks",
+            ),
         ]
 
     def __str__(self):

@@ -331,3 +331,25 @@ def test_phrase_pattern_finds_what_word_analysis_counted(text, found):
 
     assert matches.exists() is found
     assert ("card blocked" in phrases_of(text)) is found
+
+
+def test_marking_an_entity_personal_masks_it_in_the_rollups_at_once():
+    user = {"id": "u-9", "attributes": {"branch_code": "Koregaon"}}
+    import_ok(
+        *setup_records(),
+        conversation(
+            "b-1", [message("b1", "my branch Koregaon please", bot_break=True)], user=user
+        ),
+    )
+    assert DailyPhraseCount.objects.filter(phrase="koregaon").exists()
+
+    import_ok(
+        {
+            "type": "bot",
+            "business": BUSINESS,
+            "slug": "sales",
+            "entities": [{"name": "branch_code", "personal": True}],
+        }
+    )
+
+    assert not DailyPhraseCount.objects.filter(phrase__contains="koregaon").exists()
