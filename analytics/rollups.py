@@ -145,29 +145,34 @@ class Tally:
 
 
 def _add_counts(model, changes):
-    """Add each delta to its row, creating the missing rows: one upsert, run for every row."""
+    """Add each delta to its row, creating the missing rows: a few multi-row upserts."""
     fields = [model._meta.get_field(name) for name in [*model.KEY, "count"]]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = [quote(field.column) for field in fields]
     key_columns = ", ".join(columns[:-1])
     count = columns[-1]
-    # ON CONFLICT ... DO UPDATE is understood alike by PostgreSQL and SQLite; the ORM's
-    # bulk_create(update_conflicts=True) can only overwrite a count, not add to it.
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - names are quoted, values are parameters
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({key_columns}) DO UPDATE SET {count} = {table}.{count} + EXCLUDED.{count}"
-    )
-    params = [
+    rows = [
         [
             field.get_db_prep_value(value, connection)
             for field, value in zip(fields, (*key, delta), strict=True)
         ]
         for key, delta in changes.items()
     ]
+    placeholder = f"({', '.join(['%s'] * len(columns))})"
+    batch_size = connection.ops.bulk_batch_size(fields, rows)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            # ON CONFLICT ... DO UPDATE is understood alike by PostgreSQL and SQLite; the ORM's
+            # bulk_create(update_conflicts=True) can only overwrite a count, not add to it.
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - quoted names
+                f"VALUES {', '.join([placeholder] * len(batch))} "
+                f"ON CONFLICT ({key_columns}) DO UPDATE "
+                f"SET {count} = {table}.{count} + EXCLUDED.{count}",
+                [value for row in batch for value in row],
+            )
 
 
 def _delete_emptied(model, keys):
