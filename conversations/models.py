@@ -215,25 +215,22 @@ def new_share_token():
 class ConversationQuerySet(models.QuerySet):
     def previous_of(self, conversation):
         """The same end user's conversation that started just before this one."""
-        return (
-            self.filter(end_user_id=conversation.end_user_id)
-            .filter(
-                Q(started_at__lt=conversation.started_at)
-                | Q(started_at=conversation.started_at, id__lt=conversation.id)
-            )
-            .order_by("-started_at", "-id")
-            .first()
-        )
+        return self._beside(conversation, "lt", ["-started_at", "-id"])
 
     def next_of(self, conversation):
         """The same end user's conversation that started just after this one."""
+        return self._beside(conversation, "gt", ["started_at", "id"])
+
+    def _beside(self, conversation, lookup, ordering):
+        # Start times may tie, so the id breaks ties; the conv_user_timeline index serves it.
+        started_at = conversation.started_at
         return (
             self.filter(end_user_id=conversation.end_user_id)
             .filter(
-                Q(started_at__gt=conversation.started_at)
-                | Q(started_at=conversation.started_at, id__gt=conversation.id)
+                Q(**{f"started_at__{lookup}": started_at})
+                | Q(started_at=started_at, **{f"id__{lookup}": conversation.id})
             )
-            .order_by("started_at", "id")
+            .order_by(*ordering)
             .first()
         )
 
