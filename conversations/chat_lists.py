@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from chatlinks.transcript import Redactor, personal_entity_names, personal_values
 from conversations.filters import ConversationFilterForm
-from conversations.models import Conversation
+from conversations.models import Conversation, EndUser
 
 CONVERSATIONS_PER_PAGE = 25
 RATED_CHOICES = [("", "Rated or not"), ("yes", "Rated"), ("no", "Not rated")]
@@ -58,7 +58,14 @@ class ChatListFilterForm(ConversationFilterForm):
         if csat := self.value("csat"):
             queryset = queryset.filter(csat_rating=int(csat))
         if "q" in self.fields and (search := self.value("q")):
-            queryset = queryset.filter(Q(external_id=search) | Q(end_user__external_id=search))
+            # The user's ids first: an OR across a join or a subquery would scan every
+            # conversation, while two plain conditions use two indexes.
+            user_ids = list(
+                EndUser.objects.filter(business=self.business, external_id=search).values_list(
+                    "pk", flat=True
+                )
+            )
+            queryset = queryset.filter(Q(external_id=search) | Q(end_user_id__in=user_ids))
         return queryset
 
     @property
@@ -96,10 +103,12 @@ def chat_rows(conversations, business, access):
 
 def chat_list_page(queryset, form, access, page_number):
     """(page, rows) for a filtered list, newest conversations first."""
-    queryset = (
-        form.filter(queryset)
-        .select_related("bot", "end_user", "agent", "team")
-        .order_by("-started_at", "-id")
+    ids = form.filter(queryset).order_by("-started_at", "-id").values_list("id", flat=True)
+    page = Paginator(ids, CONVERSATIONS_PER_PAGE).get_page(page_number)
+    # Pages are found on ids alone, so a deep page skips index entries, not joined rows; only
+    # the page's own conversations are then loaded with what the rows show.
+    page_ids = list(page.object_list)
+    loaded = Conversation.objects.select_related("bot", "end_user", "agent", "team").in_bulk(
+        page_ids
     )
-    page = Paginator(queryset, CONVERSATIONS_PER_PAGE).get_page(page_number)
-    return page, chat_rows(list(page.object_list), form.business, access)
+    return page, chat_rows([loaded[pk] for pk in page_ids], form.business, access)

@@ -1038,7 +1038,7 @@ QUEUE_WAIT = (40, 400)  # from the hand-over to the agent's first message
 DATE_FORMATS = ("%d/%m/%Y", "{day} %b", "%b {day}", "%Y-%m-%d", "%d-%m-%Y")
 
 
-def _shape(pattern: str, digits: str) -> str:
+def shape_digits(pattern: str, digits: str) -> str:
     """Lay `digits` into the '#' slots of `pattern`: ('#### ####', '12345678') -> '1234 5678'."""
     remaining = iter(digits)
     return "".join(next(remaining) if char == "#" else char for char in pattern)
@@ -1078,11 +1078,22 @@ def demo_logins() -> list[tuple[str, str, str]]:
 
 
 def demo_records(
-    seed: int = 1, today: datetime.date | None = None, conversations: int = 300
+    seed: int = 1,
+    today: datetime.date | None = None,
+    conversations: int = 300,
+    *,
+    per_user: dict[int, float] | None = None,
+    marathons: tuple[int, ...] = (),
 ) -> Iterator[dict]:
-    """Demo records in import order: every record refers only to records before it."""
+    """Demo records in import order: every record refers only to records before it.
+
+    For bigger data sets (the benchmarks): `per_user` replaces CONVERSATIONS_PER_USER, to give
+    some end users many more conversations, and `marathons` turns one conversation per number
+    given into a hand-over of about that many messages. Left out, the records are the same.
+    """
     today = today or datetime.datetime.now(datetime.UTC).date()
-    return _Builder(seed, today).records(conversations)
+    builder = _Builder(seed, today, per_user or CONVERSATIONS_PER_USER)
+    return builder.records(conversations, marathons)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1177,8 +1188,9 @@ class _Transcript:
 
 
 class _Builder:
-    def __init__(self, seed: int, today: datetime.date):
+    def __init__(self, seed: int, today: datetime.date, per_user: dict[int, float]):
         self.rng = random.Random(seed)
+        self.per_user = per_user
         self.fake = Faker(["en_IN", "en_US"])
         self.fake.seed_instance(seed)
         self.days = [today - datetime.timedelta(days=offset) for offset in range(1, DAYS + 1)]
@@ -1227,7 +1239,7 @@ class _Builder:
 
     def order_id(self) -> str:
         payload = self.rng.choice("123456789") + self.digits(14)
-        return _shape(self.rng.choice(ORDER_ID_PATTERNS), self.luhn_invalid(payload))
+        return shape_digits(self.rng.choice(ORDER_ID_PATTERNS), self.luhn_invalid(payload))
 
     def utr(self) -> str:
         payload = self.rng.choice("3456") + self.digits(10)
@@ -1245,10 +1257,10 @@ class _Builder:
 
     # The demo world
 
-    def records(self, conversations: int) -> Iterator[dict]:
+    def records(self, conversations: int, marathons: tuple[int, ...]) -> Iterator[dict]:
         yield from self.setup_records()
         seen_users: set[tuple[str, str]] = set()
-        for chat in self.chats(conversations):
+        for chat in self.chats(conversations, marathons):
             key = (chat.business.slug, chat.user.id)
             yield self.conversation_record(chat, first_time=key not in seen_users)
             seen_users.add(key)
@@ -1348,14 +1360,14 @@ class _Builder:
     def user_pool(self, business: DemoBusiness, conversations: int) -> list[_EndUser]:
         """One entry per conversation: a few users come back often, most once or twice."""
         slots: list[_EndUser] = []
-        counts, weights = zip(*CONVERSATIONS_PER_USER.items(), strict=True)
+        counts, weights = zip(*self.per_user.items(), strict=True)
         users = 0
         while len(slots) < conversations:
             users += 1
             slots += [self.end_user(business, users)] * self.rng.choices(counts, weights)[0]
         return slots[:conversations]
 
-    def chats(self, conversations: int) -> list[_Chat]:
+    def chats(self, conversations: int, marathons: tuple[int, ...]) -> list[_Chat]:
         total_share = sum(business.share for business in BUSINESSES)
         counts = [conversations * business.share // total_share for business in BUSINESSES]
         counts[0] += conversations - sum(counts)  # the rounding remainder
@@ -1368,13 +1380,25 @@ class _Builder:
         long_ones = set(
             self.rng.sample(range(len(plans)), len(plans) // CONVERSATIONS_PER_LONG_CHAT)
         )
+        # Sampling none draws no random number, so the records stay the same without them.
+        lengths = dict(
+            zip(self.rng.sample(range(len(plans)), len(marathons)), marathons, strict=True)
+        )
         chats = []
         numbers = Counter()
         for index, (business, user) in enumerate(plans):
             # Numbered before sorting by time: the time depends on `today`, the number must
             # not, or seeding on another day would merge different chats under one id.
             numbers[business.slug] += 1
-            chats.append(self.chat(business, user, numbers[business.slug], long=index in long_ones))
+            chats.append(
+                self.chat(
+                    business,
+                    user,
+                    numbers[business.slug],
+                    long=index in long_ones or index in lengths,
+                    length=lengths.get(index),
+                )
+            )
         # Imported in time order, as a platform back-fills its history.
         chats.sort(key=lambda chat: chat.messages[0].at)
         return chats
@@ -1403,10 +1427,10 @@ class _Builder:
             "name": user.name,
             "first_name": user.first_name,
             "email": user.email,
-            "phone": _shape(self.rng.choice(PHONE_PATTERNS[user.locale]), user.phone_digits),
-            "card": _shape(card_pattern, card),
+            "phone": shape_digits(self.rng.choice(PHONE_PATTERNS[user.locale]), user.phone_digits),
+            "card": shape_digits(card_pattern, card),
             "card_last4": card[-4:],
-            "aadhaar": _shape(self.rng.choice(AADHAAR_PATTERNS), user.details["aadhaar"]),
+            "aadhaar": shape_digits(self.rng.choice(AADHAAR_PATTERNS), user.details["aadhaar"]),
             "order_id": self.order_id(),
             "utr": self.utr(),
             "ticket": f"SR{self.digits(8)}",
@@ -1420,7 +1444,15 @@ class _Builder:
             "agent_first": agent_name.split()[0],
         }
 
-    def chat(self, business: DemoBusiness, user: _EndUser, number: int, *, long: bool) -> _Chat:
+    def chat(
+        self,
+        business: DemoBusiness,
+        user: _EndUser,
+        number: int,
+        *,
+        long: bool,
+        length: int | None = None,
+    ) -> _Chat:
         bot = self.weighted(tuple((bot, bot.weight) for bot in business.bots))
         chat = _Chat(
             f"c-{number:05d}",
@@ -1454,7 +1486,12 @@ class _Builder:
                 chat.agent, chat.team = agent, business.teams[scenario.team][0]
             else:
                 transcript.play(scenario.resolution)
-            target = self.rng.randint(140, 160) if long else round(self.rng.triangular(6, 40, 12))
+            if length:
+                target = length
+            elif long:
+                target = self.rng.randint(140, 160)
+            else:
+                target = round(self.rng.triangular(6, 40, 12))
             # Each question once, in random order; only marathons come back to the same ones.
             follow_ups = itertools.cycle(self.rng.sample(bot.follow_ups, len(bot.follow_ups)))
             while len(transcript.messages) < target - 2:
@@ -1510,7 +1547,9 @@ class _Builder:
             user["name"] = chat.user.name
             if chat.user.shares_email:
                 user["email"] = chat.user.email
-            user["phone"] = _shape(PHONE_PATTERNS[chat.user.locale][0], chat.user.phone_digits)
+            user["phone"] = shape_digits(
+                PHONE_PATTERNS[chat.user.locale][0], chat.user.phone_digits
+            )
             user["attributes"] = chat.attributes
         record = {
             "type": "conversation",

@@ -277,13 +277,15 @@ class Conversation(models.Model):
         ]
         indexes = [
             models.Index(fields=["end_user", "started_at", "id"], name="conv_user_timeline"),
-            models.Index(fields=["business", "-started_at"], name="conv_business_started"),
-            models.Index(fields=["bot", "-started_at"], name="conv_bot_started"),
+            models.Index(fields=["business", "-started_at", "-id"], name="conv_business_recent"),
+            models.Index(fields=["bot", "-started_at", "-id"], name="conv_bot_recent"),
             models.Index(
                 fields=["business", "channel", "-started_at"], name="conv_channel_started"
             ),
-            models.Index(fields=["agent", "business", "-started_at"], name="conv_agent_started"),
-            models.Index(fields=["team", "-started_at"], name="conv_team_started"),
+            models.Index(
+                fields=["agent", "business", "-started_at", "-id"], name="conv_agent_recent"
+            ),
+            models.Index(fields=["team", "-started_at", "-id"], name="conv_team_recent"),
             models.Index(
                 fields=["business", "-csat_at"],
                 condition=Q(csat_rating__isnull=False),
