@@ -18,7 +18,8 @@ run: $(BIN)/activate
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving Chat Links on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/gunicorn chatlinks.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+		--access-logfile - --log-level warning
 
 demo: export DEBUG ?= true
 demo: $(BIN)/activate
