@@ -38,19 +38,31 @@ def may_view_personal_details(user, business):
     return user.has_perm(PERSONAL_DETAILS_PERM) or user.has_perm(PERSONAL_DETAILS_PERM, business)
 
 
-def access_for(user, business, membership=None):
+_UNKNOWN = object()
+
+
+def membership_of(user, business):
+    """The user's staff membership of `business`, or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(user=user, business=business).select_related("business").first()
+    )
+
+
+def access_for(user, business, membership=_UNKNOWN):
     """The view `user` gets of `business`'s conversations.
 
-    Pass the user's membership of the business if the caller already has it.
+    Pass the user's membership of the business (or None for none) if the caller has it.
     """
     if not user.is_authenticated or not user.is_active:
         return Access.NONE
     if user.is_superuser:
         return Access.FULL
+    if membership is _UNKNOWN:
+        membership = membership_of(user, business)
     if membership is None:
-        membership = Membership.objects.filter(user=user, business=business).first()
-        if membership is None:
-            return Access.NONE
+        return Access.NONE
     if not membership.is_smart_agent_chat_staff:
         # Analysts see no personal data even if someone granted them the permission.
         return Access.ANALYTICS

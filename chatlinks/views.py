@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from chatlinks.access import Access, conversation_access
+from chatlinks.access import Access, access_for, conversation_access, membership_of
 from chatlinks.chat import chat_page, page_of_message
 from chatlinks.forms import ShareLinkForm
 from chatlinks.models import ChatLinkView, ShareLink
@@ -40,10 +40,13 @@ def chat_link(request, token):
         Conversation.objects.select_related("business", "bot", "end_user", "agent", "team"),
         token=token,
     )
-    access = conversation_access(request.user, conversation)
+    membership = membership_of(request.user, conversation.business)
+    access = access_for(request.user, conversation.business, membership)
     if access is Access.NONE:
         # The same answer as for a token that does not exist: a link never reveals a chat.
         raise Http404
+    if membership:
+        request.membership = membership  # the page header shows the viewer's sections
     return_path = safe_return_path(request)
 
     jump_to = request.GET.get("message", "")

@@ -1,0 +1,37 @@
+"""The main pages of the site, and who opens which, for the tests that visit them all."""
+
+# The widest and the narrowest screens the site is made for.
+WIDE = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+
+LISTS = "/b/acme-bank"
+ANALYTICS = "/b/acme-bank/analytics"
+CHAT = "{chat}"  # stands for the chat link of the conversation full of PII
+
+# Who (an attribute of the `acme` fixture, None for a visitor not signed in) opens which pages.
+PAGES_BY_ROLE = {
+    None: ["/accounts/login/", "/accounts/login/?next=/"],
+    "agent": ["/", f"{LISTS}/my-chats/", f"{LISTS}/my-chats/?rated=no", CHAT],
+    "masked_agent": [f"{LISTS}/my-chats/", CHAT],
+    "lead": [
+        f"{LISTS}/teams/",
+        f"{LISTS}/business/?q=nothing",
+        f"{LISTS}/business/?start=2026-10-05&end=2026-10-01",  # a filter error
+        CHAT,
+    ],
+    "analyst": [
+        "/",
+        f"{ANALYTICS}/messages/",
+        f"{ANALYTICS}/messages/?tab=conversations",
+        f"{ANALYTICS}/words/",
+        f"{ANALYTICS}/words/phrase/?phrase=blocked",
+        f"{ANALYTICS}/csat/",
+        CHAT,
+        f"{LISTS}/my-chats/",  # not one of theirs: the 403 page
+    ],
+    "outsider": [CHAT],  # the 404 page
+}
+
+
+def url_of(path, acme):
+    return path.replace(CHAT, f"/c/{acme.planted.token}/")

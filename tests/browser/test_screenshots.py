@@ -1,0 +1,75 @@
+"""The README's screenshots, taken from the demo data that `make run` serves.
+
+    SCREENSHOTS=1 .venv/bin/pytest tests/browser/test_screenshots.py
+
+writes docs/screenshots/*.png. Off by default: it loads the full demo, and its pictures are for
+people to look at, not assertions.
+"""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from conversations.demo import DEMO_PASSWORD
+from conversations.models import Conversation
+from tests.browser.pages import ANALYTICS, LISTS, PHONE, WIDE
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("SCREENSHOTS") != "1",
+    reason="SCREENSHOTS=1 takes the README's screenshots into docs/screenshots/",
+)
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def showcase_conversation():
+    """An agent's chat that shows a bit of everything: a bot that failed, a hand-over, PII,
+    a rating, and earlier and later chats of the same user to step through."""
+    candidates = Conversation.objects.filter(
+        business__slug="acme-bank",
+        agent__username="acme_agent",
+        csat_rating__isnull=False,
+        message_count__range=(14, 20),
+        messages__bot_break=True,
+    ).order_by("-started_at")
+    return next(
+        conversation
+        for conversation in candidates
+        if Conversation.objects.previous_of(conversation)
+        and Conversation.objects.next_of(conversation)
+    )
+
+
+def test_screenshots(new_page, sign_in, transactional_db):
+    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    # Tall enough for a chat's hand-over and its masked values to show.
+    tall = {"width": WIDE["width"], "height": 1300}
+    chat = f"/c/{showcase_conversation().token}/?from={LISTS}/my-chats/"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots = [
+        ("acme_agent", WIDE, "light", {"my-chats": f"{LISTS}/my-chats/"}),
+        ("acme_agent", tall, "light", {"chat-full": chat}),
+        ("acme_agent_masked", tall, "light", {"chat-masked": chat}),
+        ("acme_agent", WIDE, "dark", {"chat-dark": chat}),
+        ("acme_agent", PHONE, "light", {"chat-phone": chat}),
+        (
+            "acme_analyst",
+            WIDE,
+            "light",
+            {
+                "message-analysis": f"{ANALYTICS}/messages/",
+                "word-analysis": f"{ANALYTICS}/words/?size=2",
+                "csat": f"{ANALYTICS}/csat/",
+            },
+        ),
+    ]
+
+    for username, viewport, color_scheme, pages in shots:
+        page = new_page(viewport=viewport, color_scheme=color_scheme)
+        sign_in(page, username, DEMO_PASSWORD)
+        for name, path in pages.items():
+            page.goto(path)
+            page.screenshot(path=SCREENSHOTS / f"{name}.png")
