@@ -37,10 +37,15 @@ format: $(BIN)/activate
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Benchmarks on PostgreSQL in the throwaway database chatlinks_bench (see bench/run.py); the
+# full run writes bench/RESULTS.md, the quick one (under two minutes) bench/data/.
 bench: $(BIN)/activate
-	@echo "No benchmark exists yet (see the benchmarks issue)."
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	$(BIN)/python -m bench
 
-bench-quick: bench
+bench-quick: $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	$(BIN)/python -m bench --quick
 
 # Load and fault tests against gunicorn on PostgreSQL; stops and restarts the local cluster.
 loadtest: $(BIN)/activate

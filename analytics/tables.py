@@ -273,7 +273,12 @@ TREND = Table(
 
 
 class CountedPaginator(Paginator):
-    """A paginator told its total, so it need not COUNT rows the rollups already counted."""
+    """A paginator told its total, so it need not COUNT rows the rollups already counted.
+
+    Knowing the total, it reads a page of the second half backwards from the end: an OFFSET
+    walks every row it skips, so the last pages then cost what the first ones do. The
+    queryset must be ordered (on a unique last key, as all tables here are).
+    """
 
     def __init__(self, object_list, per_page, total, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -283,6 +288,17 @@ class CountedPaginator(Paginator):
     def count(self):
         return self.total
 
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom <= self.count - top:
+            return super().page(number)
+        backwards = self.object_list.reverse()[self.count - top : self.count - bottom]
+        return self._get_page(list(backwards)[::-1], number, self)
+
 
 def paginate(request, queryset, total=None):
     """A page of `queryset`; `total`, when known, saves the COUNT query."""
@@ -291,6 +307,21 @@ def paginate(request, queryset, total=None):
     else:
         paginator = CountedPaginator(queryset, PER_PAGE, total)
     return paginator.get_page(request.GET.get("page"))
+
+
+def paginate_by_id(request, queryset, total=None):
+    """A page of a queryset of model objects, as `paginate`, found on their ids alone: a deep
+    page then skips index entries rather than joined rows."""
+    return load_page(paginate(request, queryset.values_list("pk", flat=True), total), queryset)
+
+
+def load_page(page, queryset):
+    """`page`, a page of ids, with the objects of `queryset` that have those ids instead: only
+    the page's own objects are loaded, with what the queryset selects."""
+    ids = list(page.object_list)
+    loaded = queryset.in_bulk(ids)
+    page.object_list = [loaded[pk] for pk in ids]
+    return page
 
 
 class _Echo:

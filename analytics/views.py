@@ -35,7 +35,9 @@ from analytics.tables import (
     PhraseContext,
     RowContext,
     csv_response,
+    load_page,
     paginate,
+    paginate_by_id,
     rows,
 )
 from chatlinks.access import section_membership
@@ -83,7 +85,7 @@ def _message_tab(request, business, tab):
 def message_analysis(request, business):
     tab = request.GET.get("tab") or "messages"
     table, columns, form, queryset, total = _message_tab(request, business, tab)
-    page = paginate(request, queryset, total)
+    page = paginate_by_id(request, queryset, total)
     return render(
         request,
         "analytics/messages.html",
@@ -192,7 +194,9 @@ def _phrase_messages(request, business):
 @analytics_page("analytics-words")
 def phrase_detail(request, business):
     phrase, form, queryset = _phrase_messages(request, business)
-    page = paginate(request, queryset)
+    # Every id at once: a COUNT, then a page, would each run the phrase's regular expression
+    # over all the messages in scope.
+    page = load_page(paginate(request, list(queryset.values_list("pk", flat=True))), queryset)
     back = request.GET.copy()
     for name in ("phrase", "page"):
         back.pop(name, None)

@@ -152,6 +152,12 @@ def _is_indian_mobile(digits: str) -> bool:
     return len(digits) == 10 and digits[0] in "6789"
 
 
+def _is_north_american(digits: str, group_lengths: list[int]) -> bool:
+    """A US or Canadian number in its national form, written 3-3-4 as in "(212) 765-4321" or
+    "212.765.4321": area codes and exchanges never start with 0 or 1."""
+    return group_lengths == [3, 3, 4] and digits[0] not in "01" and digits[3] not in "01"
+
+
 def _is_card_number(digits: str, group_lengths: list[int], separators: list[str]) -> bool:
     # Cards are written in groups of 4 or more (4-4-4-4, 4-6-5, 6-13, 4-4-4-4-3: only the last
     # one may be shorter), with one and the same single space or dash between. This keeps a list
@@ -219,7 +225,7 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 )
             ):
                 spans.append((span_start, group.end(), AADHAAR, _GENERIC_RANK))
-            elif _is_indian_mobile(digits):
+            elif _is_indian_mobile(digits) or _is_north_american(digits, group_lengths):
                 spans.append((span_start, group.end(), PHONE, _UNCHECKED_NUMBER_RANK))
     return spans
 

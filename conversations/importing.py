@@ -37,6 +37,7 @@ MAX_TEXT_BYTES = 64 * 1024
 BATCH_MESSAGES = 5000
 BATCH_CONVERSATIONS = 500
 PERSONAL_DETAILS_PERM = "conversations.view_personal_details"
+SENDERS = frozenset(Sender.values)  # Sender.values builds a new list each time
 
 
 class RecordError(Exception):
@@ -415,7 +416,7 @@ class Importer:
             if message_id in messages:
                 raise RecordError(f"{message.path}.id", f"duplicate message id {message_id!r}")
             sender = message.str("sender", required=True, max_length=8)
-            if sender not in Sender.values:
+            if sender not in SENDERS:
                 raise RecordError(
                     f"{message.path}.sender", f"must be one of {', '.join(Sender.values)}"
                 )

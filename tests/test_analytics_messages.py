@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from analytics.models import ColumnChoice
-from conversations.models import Business, Conversation
+from conversations.models import Business, Conversation, Message
 from tests.factories import MembershipFactory
 from tests.test_analytics_records import (
     BUSINESS,
@@ -147,6 +147,25 @@ def test_messages_are_paginated(client, analyst, business):
     assert len(second.context["rows"]) == 11
     assert beyond.context["page"].number == 2
     assert b'href="?page=2"' in first.content
+
+
+def test_pages_of_the_second_half_are_read_backwards_from_the_end(client, analyst, business):
+    import_ok(
+        conversation(
+            "long",
+            [message(f"m{n}", f"line {n}", when=at(DAY, 12, n)) for n in range(56)],
+        )
+    )
+    newest_first = Message.objects.order_by("-sent_at", "-id").values_list("text", flat=True)
+
+    with CaptureQueriesContext(connection) as queries:
+        last = client.get(f"{URL}?page=2")
+
+    assert [cells[0].text for cells in last.context["rows"]] == list(newest_first)[50:]
+    # The oldest 11 are read from the other end, with no OFFSET, and on ids alone.
+    [page_query] = [q["sql"] for q in queries if "ORDER BY" in q["sql"] and "LIMIT 11" in q["sql"]]
+    assert page_query.startswith('SELECT "conversations_message"."id" AS "pk" FROM')
+    assert '"sent_at" ASC' in page_query and "OFFSET" not in page_query
 
 
 def test_view_chat_leads_to_the_chat_link_and_back_to_the_list(client, analyst):

@@ -162,6 +162,17 @@ def test_the_phrase_lists_the_user_messages_containing_it(client, analyst):
     ]
 
 
+def test_the_phrase_page_searches_the_messages_once(client, analyst):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{URL}phrase/?phrase=card+blocked")
+
+    # One pass over the messages in scope for their ids, no COUNT; then only the page's rows.
+    searches = [q["sql"] for q in queries if "~*" in q["sql"] or "REGEXP" in q["sql"]]
+    over_scope = [sql for sql in searches if '"id" IN (' not in sql]
+    assert len(over_scope) == 1 and "COUNT(" not in over_scope[0]
+    assert response.context["page"].paginator.count == 3
+
+
 def test_the_phrase_page_filters_keep_the_phrase(client, analyst):
     html = client.get(f"{URL}phrase/?phrase=card+blocked&scope=all").content.decode()
 

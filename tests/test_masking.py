@@ -202,6 +202,10 @@ def test_emails_are_masked(text, expected):
         "98765\u00a043210",
         "+44 20 7946 0958",
         "+1 (415) 555-0100",
+        "(212) 765-4321",
+        "212-765-4321",
+        "212.765.4321",
+        "212 765 4321",
         "+49 30 901820",
         "६९८७६५४३२१",  # Devanagari digits
     ],
@@ -294,6 +298,7 @@ def test_twelve_digits_valid_for_both_checksums_show_as_aadhaar():
         grouped(AADHAAR_BAD, " "),
         "123456789012",  # Aadhaar never starts with 0 or 1
         "5876543210 is no mobile",
+        "100 200 3000 and 212 165 4321",  # no area code or exchange starts with 0 or 1
         "98765432101",  # 11 digits without a leading 0
         "dial +91 12345",  # too short for a phone
         "scores 10 20 30 40 50 60 70 80",

@@ -180,6 +180,22 @@ def test_details_learned_later_take_the_name_out_of_earlier_conversations(import
     assert_rollups_match_a_recount()
 
 
+def test_details_the_masking_does_not_use_recount_no_other_conversation(imported):
+    def user(city):
+        return {"id": "u-1", "attributes": {"city": city, "pan_number": "ABCPE1234F"}}
+
+    import_ok(conversation("c-2", [message("n1", "card blocked in Pune")], user=user("Pune")))
+
+    # The bot collects a new city, which is not personal: the masking of c-1 and c-2 is the
+    # same as before, so their messages are not read again.
+    with CaptureQueriesContext(connection) as queries:
+        import_ok(conversation("c-3", [message("n2", "now in Delhi")], user=user("Delhi")))
+
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    assert not [sql for sql in reads if 'FROM "conversations_message"' in sql]
+    assert_rollups_match_a_recount()
+
+
 def test_no_personal_value_is_ever_a_phrase():
     import_ok(*setup_records(), planted_conversation_record())
 

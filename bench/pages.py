@@ -1,0 +1,194 @@
+"""Server time of every page through Django's full stack, beside the time of its own SQL.
+
+Each page is requested with the test client, signed in as the role that uses it (force_login),
+under the production middleware and settings: a few warm-up requests, then timed ones. One
+more request is made with its queries captured; the floor is the time of running those same
+statements again, straight on a database cursor, fetching every row.
+"""
+
+import math
+import statistics
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import F, Func, Sum
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from analytics.models import DailyMessageCount, DailyPhraseCount
+from analytics.tables import PER_PAGE
+from conversations.demo import BUSINESSES
+from conversations.models import Business, Conversation
+
+BUSINESS = BUSINESSES[0]  # Acme Bank, the biggest of the demo businesses
+CHAT_SIZES = (20, 200, 2000)
+WARM_UP = 2
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    username: str
+    path: str
+    note: str = ""  # what the page shows at this scale, where it varies
+
+
+@dataclass(frozen=True)
+class PageResult:
+    page: Page
+    median: float  # seconds
+    p95: float
+    queries: int
+    floor: float  # seconds: the median time of the page's SQL on its own
+
+    @property
+    def ratio(self):
+        return self.median / self.floor
+
+
+def percentile(samples, share):
+    """The nearest-rank percentile: the smallest sample at or above `share` of them."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def _closest_conversation(size):
+    distance = Func(F("message_count") - size, function="ABS")
+    return (
+        Conversation.objects.alias(distance=distance)
+        .select_related("business")
+        .order_by("distance", "pk")
+        .first()
+    )
+
+
+def _chat_pages():
+    pages = []
+    prefixes = {business.slug: business.prefix for business in BUSINESSES}
+    for size in CHAT_SIZES:
+        conversation = _closest_conversation(size)
+        prefix = prefixes[conversation.business.slug]
+        path = reverse("chat-link", args=[conversation.token])
+        note = f"{conversation.message_count:,} messages"
+        for view, suffix in (("masked", "agent_masked"), ("full", "agent")):
+            name = f"chat link {view}, {size:,} messages"
+            pages.append(Page(name, f"{prefix}_{suffix}", path, note))
+    return pages
+
+
+def _last_page(total):
+    return max(1, math.ceil(total / PER_PAGE))
+
+
+def _deep_pages(name, username, path, last):
+    """The last page (the "Last »" link) and the middle one, the deepest from either end."""
+    middle = (last + 1) // 2
+    return [
+        Page(f"{name}, middle page", username, f"{path}page={middle}", f"page {middle:,}"),
+        Page(f"{name}, last page", username, f"{path}page={last}", f"page {last:,}"),
+    ]
+
+
+def pages():
+    """The pages to measure, on the data now in the database."""
+    business = Business.objects.get(slug=BUSINESS.slug)
+    slug, prefix = business.slug, BUSINESS.prefix
+    agent, lead, analyst = f"{prefix}_agent", f"{prefix}_lead", f"{prefix}_analyst"
+    messages = reverse("analytics-messages", args=[slug])
+    message_pages = _last_page(DailyMessageCount.objects.filter(business=business).total())
+    conversation_pages = _last_page(Conversation.objects.filter(business=business).count())
+    phrase = (
+        DailyPhraseCount.objects.filter(business=business, size=1, bot_break=True)
+        .values("phrase")
+        .annotate(messages=Sum("count"))
+        .order_by("-messages", "phrase")
+        .values_list("phrase", flat=True)
+        .first()
+    )
+    return [
+        *_chat_pages(),
+        Page("My Chats", agent, reverse("my-chats", args=[slug])),
+        Page("Teams", lead, reverse("team-chats", args=[slug])),
+        Page("Business", lead, reverse("business-chats", args=[slug])),
+        Page("Message Analysis, messages", analyst, messages),
+        *_deep_pages("Message Analysis, messages", analyst, f"{messages}?", message_pages),
+        Page("Message Analysis, conversations", analyst, f"{messages}?tab=conversations"),
+        *_deep_pages(
+            "Message Analysis, conversations",
+            analyst,
+            f"{messages}?tab=conversations&",
+            conversation_pages,
+        ),
+        Page("Word Analysis", analyst, reverse("analytics-words", args=[slug])),
+        Page(
+            "Word Analysis, a phrase's messages",
+            analyst,
+            reverse("analytics-phrase", args=[slug]) + "?" + urlencode({"phrase": phrase}),
+            f"“{phrase}”",
+        ),
+        Page("CSAT", analyst, reverse("analytics-csat", args=[slug])),
+    ]
+
+
+class Clients:
+    """One signed-in test client per username."""
+
+    def __init__(self):
+        self._clients = {}
+
+    def __getitem__(self, username):
+        if username not in self._clients:
+            client = Client()
+            client.force_login(get_user_model().objects.get(username=username))
+            self._clients[username] = client
+        return self._clients[username]
+
+    def session_cookie(self, username):
+        return self[username].cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _get(client, page):
+    response = client.get(page.path)
+    if response.status_code != 200:
+        raise RuntimeError(f"{page.name}: HTTP {response.status_code} for {page.path}")
+    return response
+
+
+def sql_floor(statements, repetitions):
+    """The median time of running `statements` one after the other, fetching every row."""
+    samples = []
+    with connection.cursor() as cursor:
+        for _ in range(repetitions):
+            started = time.perf_counter()
+            for statement in statements:
+                cursor.execute(statement)
+                if cursor.description:
+                    cursor.fetchall()
+            samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def measure(page, clients, repetitions):
+    client = clients[page.username]
+    for _ in range(WARM_UP):
+        _get(client, page)
+    samples = []
+    for _ in range(repetitions):
+        started = time.perf_counter()
+        _get(client, page)
+        samples.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as captured:
+        _get(client, page)
+    statements = [query["sql"] for query in captured.captured_queries]
+    return PageResult(
+        page,
+        median=statistics.median(samples),
+        p95=percentile(samples, 0.95),
+        queries=len(statements),
+        floor=sql_floor(statements, repetitions),
+    )
