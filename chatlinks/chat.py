@@ -22,9 +22,18 @@ class ShownMessage:
     position: int
     sender: str
     label: str
-    sent_at: object
+    sent_at: object  # in the business's time zone, so its date is the local day
     html: SafeString
     bot_break: bool
+
+    @property
+    def day(self):
+        return self.sent_at.date()
+
+    @property
+    def time(self):
+        # Formatted here rather than with the date filter: hundreds of messages a page.
+        return self.sent_at.strftime("%H:%M")
 
 
 def chat_page(conversation, access, page_number, with_neighbours=True):
@@ -35,6 +44,7 @@ def chat_page(conversation, access, page_number, with_neighbours=True):
     personal = personal_entity_names(conversation.business_id)
     redactor = Redactor(access, personal_values(conversation.end_user, personal))
 
+    tz = conversation.business.tzinfo
     messages = conversation.messages.select_related("agent").order_by("sent_at", "id")
     page = Paginator(messages, MESSAGES_PER_PAGE).get_page(page_number)
     shown = [
@@ -42,7 +52,7 @@ def chat_page(conversation, access, page_number, with_neighbours=True):
             position=page.start_index() + offset,
             sender=message.sender,
             label=sender_label(message, conversation, access),
-            sent_at=message.sent_at,
+            sent_at=message.sent_at.astimezone(tz),
             html=redactor.html(message.text),
             bot_break=message.bot_break,
         )

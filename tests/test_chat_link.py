@@ -287,3 +287,18 @@ def test_attribute_personal_on_another_bot_of_the_business_stays_masked(client):
 
     assert leaked(response.content) == []
     assert "[personal: account_number]" in response.content.decode()
+
+
+def test_days_and_times_are_those_of_the_business_time_zone(client):
+    conversation = ConversationFactory(business__timezone="Asia/Kolkata")
+    for hour in (18, 19):  # 23:30 on 1 October and 00:30 on 2 October in India
+        MessageFactory(
+            conversation=conversation, sent_at=dt.datetime(2026, 10, 1, hour, tzinfo=dt.UTC)
+        )
+    client.force_login(MembershipFactory(business=conversation.business, agent=True).user)
+
+    html = client.get(url(conversation)).content.decode()
+
+    assert "Thursday, 1 October 2026" in html and "Friday, 2 October 2026" in html
+    assert ">23:30<" in html and ">00:30<" in html
+    assert 'datetime="2026-10-02T00:30:00+05:30"' in html
