@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 URL = f"/b/{BUSINESS}/analytics/messages/"
 LATER = DAY + dt.timedelta(days=2)
+MESSAGE_COLUMNS = ["Body", "Chat Link", "Conversation ID", "Created At", "Sender", "Bot", "Channel"]
 
 
 @pytest.fixture
@@ -80,15 +81,7 @@ def test_view_messages_lists_messages_newest_first_with_their_total(client, anal
     response = client.get(URL)
 
     assert response.context["page"].paginator.count == 5
-    assert [c.title for c in response.context["columns"]] == [
-        "Body",
-        "Chat Link",
-        "Conversation ID",
-        "Created At",
-        "Sender",
-        "Bot",
-        "Channel",
-    ]
+    assert [c.title for c in response.context["columns"]] == MESSAGE_COLUMNS
     assert column(response, "Body")[:2] == ["where is my refund", "refund please"]
     assert cells(response)[0][2:] == ["c-2", "2026-10-03 10:05", "User", "Sales", "whatsapp"]
     assert b"<strong>5</strong> messages" in response.content
@@ -286,15 +279,7 @@ def test_the_messages_csv_has_the_filtered_rows_and_absolute_chat_links(client, 
     rows = read_csv(response)
     token = Conversation.objects.get(external_id="c-2").token
     assert 'filename="acme-messages.csv"' in response["Content-Disposition"]
-    assert rows[0] == [
-        "Body",
-        "Chat Link",
-        "Conversation ID",
-        "Created At",
-        "Sender",
-        "Bot",
-        "Channel",
-    ]
+    assert rows[0] == MESSAGE_COLUMNS
     assert rows[1:] == [
         [
             "where is my refund",
