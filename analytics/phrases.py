@@ -12,7 +12,7 @@ finds the phrase's words in order with only dropped words, numbers or punctuatio
 
 import re
 
-from chatlinks.masking import Masker
+from rules.masking import Masker
 
 PHRASE_SIZES = (1, 2, 3)
 # Longer "words" are pasted ids, links or keyboard mashing, never what a bot failed to get.
@@ -44,7 +44,7 @@ kijiye hua hui huye raha rahi rahe sir madam mam
 STOP_WORDS = frozenset((ENGLISH_STOP_WORDS + HINGLISH_FILLERS).split())
 
 # A word: letters, digits, underscores and apostrophes inside, plus the combining marks of
-# Indic scripts (as in chatlinks.masking), so a word written in Devanagari stays one word.
+# Indic scripts (as in rules.masking), so a word written in Devanagari stays one word.
 _WORD_CHARS = r"\w\u0900-\u0963\u0966-\u0dff"
 _WORD = re.compile(rf"[{_WORD_CHARS}]+(?:['’][{_WORD_CHARS}]+)*")
 

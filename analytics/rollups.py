@@ -34,9 +34,9 @@ from analytics.models import (
     DailyPhraseCount,
 )
 from analytics.phrases import message_phrases
-from chatlinks.masking import Masker, PersonalValues
 from chatlinks.transcript import personal_entity_names_by_business, personal_values
 from conversations.models import Business, Conversation, EndUser, Message, Sender
+from rules.masking import Masker, PersonalValues
 
 # The message fields the rollups count; a message whose fields are all unchanged is skipped.
 COUNTED_MESSAGE_FIELDS = ("sent_at", "sender", "bot_break", "text")

@@ -27,7 +27,6 @@ from presidio_analyzer.predefined_recognizers import (
     PhoneRecognizer,
 )
 
-from chatlinks.masking import Masker
 from conversations.demo import (
     AADHAAR_PATTERNS,
     CARD_BINS,
@@ -40,6 +39,7 @@ from conversations.demo import (
     shape_digits,
     verhoeff_check_digit,
 )
+from rules.masking import Masker
 
 SEED = 11
 MIN_SECONDS = 1.0  # the Masker's texts are masked over and over until this long

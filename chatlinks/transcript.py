@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from chatlinks.masking import Masker, PersonalValues
 from conversations.models import Entity, Sender
+from rules.masking import Masker, PersonalValues
 
 USER_FIELDS = [("name", "Name"), ("email", "Email"), ("phone", "Phone")]
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from faker import Faker
 
-from chatlinks.masking import luhn_valid, verhoeff_valid
+from rules.masking import luhn_valid, verhoeff_valid
 
 # Every demo login shares it; it is printed by `seed_demo`, so it is no secret.
 DEMO_PASSWORD = "chatlinks-demo"  # noqa: S105

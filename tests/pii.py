@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from chatlinks.masking import verhoeff_valid
+from rules.masking import verhoeff_valid
 from tests.factories import (
     BotFactory,
     ConversationFactory,

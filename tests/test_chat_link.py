@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from chatlinks.access import Access, access_for, openable_conversations
-from chatlinks.masking import luhn_valid
 from chatlinks.models import ChatLinkView
+from rules.masking import luhn_valid
 from tests.factories import (
     ConversationFactory,
     MembershipFactory,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chatlinks.masking import Masker, PersonalValues, luhn_valid, mask_text, verhoeff_valid
+from rules.masking import Masker, PersonalValues, luhn_valid, mask_text, verhoeff_valid
 
 
 def luhn_check_digit(payload: str) -> str:

@@ -19,8 +19,8 @@ from analytics.models import (
 )
 from analytics.phrases import message_phrases, parse_phrase, phrase_pattern
 from analytics.rollups import rebuild
-from chatlinks.masking import Masker, PersonalValues
 from conversations.models import Business, Conversation
+from rules.masking import Masker, PersonalValues
 from tests.pii import SECRETS
 from tests.test_analytics_records import (
     BUSINESS,
