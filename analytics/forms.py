@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.template.defaultfilters import pluralize
 
 from analytics.phrases import PHRASE_SIZES
-from conversations.filters import ConversationFilterForm
 from conversations.models import Membership, Sender
+from rules.filters import ConversationFilterForm
 
 YES_NO = {"yes": True, "no": False}
 

@@ -5,7 +5,7 @@ start day and rating, what is known about its end user (the values masking hides
 messages. A `Tally` collects such additions and subtractions and saves their sum as upserts,
 a few queries whatever its size.
 
-The importer keeps the rollups up to date in the transaction of each batch: `RollupUpdate`
+The writer keeps the rollups up to date in the transaction of each batch: `RollupUpdate`
 notes the state the rollups counted before the batch changes anything, then subtracts what that
 state added and adds what the new state adds. Only what can have changed is recounted: the new
 and changed messages, or every message of a conversation whose bot, channel, agent or known
@@ -13,9 +13,9 @@ user values changed (the masking, and so the phrases, depend on them), and the u
 the other conversations of an end user whose known values changed. Other user details, such as
 a non-personal entity that a bot collects anew in every conversation, change no count.
 
-Changes made outside the importer (a bot's entity marked personal, a business's time zone, an
-edit in the admin, new stop words in analytics.phrases) are not followed: `manage.py
-rebuild_rollups` recounts a business.
+What the counting depends on besides the data (the entities marked personal, the business's
+time zone, the stop words of analytics.phrases) is recounted from scratch by `rebuild`, which
+the writer (ingest.writer) runs as a background job whenever one of them changes.
 """
 
 from collections import Counter, defaultdict
@@ -34,9 +34,9 @@ from analytics.models import (
     DailyPhraseCount,
 )
 from analytics.phrases import message_phrases
-from chatlinks.transcript import personal_entity_names_by_business, personal_values
 from conversations.models import Business, Conversation, EndUser, Message, Sender
-from rules.masking import Masker, PersonalValues
+from rules.masking import PersonalValues
+from rules.redaction import masker_for, personal_entity_names_by_business, personal_values
 
 # The message fields the rollups count; a message whose fields are all unchanged is skipped.
 COUNTED_MESSAGE_FIELDS = ("sent_at", "sender", "bot_break", "text")
@@ -113,7 +113,6 @@ class Tally:
 
     def __init__(self):
         self.deltas = {model: Counter() for model in ROLLUPS}
-        self._maskers = {}
 
     def count_conversation(self, state, sign=1):
         context = state.context
@@ -127,14 +126,9 @@ class Tally:
         if message.sender != Sender.USER:
             return
         phrases = self.deltas[DailyPhraseCount]
-        for size, phrase in message_phrases(message.text, self._masker(context.known)):
+        for size, phrase in message_phrases(message.text, masker_for(context.known)):
             key = (context.business_id, size, message.bot_break, day, context.bot_id)
             phrases[(*key, context.channel, phrase)] += sign
-
-    def _masker(self, known):
-        if known not in self._maskers:
-            self._maskers[known] = Masker(known)
-        return self._maskers[known]
 
     def save(self):
         for model, deltas in self.deltas.items():
@@ -303,21 +297,23 @@ def _user_messages_elsewhere(end_users, conversations):
     return others, messages
 
 
-def rebuild(business, batch_size=REBUILD_BATCH):
+def rebuild(business, batch_size=REBUILD_BATCH, progress=None):
     """Recount every rollup of `business` from its conversations and messages.
 
     One transaction: readers see the old counts until the new ones are complete, and the
     business row stays locked, so an import of the same business waits instead of adding
-    differences to half-rebuilt rows.
+    differences to half-rebuilt rows. `progress(done, total)`, if given, is called after each
+    batch of conversations.
     """
     with transaction.atomic():
-        Business.objects.select_for_update().get(pk=business.pk)
+        locked = Business.objects.select_for_update().get(pk=business.pk)
         for model in ROLLUPS:
-            model.objects.filter(business=business).delete()
-        timezones = {business.pk: business.tzinfo}
-        personal = personal_entity_names_by_business([business.pk])
-        conversations = Conversation.objects.filter(business=business).select_related("end_user")
-        last_pk = 0
+            model.objects.filter(business=locked).delete()
+        timezones = {locked.pk: locked.tzinfo}
+        personal = personal_entity_names_by_business([locked.pk])
+        conversations = Conversation.objects.filter(business=locked).select_related("end_user")
+        total = conversations.count() if progress else 0
+        done, last_pk = 0, 0
         while batch := list(conversations.filter(pk__gt=last_pk).order_by("pk")[:batch_size]):
             messages = defaultdict(list)
             for message in Message.objects.filter(conversation__in=batch).only(
@@ -332,3 +328,6 @@ def rebuild(business, batch_size=REBUILD_BATCH):
                     tally.count_message(state.context, message)
             tally.save()
             last_pk = batch[-1].pk
+            done += len(batch)
+            if progress:
+                progress(done, max(total, done))

@@ -10,18 +10,15 @@ built from a table can show them.
 import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from chatlinks.access import Access
-from chatlinks.transcript import Redactor, personal_entity_names, personal_values
+from rules.access import Access
+from rules.redaction import Redactor, personal_entity_names, personal_values
 
 PER_PAGE = 50
 
@@ -77,13 +74,6 @@ class Table:
         return [column.key for column in self.columns]
 
 
-@lru_cache(maxsize=512)
-def _redactor(known):
-    # Compiling the pattern of a conversation's known values is the costly part of masking;
-    # a CSV of many rows meets the same conversations again and again.
-    return Redactor(Access.ANALYTICS, known)
-
-
 class RowContext:
     """What rows need besides their objects: masking per conversation, the business's time
     zone, and the page that View Chat should lead back to.
@@ -99,7 +89,8 @@ class RowContext:
         self.personal_entities = personal_entity_names(business.pk)
 
     def redactor(self, conversation):
-        return _redactor(personal_values(conversation.end_user, self.personal_entities))
+        known = personal_values(conversation.end_user, self.personal_entities)
+        return Redactor(Access.ANALYTICS, known)
 
     def masked(self, conversation, text):
         return MaskedCell(self.redactor(conversation), text)
@@ -270,58 +261,6 @@ TREND = Table(
         Column("response", "Response rate", lambda r, ctx: percent(r.rated, r.conversations)),
     ),
 )
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its total, so it need not COUNT rows the rollups already counted.
-
-    Knowing the total, it reads a page of the second half backwards from the end: an OFFSET
-    walks every row it skips, so the last pages then cost what the first ones do. The
-    queryset must be ordered (on a unique last key, as all tables here are).
-    """
-
-    def __init__(self, object_list, per_page, total, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.total = total
-
-    @cached_property
-    def count(self):
-        return self.total
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        if bottom <= self.count - top:
-            return super().page(number)
-        backwards = self.object_list.reverse()[self.count - top : self.count - bottom]
-        return self._get_page(list(backwards)[::-1], number, self)
-
-
-def paginate(request, queryset, total=None):
-    """A page of `queryset`; `total`, when known, saves the COUNT query."""
-    if total is None:
-        paginator = Paginator(queryset, PER_PAGE)
-    else:
-        paginator = CountedPaginator(queryset, PER_PAGE, total)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def paginate_by_id(request, queryset, total=None):
-    """A page of a queryset of model objects, as `paginate`, found on their ids alone: a deep
-    page then skips index entries rather than joined rows."""
-    return load_page(paginate(request, queryset.values_list("pk", flat=True), total), queryset)
-
-
-def load_page(page, queryset):
-    """`page`, a page of ids, with the objects of `queryset` that have those ids instead: only
-    the page's own objects are loaded, with what the queryset selects."""
-    ids = list(page.object_list)
-    loaded = queryset.in_bulk(ids)
-    page.object_list = [loaded[pk] for pk in ids]
-    return page
 
 
 class _Echo:

@@ -1,12 +1,9 @@
 """Intelligent Analytics: Message Analysis, Word Analysis and CSAT / User Reviews.
 
-Every page and CSV is per business, for the roles of its section (chatlinks.navigation), and
+Every page and CSV is per business, for the roles of its section (rules.sections), and
 shows no personal data whoever asks: the tables mask every text (analytics.tables).
 """
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +25,7 @@ from analytics.tables import (
     CONVERSATIONS,
     DISTRIBUTION,
     MESSAGES,
+    PER_PAGE,
     PHRASE_MESSAGES,
     PHRASES,
     REVIEWS,
@@ -35,13 +33,11 @@ from analytics.tables import (
     PhraseContext,
     RowContext,
     csv_response,
-    load_page,
-    paginate,
-    paginate_by_id,
     rows,
 )
-from chatlinks.access import section_membership
-from chatlinks.navigation import section
+from rules.access import business_page
+from rules.pagination import load_page, paginate, paginate_by_id
+from rules.sections import Section
 
 CSV_CHUNK = 2000
 CHART_PHRASES = 20
@@ -52,22 +48,6 @@ MESSAGE_TABS = {
     "messages": (MESSAGES, MessageFilterForm, reports.messages),
     "conversations": (CONVERSATIONS, HandledFilterForm, reports.conversations),
 }
-
-
-def analytics_page(url_name):
-    """For staff whose roles in the URL's business open the section `url_name`; the view is
-    called with the business instead of its slug."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, business, *args, **kwargs):
-            membership = section_membership(request, business, section(url_name))
-            return view(request, membership.business, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _message_tab(request, business, tab):
@@ -81,15 +61,17 @@ def _message_tab(request, business, tab):
 
 
 @require_GET
-@analytics_page("analytics-messages")
-def message_analysis(request, business):
+@business_page(Section.MESSAGE_ANALYSIS)
+def message_analysis(request, membership):
+    business = membership.business
     tab = request.GET.get("tab") or "messages"
     table, columns, form, queryset, total = _message_tab(request, business, tab)
-    page = paginate_by_id(request, queryset, total)
+    page = paginate_by_id(queryset, request.GET.get("page"), PER_PAGE, total)
     return render(
         request,
         "analytics/messages.html",
         {
+            "membership": membership,
             "business": business,
             "tab": tab,
             "tabs": switch_links(request.GET, "tab", TAB_TITLES),
@@ -104,16 +86,18 @@ def message_analysis(request, business):
 
 
 @require_GET
-@analytics_page("analytics-messages")
-def message_analysis_csv(request, business, tab):
+@business_page(Section.MESSAGE_ANALYSIS)
+def message_analysis_csv(request, membership, tab):
+    business = membership.business
     table, columns, _form, queryset, _total = _message_tab(request, business, tab)
     cells = rows(columns, queryset.iterator(chunk_size=CSV_CHUNK), RowContext(request, business))
     return csv_response(f"{business.slug}-{table.name}", columns, cells)
 
 
 @require_POST
-@analytics_page("analytics-messages")
-def choose_columns(request, business):
+@business_page(Section.MESSAGE_ANALYSIS)
+def choose_columns(request, membership):
+    business = membership.business
     """Remember the columns the user wants to see in one of Message Analysis's tables."""
     tab = request.POST.get("tab")
     if tab not in MESSAGE_TABS:
@@ -141,10 +125,11 @@ def _phrase_ranking(request, business):
 
 
 @require_GET
-@analytics_page("analytics-words")
-def word_analysis(request, business):
+@business_page(Section.WORD_ANALYSIS)
+def word_analysis(request, membership):
+    business = membership.business
     form, ranking, context = _phrase_ranking(request, business)
-    page = paginate(request, ranking)
+    page = paginate(ranking, request.GET.get("page"), PER_PAGE)
     chart = [
         ChartItem(row["phrase"], row["messages"], f"{row['messages']:,}")
         for row in list(page)[:CHART_PHRASES]
@@ -153,6 +138,7 @@ def word_analysis(request, business):
         request,
         "analytics/words.html",
         {
+            "membership": membership,
             "business": business,
             "form": form,
             "columns": PHRASES.columns,
@@ -175,8 +161,9 @@ def _phrases_description(form, chart):
 
 
 @require_GET
-@analytics_page("analytics-words")
-def word_analysis_csv(request, business):
+@business_page(Section.WORD_ANALYSIS)
+def word_analysis_csv(request, membership):
+    business = membership.business
     _form, ranking, context = _phrase_ranking(request, business)
     cells = rows(PHRASES.columns, ranking.iterator(chunk_size=CSV_CHUNK), context)
     return csv_response(f"{business.slug}-{PHRASES.name}", PHRASES.columns, cells)
@@ -191,12 +178,14 @@ def _phrase_messages(request, business):
 
 
 @require_GET
-@analytics_page("analytics-words")
-def phrase_detail(request, business):
+@business_page(Section.WORD_ANALYSIS)
+def phrase_detail(request, membership):
+    business = membership.business
     phrase, form, queryset = _phrase_messages(request, business)
     # Every id at once: a COUNT, then a page, would each run the phrase's regular expression
     # over all the messages in scope.
-    page = load_page(paginate(request, list(queryset.values_list("pk", flat=True))), queryset)
+    ids = list(queryset.values_list("pk", flat=True))
+    page = load_page(paginate(ids, request.GET.get("page"), PER_PAGE), queryset)
     back = request.GET.copy()
     for name in ("phrase", "page"):
         back.pop(name, None)
@@ -204,6 +193,7 @@ def phrase_detail(request, business):
         request,
         "analytics/phrase.html",
         {
+            "membership": membership,
             "business": business,
             "phrase": phrase,
             "form": form,
@@ -217,8 +207,9 @@ def phrase_detail(request, business):
 
 
 @require_GET
-@analytics_page("analytics-words")
-def phrase_detail_csv(request, business):
+@business_page(Section.WORD_ANALYSIS)
+def phrase_detail_csv(request, membership):
+    business = membership.business
     _phrase, _form, queryset = _phrase_messages(request, business)
     columns = PHRASE_MESSAGES.columns
     cells = rows(columns, queryset.iterator(chunk_size=CSV_CHUNK), RowContext(request, business))
@@ -226,17 +217,19 @@ def phrase_detail_csv(request, business):
 
 
 @require_GET
-@analytics_page("analytics-csat")
-def csat(request, business):
+@business_page(Section.CSAT)
+def csat(request, membership):
+    business = membership.business
     form = CsatFilterForm(request.GET, business)
     summary = reports.csat_summary(business, form)
     reviews, total = reports.reviews(business, form)
-    page = paginate(request, reviews, total)
+    page = paginate(reviews, request.GET.get("page"), PER_PAGE, total)
     distribution = summary.overall.distribution()
     return render(
         request,
         "analytics/csat.html",
         {
+            "membership": membership,
             "business": business,
             "form": form,
             "summary": summary,
@@ -275,8 +268,9 @@ CSAT_TABLES = {table.name: table for table in (REVIEWS, DISTRIBUTION, TREND)}
 
 
 @require_GET
-@analytics_page("analytics-csat")
-def csat_csv(request, business, table):
+@business_page(Section.CSAT)
+def csat_csv(request, membership, table):
+    business = membership.business
     if table not in CSAT_TABLES:
         raise Http404
     form = CsatFilterForm(request.GET, business)

@@ -1,6 +1,6 @@
 """The benchmark's data: demo conversations at a given number of messages, as JSON Lines.
 
-The records come from `conversations.demo` with a longer tail of end users (a few with
+The records come from `demo.records` with a longer tail of end users (a few with
 hundreds of conversations) and a few marathons of 2,000 or more messages. Files are written
 once per scale to bench/data/ (git-ignored) and imported from there, as `import_data` would.
 """
@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from conversations.demo import CONVERSATIONS_PER_USER, demo_records
+from demo.records import CONVERSATIONS_PER_USER, demo_records
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED = 2024

@@ -10,8 +10,8 @@ from django.core.management.base import OutputWrapper
 from django.db import connection
 from psycopg import sql
 
-from conversations.importing import import_records, parse_lines
-from conversations.management.commands.import_data import ProgressReporter
+from ingest.importer import PrintedProgress, import_records
+from ingest.records import parse_lines
 
 MAINTENANCE_DATABASE = "postgres"  # only connected to, to drop and create the benchmark's
 
@@ -53,7 +53,7 @@ class ImportRun:
 def import_file(path):
     """Import a JSON Lines file as `import_data` does, timed; then VACUUM ANALYZE (untimed),
     as autovacuum would soon after a bulk load, so every scale starts with fresh statistics."""
-    progress = ProgressReporter(OutputWrapper(sys.stderr), every=30)
+    progress = PrintedProgress(OutputWrapper(sys.stderr), every=30)
     started = time.perf_counter()
     with path.open(encoding="utf-8") as stream:
         result = import_records(parse_lines(stream), progress=progress)

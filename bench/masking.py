@@ -27,7 +27,7 @@ from presidio_analyzer.predefined_recognizers import (
     PhoneRecognizer,
 )
 
-from conversations.demo import (
+from demo.records import (
     AADHAAR_PATTERNS,
     CARD_BINS,
     CARD_PATTERNS,

@@ -22,8 +22,8 @@ from django.urls import reverse
 
 from analytics.models import DailyMessageCount, DailyPhraseCount
 from analytics.tables import PER_PAGE
-from conversations.demo import BUSINESSES
 from conversations.models import Business, Conversation
+from demo.records import BUSINESSES
 
 BUSINESS = BUSINESSES[0]  # Acme Bank, the biggest of the demo businesses
 CHAT_SIZES = (20, 200, 2000)

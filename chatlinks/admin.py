@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from chatlinks.models import ChatLinkView
+from conversations.admin import ReadOnlyAdmin
 
 
 @admin.register(ChatLinkView)
-class ChatLinkViewAdmin(admin.ModelAdmin):
+class ChatLinkViewAdmin(ReadOnlyAdmin):
     """The audit log: read-only, so nobody can tidy away who looked at what."""
 
     list_display = ["viewed_at", "viewer", "business", "conversation", "level"]
@@ -12,12 +13,3 @@ class ChatLinkViewAdmin(admin.ModelAdmin):
     search_fields = ["viewer__username", "conversation__external_id"]
     date_hierarchy = "viewed_at"
     list_select_related = ["viewer", "business", "conversation"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

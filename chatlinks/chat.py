@@ -5,14 +5,9 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.utils.safestring import SafeString
 
-from chatlinks.transcript import (
-    Redactor,
-    detail_rows,
-    personal_entity_names,
-    personal_values,
-    sender_label,
-)
+from chatlinks.transcript import detail_rows, sender_label
 from conversations.models import Conversation
+from rules.redaction import Redactor, personal_entity_names, personal_values
 
 MESSAGES_PER_PAGE = 200
 

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from chatlinks.access import Access
 from conversations.models import Business, Conversation, new_share_token
+from rules.access import Access
 
 SHARE_DAYS_DEFAULT = 7
 SHARE_DAYS_MAX = 90

@@ -31,10 +31,16 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "axes",
+    # Bottom to top: each app imports only those above it (tests/test_layout.py).
     "conversations",
     "chatlinks",
+    "agentchat",
     "analytics",
+    "ingest",
 ]
+# The demo data generator needs the development requirements (Faker): `make run` has them.
+if env.bool("DEMO_DATA", default=DEBUG):
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -62,7 +68,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "chatlinks.context_processors.navigation",
             ],
         },
     },
@@ -152,6 +157,16 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Background jobs (ingest.tasks): a worker takes them from CELERY_BROKER_URL (Redis in
+# production: `celery -A chatlinks worker`); without a broker they run at once, in process, so
+# development and the tests need nothing else.
+CELERY_TASK_ALWAYS_EAGER = not env.str("CELERY_BROKER_URL", default="")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "memory://"
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
 
 # The import endpoint reads at most this many bytes of JSON per request.
 IMPORT_MAX_BODY_BYTES = env.int("IMPORT_MAX_BODY_BYTES", default=10 * 1024 * 1024)

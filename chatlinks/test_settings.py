@@ -12,3 +12,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # The test client and the browser tests' live server speak plain HTTP.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+
+if "demo" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS.append("demo")  # noqa: F405

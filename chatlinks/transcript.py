@@ -1,71 +1,12 @@
-"""What a viewer sees of one conversation: texts masked to their access, details panel rows."""
+"""The chat page's user details panel and sender labels, as much as the viewer may see."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
-
-from conversations.models import Entity, Sender
-from rules.masking import Masker, PersonalValues
+from conversations.models import Sender
+from rules.access import Access
+from rules.redaction import Redactor
 
 USER_FIELDS = [("name", "Name"), ("email", "Email"), ("phone", "Phone")]
-
-
-def personal_entity_names_by_business(business_ids):
-    """{business id: names of the entities any of its bots marks personal}, in one query.
-
-    An end user's attributes are collected by all the business's bots, so a value that one bot
-    marks personal stays personal in every conversation of that user, whichever bot it is with.
-    """
-    names = defaultdict(set)
-    for business_id, name in Entity.objects.filter(
-        bot__business_id__in=business_ids, personal=True
-    ).values_list("bot__business_id", "name"):
-        names[business_id].add(name)
-    return names
-
-
-def personal_entity_names(business_id):
-    return personal_entity_names_by_business([business_id])[business_id]
-
-
-def personal_values(end_user, personal_entities):
-    """The values on record that the masking must hide, for one end user."""
-    attributes = end_user.attributes or {}
-    return PersonalValues(
-        name=end_user.name,
-        email=end_user.email,
-        phone=end_user.phone,
-        entities=tuple(
-            (name, str(attributes[name]))
-            for name in sorted(personal_entities)
-            if attributes.get(name) not in (None, "")
-        ),
-    )
-
-
-class Redactor:
-    """Masks texts for a viewer, or passes them through for one with full access."""
-
-    def __init__(self, access, known=None):
-        self.masked = access.masked
-        self.masker = Masker(known) if self.masked else None
-
-    def text(self, text):
-        return self.masker.mask(text) if self.masked else text
-
-    def html(self, text):
-        """Escaped text with each masked span shown as a visible placeholder."""
-        if not self.masked:
-            return escape(text)
-        parts, position = [], 0
-        for start, end, placeholder in self.masker.find(text):
-            parts.append(escape(text[position:start]))
-            parts.append(format_html('<span class="masked">{}</span>', placeholder))
-            position = end
-        parts.append(escape(text[position:]))
-        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
 
 
 @dataclass(frozen=True)
@@ -75,7 +16,7 @@ class DetailRow:
     masked: bool = False
 
 
-def detail_rows(end_user, personal_entities, access, redactor):
+def detail_rows(end_user, personal_entities, access: Access, redactor: Redactor):
     """The user details panel: name, email, phone and collected attributes.
 
     `personal_entities` are the names of the personal entities. Analytics-only
@@ -98,7 +39,7 @@ def detail_rows(end_user, personal_entities, access, redactor):
     return rows
 
 
-def sender_label(message, conversation, access):
+def sender_label(message, conversation, access: Access) -> str:
     if message.sender == Sender.USER:
         name = conversation.end_user.name
         return name if name and not access.masked else "User"

@@ -1,14 +1,15 @@
+"""The site's URLs. Other apps' URLs are included by module name: the project package sits on
+top of every app and none of them imports it back (tests/test_layout.py)."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from chatlinks import views
-from conversations.api import import_view
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/import", import_view, name="api-import"),
     path("c/<str:token>/", views.chat_link, name="chat-link"),
     path("c/<str:token>/share/", views.create_share_link, name="create-share-link"),
     path(
@@ -17,7 +18,8 @@ urlpatterns = [
         name="revoke-share-link",
     ),
     path("s/<str:token>/", views.shared_conversation, name="shared-conversation"),
-    path("b/<slug:business>/", include("conversations.urls")),
+    path("", include("ingest.urls")),
+    path("b/<slug:business>/", include("agentchat.urls")),
     path("b/<slug:business>/analytics/", include("analytics.urls")),
 ]
 

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from chatlinks.access import Access, access_for, conversation_access, membership_of
 from chatlinks.chat import chat_page, page_of_message
 from chatlinks.forms import ShareLinkForm
 from chatlinks.models import ChatLinkView, ShareLink
-from chatlinks.navigation import sections_for
 from conversations.models import Conversation, Membership
+from rules.access import Access, access_for, membership_of
+from rules.sections import sections_for
 
 
 @login_required
@@ -41,12 +41,10 @@ def chat_link(request, token):
         token=token,
     )
     membership = membership_of(request.user, conversation.business)
-    access = access_for(request.user, conversation.business, membership)
+    access = access_for(request.user, membership)
     if access is Access.NONE:
         # The same answer as for a token that does not exist: a link never reveals a chat.
         raise Http404
-    if membership:
-        request.membership = membership  # the page header shows the viewer's sections
     return_path = safe_return_path(request)
 
     jump_to = request.GET.get("message", "")
@@ -60,6 +58,7 @@ def chat_link(request, token):
 
     ChatLinkView.objects.record(request.user, conversation, access)
     context = chat_page(conversation, access, request.GET.get("page"))
+    context["membership"] = membership
     context["share_url"] = request.build_absolute_uri(reverse("chat-link", args=[token]))
     context["return_path"] = return_path
     if access is Access.FULL:
@@ -79,7 +78,8 @@ def private_page(response):
 def conversation_for_sharing(request, token):
     """The conversation, if the signed-in user may manage its external links (full access)."""
     conversation = get_object_or_404(Conversation.objects.select_related("business"), token=token)
-    if conversation_access(request.user, conversation) is not Access.FULL:
+    membership = membership_of(request.user, conversation.business)
+    if access_for(request.user, membership) is not Access.FULL:
         raise Http404
     return conversation
 

@@ -8,6 +8,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+# "Chat Agent View Personal Details": granted per business (django-guardian) or globally. The
+# one declaration of the permission; rules.access asks for it by PERSONAL_DETAILS_PERM.
+PERSONAL_DETAILS_CODENAME = "view_personal_details"
+PERSONAL_DETAILS_PERM = f"conversations.{PERSONAL_DETAILS_CODENAME}"
+
 
 def validate_timezone(name):
     if name not in zoneinfo.available_timezones():
@@ -26,7 +31,7 @@ class Business(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "businesses"
-        permissions = [("view_personal_details", "Chat Agent View Personal Details")]
+        permissions = [(PERSONAL_DETAILS_CODENAME, "Chat Agent View Personal Details")]
 
     def __str__(self):
         return self.name
@@ -138,15 +143,6 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
-class MembershipQuerySet(models.QuerySet):
-    def with_role(self, role):
-        return self.filter(**{f"is_{role}": True})
-
-    def smart_agent_chat(self):
-        """Memberships whose roles include a Smart Agent Chat role."""
-        return self.filter(Q(is_agent=True) | Q(is_team_lead=True) | Q(is_admin=True))
-
-
 class Membership(models.Model):
     """A platform user's staff membership of one business, with their roles there."""
 
@@ -158,8 +154,6 @@ class Membership(models.Model):
     is_admin = models.BooleanField("admin", default=False)
     teams = models.ManyToManyField(Team, blank=True, related_name="members")
     leads = models.ManyToManyField(Team, blank=True, related_name="leaders")
-
-    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["business__name", "user__username"]
@@ -176,14 +170,6 @@ class Membership(models.Model):
 
     def has_role(self, role):
         return getattr(self, f"is_{Role(role).value}")
-
-    @property
-    def is_smart_agent_chat_staff(self):
-        return self.is_agent or self.is_team_lead or self.is_admin
-
-    @property
-    def is_analytics_staff(self):
-        return self.is_analyst or self.is_team_lead or self.is_admin
 
 
 class EndUser(models.Model):
@@ -343,3 +329,56 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.conversation_id}/{self.external_id}"
+
+
+class JobQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state__in=[Job.State.QUEUED, Job.State.RUNNING])
+
+    def hides_phrases(self, business):
+        """Whether a pending job recounts phrases after a change of what masking hides: until
+        it is done, the stored phrases may hold a value that has just become personal."""
+        return self.pending().filter(business=business, hides_phrases=True).exists()
+
+
+class Job(models.Model):
+    """A background rebuild of one business's derived data, with its progress."""
+
+    class Kind(models.TextChoices):
+        ROLLUPS = "rollups", "Recount the analytics rollups"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    business = models.ForeignKey(Business, models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    reason = models.CharField(max_length=500)
+    hides_phrases = models.BooleanField(default=False)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["business", "-created_at", "-id"], name="job_business_recent"),
+            models.Index(fields=["business", "state"], name="job_business_state"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.business.slug} ({self.state})"
+
+    @property
+    def percent(self):
+        if self.state == Job.State.DONE:
+            return 100
+        return min(99, self.done * 100 // self.total) if self.total else 0

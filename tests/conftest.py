@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from conversations.importing import import_records, parse_lines
+from ingest.importer import import_records
+from ingest.records import parse_lines
 
 DATA = Path(__file__).parent / "data"
 

@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from conversations.importing import import_records
 from conversations.models import Business
+from ingest.importer import import_records
 from tests.pii import (
     AADHAAR,
     AADHAAR_GROUPED,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.demo import demo_logins, demo_records, luhn_check_digit, verhoeff_check_digit
+from demo.records import demo_logins, demo_records, luhn_check_digit, verhoeff_check_digit
 
 TODAY = datetime.date(2026, 11, 25)
 ROLES = {"agent", "team_lead", "analyst", "admin"}

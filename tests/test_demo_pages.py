@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from chatlinks.access import Access
-from chatlinks.transcript import personal_entity_names
 from conversations.models import Business, Conversation
+from rules.access import Access
+from rules.redaction import personal_entity_names
 
 ROLES = {
     "acme_agent": Access.FULL,

@@ -19,7 +19,7 @@ from analytics.models import (
 )
 from analytics.phrases import message_phrases, parse_phrase, phrase_pattern
 from analytics.rollups import rebuild
-from conversations.models import Business, Conversation
+from conversations.models import Business, Conversation, Job
 from rules.masking import Masker, PersonalValues
 from tests.pii import SECRETS
 from tests.test_analytics_records import (
@@ -259,10 +259,12 @@ def test_rebuild_rollups_counts_data_imported_before_them(imported):
         model.objects.all().delete()
 
     output = io.StringIO()
-    call_command("rebuild_rollups", BUSINESS, "--batch-size", "1", stdout=output)
+    call_command("rebuild_rollups", BUSINESS, stdout=output)
 
     assert rollup_rows(business) == expected
-    assert output.getvalue() == f"Rebuilt the rollups of {BUSINESS}.\n"
+    assert output.getvalue() == f"{BUSINESS}: rollup recount done\n"
+    job = Job.objects.get(business=business)
+    assert (job.state, job.done, job.total) == (Job.State.DONE, 1, 1)  # one conversation
 
 
 def test_rebuild_rollups_rejects_an_unknown_business():

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from conversations.demo import DEMO_PASSWORD
 from conversations.models import Conversation
+from demo.records import DEMO_PASSWORD
 from tests.browser.pages import ANALYTICS, LISTS, PHONE, WIDE
 
 README_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

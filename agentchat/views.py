@@ -1,22 +1,22 @@
 """Smart Agent Chat: My Chats, Teams and Business, each leading to chat links."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from chatlinks.access import access_for, section_membership
-from chatlinks.navigation import section
-from conversations.chat_lists import ChatListFilterForm, chat_list_page
+from agentchat.lists import ChatListFilterForm, chat_list_page
 from conversations.models import Conversation
+from rules.access import access_for, business_page
+from rules.sections import Section
 
 
 def render_chat_list(request, membership, queryset, form, heading, intro):
-    access = access_for(request.user, membership.business, membership)
+    access = access_for(request.user, membership)
     page, rows = chat_list_page(queryset, form, access, request.GET.get("page"))
     return render(
         request,
-        "conversations/chat_list.html",
+        "agentchat/chat_list.html",
         {
+            "membership": membership,
             "heading": heading,
             "intro": intro,
             "form": form,
@@ -29,9 +29,8 @@ def render_chat_list(request, membership, queryset, form, heading, intro):
 
 
 @require_GET
-@login_required
-def my_chats(request, business):
-    membership = section_membership(request, business, section("my-chats"))
+@business_page(Section.MY_CHATS)
+def my_chats(request, membership):
     form = ChatListFilterForm(request.GET, membership.business, with_agent=False)
     queryset = Conversation.objects.filter(business=membership.business, agent=request.user)
     return render_chat_list(
@@ -40,9 +39,8 @@ def my_chats(request, business):
 
 
 @require_GET
-@login_required
-def team_chats(request, business):
-    membership = section_membership(request, business, section("team-chats"))
+@business_page(Section.TEAMS)
+def team_chats(request, membership):
     teams = list(membership.leads.all())
     form = ChatListFilterForm(request.GET, membership.business, teams=teams)
     queryset = Conversation.objects.filter(
@@ -54,9 +52,8 @@ def team_chats(request, business):
 
 
 @require_GET
-@login_required
-def business_chats(request, business):
-    membership = section_membership(request, business, section("business-chats"))
+@business_page(Section.BUSINESS)
+def business_chats(request, membership):
     form = ChatListFilterForm(
         request.GET,
         membership.business,

@@ -1,9 +1,9 @@
 import sys
-import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from conversations.importing import import_records, parse_lines
+from ingest.importer import PrintedProgress, import_records
+from ingest.records import parse_lines
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError("some records were rejected")
 
     def import_file(self, path):
-        reporter = ProgressReporter(self.stderr)
+        reporter = PrintedProgress(self.stderr)
         try:
             if path == "-":
                 return import_records(parse_lines(sys.stdin), progress=reporter)
@@ -36,23 +36,3 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {error.strerror}") from None
         except UnicodeDecodeError:
             raise CommandError(f"{path}: not UTF-8 text") from None
-
-
-class ProgressReporter:
-    """Prints the running totals at most once a second, so long imports show they are alive."""
-
-    def __init__(self, stream, every=1.0):
-        self.stream = stream
-        self.every = every
-        self.last = time.monotonic()
-
-    def __call__(self, counts, elapsed):
-        now = time.monotonic()
-        if now - self.last < self.every:
-            return
-        self.last = now
-        rate = counts["message"] / elapsed if elapsed else 0
-        self.stream.write(
-            f"… {counts['conversation']} conversations, {counts['message']} messages, "
-            f"{rate:,.0f} messages/s"
-        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conversations import views
+from agentchat import views
 
 urlpatterns = [
     path("my-chats/", views.my_chats, name="my-chats"),

@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.db.models import Q
 
-from chatlinks.transcript import Redactor, personal_entity_names, personal_values
-from conversations.filters import ConversationFilterForm
 from conversations.models import Conversation, EndUser
+from rules.filters import ConversationFilterForm
+from rules.pagination import paginate_by_id
+from rules.redaction import Redactor, personal_entity_names, personal_values
 
 CONVERSATIONS_PER_PAGE = 25
 RATED_CHOICES = [("", "Rated or not"), ("yes", "Rated"), ("no", "Not rated")]
@@ -103,12 +103,10 @@ def chat_rows(conversations, business, access):
 
 def chat_list_page(queryset, form, access, page_number):
     """(page, rows) for a filtered list, newest conversations first."""
-    ids = form.filter(queryset).order_by("-started_at", "-id").values_list("id", flat=True)
-    page = Paginator(ids, CONVERSATIONS_PER_PAGE).get_page(page_number)
-    # Pages are found on ids alone, so a deep page skips index entries, not joined rows; only
-    # the page's own conversations are then loaded with what the rows show.
-    page_ids = list(page.object_list)
-    loaded = Conversation.objects.select_related("bot", "end_user", "agent", "team").in_bulk(
-        page_ids
+    conversations = (
+        form.filter(queryset)
+        .select_related("bot", "end_user", "agent", "team")
+        .order_by("-started_at", "-id")
     )
-    return page, chat_rows([loaded[pk] for pk in page_ids], form.business, access)
+    page = paginate_by_id(conversations, page_number, CONVERSATIONS_PER_PAGE)
+    return page, chat_rows(page.object_list, form.business, access)

@@ -1,9 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from conversations.demo import DEMO_PASSWORD, demo_logins, demo_records
-from conversations.importing import import_records
-from conversations.management.commands.import_data import ProgressReporter
+from demo.records import DEMO_PASSWORD, demo_logins, demo_records
+from ingest.importer import PrintedProgress, import_records
 
 PLATFORM_ADMIN = "platform_admin"
 
@@ -27,7 +26,7 @@ class Command(BaseCommand):
         # The real import path, so the demo exercises exactly what a platform push does.
         result = import_records(
             ((f"record {number}", record) for number, record in enumerate(records, start=1)),
-            progress=ProgressReporter(self.stderr),
+            progress=PrintedProgress(self.stderr),
         )
         self.stdout.write(f"Demo data: {result.summary()}")
         if result.errors:

@@ -9,8 +9,8 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from conversations.importing import import_records
 from conversations.models import ApiKey
+from ingest.importer import import_records
 
 
 def error_response(status, message, **headers):

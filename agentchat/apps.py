@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AgentChatConfig(AppConfig):
+    name = "agentchat"
+    verbose_name = "Smart Agent Chat"

@@ -1,0 +1,300 @@
+"""The import shared by `manage.py import_data`, the import API and the demo data.
+
+Each record is validated (ingest.records), its references are resolved, and it is handed to
+the writer (ingest.writer, ingest.staff). A bad record is rejected with a message naming its
+locator ("line 7", "record 3") and field; the good ones are kept. Conversations are collected
+into batches that the writer stores a few queries at a time.
+"""
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DatabaseError, models
+
+from conversations.models import Bot, Business, Membership, Message, Team
+from ingest import records, writer
+from ingest.records import ConversationRecord, RecordError
+from ingest.staff import MissingPassword, provision_staff
+
+BATCH_MESSAGES = 5000
+BATCH_CONVERSATIONS = 500
+
+PLURALS = {
+    "business": "businesses",
+    "bot": "bots",
+    "team": "teams",
+    "staff": "staff",
+    "conversation": "conversations",
+    "message": "messages",
+}
+
+Progress = Callable[[Counter, float], None]
+
+
+@dataclass
+class ImportResult:
+    counts: Counter = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        counts = ", ".join(
+            f"{self.counts[kind]} {kind if self.counts[kind] == 1 else plural}"
+            for kind, plural in PLURALS.items()
+        )
+        return f"imported {counts}; {len(self.errors)} rejected"
+
+
+class Importer:
+    """Feeds records through validation into the writer; see `import_records`."""
+
+    def __init__(self, *, business: Business | None = None, progress: Progress | None = None):
+        # With `business` (the API), records may only touch that business and never staff.
+        self.only_business = business
+        self.progress = progress
+        self.result = ImportResult()
+        self.batch: dict[tuple[int, str], writer.ConversationWrite] = {}
+        self.batch_messages = 0
+        self.started = time.monotonic()
+        self._businesses: dict[str, Business] = {}
+        self._bots: dict[tuple[int, str], Bot] = {}
+        self._teams: dict[tuple[int, str], Team] = {}
+        self._members: dict[tuple[int, str], int] = {}
+
+    def add(self, locator: str, data: Any) -> None:
+        try:
+            record = records.validate(data)
+            if not isinstance(record, ConversationRecord):
+                # Later records may refer to what this one creates, so what came before is
+                # written first.
+                self.flush()
+            self._add(locator, record)
+        except RecordError as error:
+            self.reject(locator, error)
+
+    def reject(self, locator: str, error: RecordError) -> None:
+        self.result.errors.append(f"{locator}: {error}")
+
+    def finish(self) -> ImportResult:
+        self.flush()
+        return self.result
+
+    def _add(self, locator: str, record: records.Record) -> None:
+        match record:
+            case records.BusinessRecord():
+                self._check_own_business(record.slug, "business.slug")
+                self._businesses[record.slug] = writer.save_business(
+                    record.slug, record.name, record.timezone
+                )
+                self.result.counts["business"] += 1
+            case records.BotRecord():
+                business = self._business(record.business, "bot.business")
+                bot = writer.save_bot(business, record.slug, record.name, record.entities)
+                self._bots[(business.pk, record.slug)] = bot
+                self.result.counts["bot"] += 1
+            case records.TeamRecord():
+                business = self._business(record.business, "team.business")
+                team = writer.save_team(business, record.slug, record.name)
+                self._teams[(business.pk, record.slug)] = team
+                self.result.counts["team"] += 1
+            case records.StaffRecord():
+                self._add_staff(record)
+            case records.ConversationRecord():
+                self._add_conversation(locator, record)
+
+    # Reference lookups: cached, since a big import names the same few objects over and over.
+
+    def _check_own_business(self, slug: str, path: str) -> None:
+        if self.only_business and slug != self.only_business.slug:
+            raise RecordError(path, "belongs to another business than the API key")
+
+    def _business(self, slug: str, path: str) -> Business:
+        self._check_own_business(slug, path)
+        if slug not in self._businesses:
+            business = Business.objects.filter(slug=slug).first()
+            if business is None:
+                raise RecordError(path, f"unknown business {slug!r}")
+            self._businesses[slug] = business
+        return self._businesses[slug]
+
+    def _lookup(
+        self,
+        cache: dict,
+        model: type[models.Model],
+        business: Business,
+        slug: str,
+        path: str,
+        kind: str,
+    ) -> Any:
+        key = (business.pk, slug)
+        if key not in cache:
+            obj = model.objects.filter(business=business, slug=slug).first()  # type: ignore[attr-defined]
+            if obj is None:
+                raise RecordError(path, f"unknown {kind} {slug!r}")
+            cache[key] = obj
+        return cache[key]
+
+    def _team(self, business: Business, slug: str, path: str) -> Team:
+        return self._lookup(self._teams, Team, business, slug, path, "team")
+
+    def _member_id(self, business: Business, username: str, path: str) -> int:
+        """The user id of staff `username` of `business`."""
+        key = (business.pk, username)
+        if key not in self._members:
+            user_id = (
+                Membership.objects.filter(business=business, user__username=username)
+                .values_list("user_id", flat=True)
+                .first()
+            )
+            if user_id is None:
+                raise RecordError(path, f"unknown staff member {username!r} of this business")
+            self._members[key] = user_id
+        return self._members[key]
+
+    # Records
+
+    def _add_staff(self, record: records.StaffRecord) -> None:
+        if self.only_business:
+            raise RecordError("staff", "staff records cannot be imported through the API")
+        business = self._business(record.business, "staff.business")
+        teams = [
+            self._team(business, slug, f"staff.teams[{index}]")
+            for index, slug in enumerate(record.teams)
+        ]
+        leads = [
+            self._team(business, slug, f"staff.leads[{index}]")
+            for index, slug in enumerate(record.leads)
+        ]
+        try:
+            membership = provision_staff(
+                business,
+                record.username,
+                password=record.password,
+                email=record.email,
+                roles=record.roles,
+                teams=teams,
+                leads=leads,
+                view_personal_details=record.view_personal_details,
+            )
+        except MissingPassword:
+            raise RecordError("staff.password", "is required for a new user") from None
+        self._members[(business.pk, record.username)] = membership.user_id
+        self.result.counts["staff"] += 1
+
+    def _add_conversation(self, locator: str, record: ConversationRecord) -> None:
+        business = self._business(record.business, "conversation.business")
+        bot = self._lookup(self._bots, Bot, business, record.bot, "conversation.bot", "bot")
+        values: dict[str, Any] = {
+            "bot_id": bot.pk,
+            "channel": record.channel,
+            "started_at": record.started_at,
+        }
+        if record.has_ended_at:
+            values["ended_at"] = record.ended_at
+        if record.agent is not None:
+            values["agent_id"] = self._member_id(business, record.agent, "conversation.agent")
+        if record.team is not None:
+            values["team_id"] = self._team(business, record.team, "conversation.team").pk
+        if record.csat is not None:
+            values["csat_rating"] = record.csat.rating
+            values["csat_review"] = record.csat.review
+            values["csat_at"] = record.csat.at
+
+        messages = {}
+        for index, message in enumerate(record.messages):
+            agent_id = None
+            if message.agent is not None:
+                path = f"conversation.messages[{index}].agent"
+                agent_id = self._member_id(business, message.agent, path)
+            messages[message.id] = Message(
+                business_id=business.pk,
+                bot_id=bot.pk,
+                channel=record.channel,
+                external_id=message.id,
+                sent_at=message.at,
+                sender=message.sender,
+                agent_id=agent_id,
+                text=message.text,
+                bot_break=message.bot_break,
+            )
+
+        write = writer.ConversationWrite(
+            locator=locator,
+            business_id=business.pk,
+            bot_id=bot.pk,
+            external_id=record.id,
+            channel=record.channel,
+            user_id=record.user_id,
+            user_details=record.user_details,
+            values=values,
+            messages=messages,
+        )
+        key = (business.pk, record.id)
+        if key in self.batch:
+            write = self.batch[key].merge(write)
+        self.batch[key] = write
+        self.batch_messages += len(messages)
+        if len(self.batch) >= BATCH_CONVERSATIONS or self.batch_messages >= BATCH_MESSAGES:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        writes = list(self.batch.values())
+        self.batch = {}
+        self.batch_messages = 0
+        try:
+            writer.write_conversations(writes)
+        except DatabaseError:
+            # Validation catches what it can; anything the database still refuses (a
+            # concurrent import, say) is narrowed down to its own record.
+            if len(writes) == 1:
+                self.reject(writes[0].locator, RecordError("conversation", "could not be saved"))
+                return
+            for write in writes:
+                self.batch = {(write.business_id, write.external_id): write}
+                self.flush()
+            return
+        self.result.counts["conversation"] += len(writes)
+        self.result.counts["message"] += sum(len(write.messages) for write in writes)
+        if self.progress:
+            self.progress(self.result.counts, time.monotonic() - self.started)
+
+
+class PrintedProgress:
+    """Prints the running totals at most once a second, so long imports show they are alive."""
+
+    def __init__(self, stream, every=1.0):
+        self.stream = stream
+        self.every = every
+        self.last = time.monotonic()
+
+    def __call__(self, counts, elapsed):
+        now = time.monotonic()
+        if now - self.last < self.every:
+            return
+        self.last = now
+        rate = counts["message"] / elapsed if elapsed else 0
+        self.stream.write(
+            f"… {counts['conversation']} conversations, {counts['message']} messages, "
+            f"{rate:,.0f} messages/s"
+        )
+
+
+def import_records(
+    pairs: Iterable[tuple[str, Any]],
+    *,
+    business: Business | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import `(locator, parsed JSON)` pairs; returns an ImportResult."""
+    importer = Importer(business=business, progress=progress)
+    for locator, data in pairs:
+        importer.add(locator, data)
+    return importer.finish()

@@ -1,0 +1,339 @@
+"""Records of the import format (docs/import-format.md), validated before anything is written.
+
+`validate(data)` turns one parsed JSON object into a typed record, or raises RecordError naming
+the field and the reason. Nothing here reads the database: references (a business, bot, team
+or staff member named by slug or username) are resolved afterwards by the importer.
+"""
+
+import json
+import zoneinfo
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from conversations.models import Role, Sender
+
+MAX_TEXT_BYTES = 64 * 1024
+SENDERS = frozenset(Sender.values)  # Sender.values builds a new list each time
+ROLES = frozenset(Role.values)
+KINDS = ("business", "bot", "team", "staff", "conversation")
+
+
+class RecordError(Exception):
+    def __init__(self, field_path: str, reason: str):
+        super().__init__(f"{field_path}: {reason}")
+        self.field = field_path
+        self.reason = reason
+
+
+class InvalidJSON:
+    """Stands in for a line that could not be parsed, so it is reported in order."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def parse_lines(lines: Iterable[str]) -> Iterator[tuple[str, Any]]:
+    """`(locator, parsed JSON)` for each non-blank line of a JSON Lines stream."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            yield f"line {number}", json.loads(line)
+        except ValueError as error:
+            yield f"line {number}", InvalidJSON(str(error))
+
+
+class Fields:
+    """Typed access to one JSON object's fields; errors name the field's full path."""
+
+    def __init__(self, data: Any, path: str):
+        if not isinstance(data, dict):
+            raise RecordError(path, "must be a JSON object")
+        self.data = data
+        self.path = path
+
+    def has(self, name: str) -> bool:
+        return self.data.get(name) is not None
+
+    def _get(self, name: str, types: tuple[type, ...], type_name: str, required: bool) -> Any:
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                raise RecordError(f"{self.path}.{name}", "is required")
+            return None
+        # bool is an int subclass in Python, but not a number in JSON.
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            raise RecordError(f"{self.path}.{name}", f"must be {type_name}")
+        return value
+
+    def string(self, name: str, required: bool = False, max_length: int = 200) -> str | None:
+        value = self._get(name, (str,), "a string", required)
+        if value is None:
+            return None
+        if required and not value.strip():
+            raise RecordError(f"{self.path}.{name}", "must not be empty")
+        if len(value.encode()) > max_length:
+            raise RecordError(f"{self.path}.{name}", f"is longer than {max_length} bytes")
+        return value
+
+    def required_str(self, name: str, max_length: int = 200) -> str:
+        value = self.string(name, required=True, max_length=max_length)
+        assert value is not None  # `required` raised otherwise
+        return value
+
+    def text(self, name: str, required: bool = False) -> str | None:
+        value = self._get(name, (str,), "a string", required)
+        if value is not None and len(value.encode()) > MAX_TEXT_BYTES:
+            raise RecordError(f"{self.path}.{name}", "text is over 64 KiB")
+        return value
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        value = self._get(name, (bool,), "true or false", False)
+        return default if value is None else value
+
+    def integer(self, name: str, required: bool = False) -> int | None:
+        return self._get(name, (int,), "an integer", required)
+
+    def array(self, name: str, required: bool = False) -> list | None:
+        return self._get(name, (list,), "a list", required)
+
+    def object(self, name: str, required: bool = False) -> "Fields | None":
+        value = self._get(name, (dict,), "an object", required)
+        return None if value is None else Fields(value, f"{self.path}.{name}")
+
+    def timestamp(self, name: str, required: bool = False) -> datetime | None:
+        value = self._get(name, (str,), "an ISO 8601 timestamp string", required)
+        if value is None:
+            return None
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise RecordError(f"{self.path}.{name}", "is not an ISO 8601 timestamp") from None
+        if parsed.tzinfo is None:
+            raise RecordError(f"{self.path}.{name}", "timestamp has no UTC offset")
+        return parsed
+
+    def strings(self, name: str) -> list[str]:
+        values = self.array(name) or []
+        for index, value in enumerate(values):
+            if not isinstance(value, str):
+                raise RecordError(f"{self.path}.{name}[{index}]", "must be a string")
+        return values
+
+
+@dataclass(frozen=True)
+class BusinessRecord:
+    slug: str
+    name: str | None
+    timezone: str | None
+
+
+@dataclass(frozen=True)
+class BotRecord:
+    business: str
+    slug: str
+    name: str | None
+    entities: dict[str, bool] | None  # name -> personal; None: the bot's entities stay as they are
+
+
+@dataclass(frozen=True)
+class TeamRecord:
+    business: str
+    slug: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class StaffRecord:
+    business: str
+    username: str
+    password: str | None
+    email: str | None
+    roles: frozenset[str]
+    teams: tuple[str, ...]
+    leads: tuple[str, ...]
+    view_personal_details: bool
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    id: str
+    at: datetime
+    sender: str
+    agent: str | None
+    text: str
+    bot_break: bool
+
+
+@dataclass(frozen=True)
+class CsatRecord:
+    rating: int
+    review: str
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    business: str
+    bot: str
+    id: str
+    channel: str
+    user_id: str
+    # Only the details the record gives: name, email, phone, attributes.
+    user_details: dict[str, Any]
+    started_at: datetime
+    ended_at: datetime | None
+    has_ended_at: bool
+    agent: str | None
+    team: str | None
+    csat: CsatRecord | None
+    messages: tuple[MessageRecord, ...]
+
+
+Record = BusinessRecord | BotRecord | TeamRecord | StaffRecord | ConversationRecord
+
+
+def validate(data: Any) -> Record:
+    """The typed record of one parsed JSON object of the import format."""
+    if isinstance(data, InvalidJSON):
+        raise RecordError("record", f"not valid JSON ({data.reason})")
+    if not isinstance(data, dict):
+        raise RecordError("record", "must be a JSON object")
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise RecordError("type", f"must be one of {', '.join(KINDS)}")
+    return VALIDATORS[kind](Fields(data, kind))
+
+
+def _business(fields: Fields) -> BusinessRecord:
+    tz_name = fields.string("timezone", max_length=64)
+    if tz_name is not None:
+        try:
+            zoneinfo.ZoneInfo(tz_name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise RecordError("business.timezone", "is not an IANA time zone name") from None
+    return BusinessRecord(
+        slug=fields.required_str("slug", max_length=64),
+        name=fields.string("name"),
+        timezone=tz_name,
+    )
+
+
+def _bot(fields: Fields) -> BotRecord:
+    entities = None
+    if fields.has("entities"):
+        entities = {}
+        for index, item in enumerate(fields.array("entities") or []):
+            entity = Fields(item, f"bot.entities[{index}]")
+            entities[entity.required_str("name", max_length=100)] = entity.flag("personal")
+    return BotRecord(
+        business=fields.required_str("business", max_length=64),
+        slug=fields.required_str("slug", max_length=64),
+        name=fields.string("name"),
+        entities=entities,
+    )
+
+
+def _team(fields: Fields) -> TeamRecord:
+    return TeamRecord(
+        business=fields.required_str("business", max_length=64),
+        slug=fields.required_str("slug", max_length=64),
+        name=fields.string("name"),
+    )
+
+
+def _staff(fields: Fields) -> StaffRecord:
+    roles = fields.strings("roles")
+    for index, role in enumerate(roles):
+        if role not in ROLES:
+            raise RecordError(f"staff.roles[{index}]", f"must be one of {', '.join(Role.values)}")
+    return StaffRecord(
+        business=fields.required_str("business", max_length=64),
+        username=fields.required_str("username", max_length=150),
+        password=fields.string("password", max_length=200),
+        email=fields.string("email", max_length=254),
+        roles=frozenset(roles),
+        teams=tuple(fields.strings("teams")),
+        leads=tuple(fields.strings("leads")),
+        view_personal_details=fields.flag("view_personal_details"),
+    )
+
+
+def _conversation(fields: Fields) -> ConversationRecord:
+    user = fields.object("user", required=True)
+    assert user is not None  # `required` raised otherwise
+    user_details: dict[str, Any] = {
+        name: user.string(name, max_length=max_length)
+        for name, max_length in (("name", 200), ("email", 254), ("phone", 50))
+        if user.has(name)
+    }
+    attributes = user.object("attributes")
+    if attributes is not None:
+        for name, value in attributes.data.items():
+            if not isinstance(value, str | int | float | bool):
+                raise RecordError(f"{attributes.path}.{name}", "must be a string or number")
+        user_details["attributes"] = attributes.data
+
+    csat = None
+    csat_fields = fields.object("csat")
+    if csat_fields is not None:
+        rating = csat_fields.integer("rating", required=True)
+        assert rating is not None  # `required` raised otherwise
+        if not 1 <= rating <= 5:
+            raise RecordError("conversation.csat.rating", "must be between 1 and 5")
+        csat = CsatRecord(rating, csat_fields.text("review") or "", csat_fields.timestamp("at"))
+
+    messages, seen = [], set()
+    for index, item in enumerate(fields.array("messages") or []):
+        message = Fields(item, f"conversation.messages[{index}]")
+        message_id = message.required_str("id")
+        if message_id in seen:
+            raise RecordError(f"{message.path}.id", f"duplicate message id {message_id!r}")
+        seen.add(message_id)
+        sender = message.required_str("sender", max_length=8)
+        if sender not in SENDERS:
+            raise RecordError(
+                f"{message.path}.sender", f"must be one of {', '.join(Sender.values)}"
+            )
+        at = message.timestamp("at", required=True)
+        text = message.text("text", required=True)
+        assert at is not None and text is not None  # `required` raised otherwise
+        messages.append(
+            MessageRecord(
+                id=message_id,
+                at=at,
+                sender=sender,
+                agent=message.string("agent", max_length=150),
+                text=text,
+                bot_break=message.flag("bot_break"),
+            )
+        )
+
+    started_at = fields.timestamp("started_at", required=True)
+    assert started_at is not None  # `required` raised otherwise
+    return ConversationRecord(
+        business=fields.required_str("business", max_length=64),
+        bot=fields.required_str("bot", max_length=64),
+        id=fields.required_str("id"),
+        channel=fields.required_str("channel", max_length=32),
+        user_id=user.required_str("id"),
+        user_details=user_details,
+        started_at=started_at,
+        ended_at=fields.timestamp("ended_at"),
+        has_ended_at=fields.has("ended_at"),
+        agent=fields.string("agent", max_length=150),
+        team=fields.string("team", max_length=64),
+        csat=csat,
+        messages=tuple(messages),
+    )
+
+
+VALIDATORS = {
+    "business": _business,
+    "bot": _bot,
+    "team": _team,
+    "staff": _staff,
+    "conversation": _conversation,
+}

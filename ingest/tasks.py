@@ -1,0 +1,98 @@
+"""Background jobs that rebuild a business's derived data, with their progress.
+
+A job is a row (conversations.models.Job) that the business's admin and the Django admin see,
+and a Celery task that runs it. With CELERY_BROKER_URL set, a worker runs it after the
+scheduling transaction commits; without one (development, tests) it runs at once, in process.
+"""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils import timezone
+
+from analytics.rollups import rebuild
+from conversations.models import Business, Job
+
+logger = logging.getLogger(__name__)
+
+
+def schedule_rollup_rebuild(business: Business, reason: str, hides_phrases: bool = False) -> Job:
+    """Queue a recount of the business's rollups, or add `reason` to the one already queued
+    (a job that has started may have read the data before this change, so it does not count)."""
+    with transaction.atomic():
+        queued = (
+            Job.objects.select_for_update()
+            .filter(business=business, kind=Job.Kind.ROLLUPS, state=Job.State.QUEUED)
+            .first()
+        )
+        if queued is not None:
+            queued.reason = f"{queued.reason}; {reason}"[: Job._meta.get_field("reason").max_length]
+            queued.hides_phrases = queued.hides_phrases or hides_phrases
+            queued.save(update_fields=["reason", "hides_phrases"])
+            return queued
+        job = Job.objects.create(
+            business=business, kind=Job.Kind.ROLLUPS, reason=reason, hides_phrases=hides_phrases
+        )
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        run_job.delay(job.pk)
+    else:
+        transaction.on_commit(lambda: run_job.delay(job.pk))
+    return job
+
+
+@shared_task(acks_late=True)
+def run_job(job_id: int) -> None:
+    """Run a queued job; a job redelivered after its worker died is run again (a recount may
+    run twice: it is idempotent)."""
+    claimed = Job.objects.filter(pk=job_id, state__in=[Job.State.QUEUED, Job.State.RUNNING]).update(
+        state=Job.State.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return
+    job = Job.objects.select_related("business").get(pk=job_id)
+    progress = ProgressReporter(job)
+    try:
+        rebuild(job.business, progress=progress)
+    except Exception as error:
+        logger.exception("job %s failed", job_id)
+        Job.objects.filter(pk=job_id).update(
+            state=Job.State.FAILED, error=repr(error), finished_at=timezone.now()
+        )
+        raise
+    finally:
+        progress.close()
+    Job.objects.filter(pk=job_id).update(
+        state=Job.State.DONE, done=progress.total, total=progress.total, finished_at=timezone.now()
+    )
+
+
+class ProgressReporter:
+    """Writes a running job's progress so that other connections see it while the rebuild's
+    own transaction is still open: through a second connection on PostgreSQL. SQLite allows
+    one writer at a time, so there the progress shows when the job ends."""
+
+    def __init__(self, job: Job):
+        self.job_id = job.pk
+        self.total = 0
+        self.own_connection = (
+            connections.create_connection(DEFAULT_DB_ALIAS)
+            if connection.vendor == "postgresql"
+            else None
+        )
+
+    def __call__(self, done: int, total: int) -> None:
+        self.total = total
+        if self.own_connection is None:
+            return
+        table = self.own_connection.ops.quote_name(Job._meta.db_table)
+        with self.own_connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET done = %s, total = %s WHERE id = %s",  # noqa: S608
+                [done, total, self.job_id],
+            )
+
+    def close(self) -> None:
+        if self.own_connection is not None:
+            self.own_connection.close()

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from ingest import api, views
+
+urlpatterns = [
+    path("api/v1/import", api.import_view, name="api-import"),
+    path("b/<slug:business>/jobs/", views.jobs, name="business-jobs"),
+]

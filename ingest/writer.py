@@ -1,0 +1,327 @@
+"""The one writer of businesses, bots, entities, teams, conversations and messages.
+
+Every write path (the import command, the import API, the Django admin, the business's own
+settings pages) goes through these functions, because each write keeps what is derived from
+the data true in the same transaction: conversations' message counts and last message, the
+bot and channel copied onto messages, a business's channel list, and the analytics rollups.
+A change of what the derived data is computed with (a business's time zone, the entities
+marked personal) schedules a background recount (ingest.tasks).
+
+Conversations, the bulk of any import, are written in batches: a few queries per batch, never
+one per message.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from analytics.rollups import RollupUpdate
+from conversations.models import (
+    Bot,
+    Business,
+    Conversation,
+    EndUser,
+    Entity,
+    Message,
+    Team,
+)
+from ingest.tasks import schedule_rollup_rebuild
+from rules.redaction import personal_entity_names
+
+LAST_MESSAGE_LENGTH = 300
+
+CONVERSATION_FIELDS = [
+    "bot",
+    "channel",
+    "end_user",
+    "started_at",
+    "ended_at",
+    "agent",
+    "team",
+    "csat_rating",
+    "csat_review",
+    "csat_at",
+]
+CONVERSATION_UPDATE_FIELDS = [
+    *CONVERSATION_FIELDS,
+    "message_count",
+    "last_message_at",
+    "last_message_text",
+]
+# bot and channel follow the conversation; see _move_messages_of.
+MESSAGE_FIELDS = ["sent_at", "sender", "agent", "text", "bot_break"]
+END_USER_FIELDS = ["name", "email", "phone", "attributes"]
+
+
+# --- Settings: businesses, bots and their entities, teams ------------------------------------
+
+
+def save_business(slug: str, name: str | None = None, timezone: str | None = None) -> Business:
+    """Create the business `slug`, or change its name and time zone (None: keep them)."""
+    with transaction.atomic():
+        business, created = Business.objects.select_for_update().get_or_create(
+            slug=slug, defaults={"name": name or slug, "timezone": timezone or "UTC"}
+        )
+        if not created:
+            update_business(business, name=name, timezone=timezone)
+    return business
+
+
+def update_business(
+    business: Business, *, name: str | None = None, timezone: str | None = None
+) -> Business:
+    """Change a business's name or time zone; the rollups' days follow a new time zone."""
+    with transaction.atomic():
+        stored = Business.objects.select_for_update().get(pk=business.pk)
+        business.name = name or stored.name
+        business.timezone = timezone or stored.timezone
+        business.save(update_fields=["name", "timezone"])
+        if business.timezone != stored.timezone:
+            _recount(business, f"time zone changed from {stored.timezone} to {business.timezone}")
+    return business
+
+
+def save_bot(
+    business: Business,
+    slug: str,
+    name: str | None = None,
+    entities: Mapping[str, bool] | None = None,
+) -> Bot:
+    """Create or rename the bot `slug`; with `entities` ({name: personal}), those become its
+    entities exactly (see `set_entities`)."""
+    with transaction.atomic():
+        bot, created = Bot.objects.get_or_create(
+            business=business, slug=slug, defaults={"name": name or slug}
+        )
+        if not created and name and bot.name != name:
+            bot.name = name
+            bot.save(update_fields=["name"])
+        if entities is not None:
+            set_entities(bot, entities)
+    return bot
+
+
+def set_entities(bot: Bot, entities: Mapping[str, bool]) -> None:
+    """Make `entities` ({name: personal}) the bot's entities, removing the others.
+
+    When that changes which entities of the business are personal, what the masking hides
+    changes: Word Analysis hides its phrases until they are recounted in the background.
+    """
+    with transaction.atomic():
+        business = Business.objects.select_for_update().get(pk=bot.business_id)
+        personal_before = personal_entity_names(business.pk)
+        bot.entities.exclude(name__in=list(entities)).delete()
+        stored = {entity.name: entity for entity in bot.entities.all()}
+        for name, personal in entities.items():
+            entity = stored.get(name)
+            if entity is None:
+                Entity.objects.create(bot=bot, name=name, personal=personal)
+            elif entity.personal != personal:
+                entity.personal = personal
+                entity.save(update_fields=["personal"])
+        personal_after = personal_entity_names(business.pk)
+        if personal_after != personal_before:
+            changed = ", ".join(sorted(personal_after ^ personal_before))
+            _recount(business, f"personal entities changed: {changed}", hides_phrases=True)
+
+
+def _recount(business: Business, reason: str, hides_phrases: bool = False) -> None:
+    # A business without conversations has no rollups to recount.
+    if business.conversations.exists():
+        schedule_rollup_rebuild(business, reason, hides_phrases=hides_phrases)
+
+
+def save_team(business: Business, slug: str, name: str | None = None) -> Team:
+    team, created = Team.objects.get_or_create(
+        business=business, slug=slug, defaults={"name": name or slug}
+    )
+    if not created and name and team.name != name:
+        team.name = name
+        team.save(update_fields=["name"])
+    return team
+
+
+# --- Conversations ---------------------------------------------------------------------------
+
+
+@dataclass
+class ConversationWrite:
+    """One conversation to write, references resolved to ids (see ingest.importer)."""
+
+    locator: str
+    business_id: int
+    bot_id: int
+    external_id: str
+    channel: str
+    user_id: str  # the end user's external id
+    user_details: dict[str, Any]  # only what the record gives: name, email, phone, attributes
+    values: dict[str, Any]  # the Conversation fields the record gives
+    messages: dict[str, Message] = field(default_factory=dict)  # by external id, unsaved
+
+    def merge(self, later: "ConversationWrite") -> "ConversationWrite":
+        """The same conversation twice in one batch: the later one wins, field by field."""
+        details = {**self.user_details, **later.user_details}
+        if "attributes" in self.user_details and "attributes" in later.user_details:
+            details["attributes"] = {
+                **self.user_details["attributes"],
+                **later.user_details["attributes"],
+            }
+        later.user_details = details
+        later.values = {**self.values, **later.values}
+        later.messages = {**self.messages, **later.messages}
+        return later
+
+
+def write_conversations(writes: list[ConversationWrite]) -> None:
+    """Write a batch of conversations with their end users and messages, in one transaction
+    with everything derived from them."""
+    with transaction.atomic():
+        _ConversationBatch(writes).write()
+
+
+class _ConversationBatch:
+    def __init__(self, writes: list[ConversationWrite]):
+        self.writes = writes
+
+    def write(self) -> None:
+        writes = self.writes
+        existing = self._existing_conversations()
+        stored_messages = self._stored_messages(existing.values())
+        # Taken before anything changes: the rollups subtract what they counted for it.
+        rollups = RollupUpdate(writes, existing.values(), stored_messages)
+        end_users = self._save_end_users()
+
+        new_conversations: list[Conversation] = []
+        changed_conversations: list[Conversation] = []
+        new_messages: list[Message] = []
+        changed_messages: list[Message] = []
+        moved_conversations: list[Conversation] = []
+        for write in writes:
+            conversation = existing.get((write.business_id, write.external_id))
+            if conversation is None:
+                conversation = Conversation(
+                    business_id=write.business_id, external_id=write.external_id
+                )
+                new_conversations.append(conversation)
+                stored: dict[str, Message] = {}
+            else:
+                stored = stored_messages.get(conversation.pk, {})
+                if (conversation.bot_id, conversation.channel) != (write.bot_id, write.channel):
+                    moved_conversations.append(conversation)
+            before = field_values(conversation, CONVERSATION_UPDATE_FIELDS)
+            for name, value in write.values.items():
+                setattr(conversation, name, value)
+            conversation.end_user = end_users[(write.business_id, write.user_id)]
+            for message_id, message in write.messages.items():
+                message.conversation = conversation
+                if message_id not in stored:
+                    new_messages.append(message)
+                elif field_values(message, MESSAGE_FIELDS) != field_values(
+                    stored[message_id], MESSAGE_FIELDS
+                ):
+                    # Re-sent messages are usually unchanged; only real edits are written.
+                    message.pk = stored[message_id].pk
+                    changed_messages.append(message)
+            _count_messages(conversation, {**stored, **write.messages}.values())
+            if conversation.pk and before != field_values(conversation, CONVERSATION_UPDATE_FIELDS):
+                changed_conversations.append(conversation)
+
+        Conversation.objects.bulk_create(new_conversations, batch_size=500)
+        Conversation.objects.bulk_update(
+            changed_conversations, CONVERSATION_UPDATE_FIELDS, batch_size=500
+        )
+        for message in new_messages + changed_messages:
+            # The conversation got its primary key only on bulk_create above.
+            message.conversation_id = message.conversation.pk
+        Message.objects.bulk_create(new_messages, batch_size=1000)
+        Message.objects.bulk_update(changed_messages, MESSAGE_FIELDS, batch_size=500)
+        _move_messages_of(moved_conversations)
+        self._note_channels()
+        rollups.save(new_conversations, new_messages, changed_messages)
+
+    def _save_end_users(self) -> dict[tuple[int, str], EndUser]:
+        by_business: dict[int, set[str]] = {}
+        for write in self.writes:
+            by_business.setdefault(write.business_id, set()).add(write.user_id)
+        users: dict[tuple[int, str], EndUser] = {}
+        for business_id, external_ids in by_business.items():
+            for user in EndUser.objects.filter(
+                business_id=business_id, external_id__in=external_ids
+            ):
+                users[(business_id, user.external_id)] = user
+        new: dict[tuple[int, str], EndUser] = {}
+        changed: dict[tuple[int, str], EndUser] = {}
+        for write in self.writes:
+            key = (write.business_id, write.user_id)
+            user = users.get(key)
+            if user is None:
+                user = users[key] = new[key] = EndUser(
+                    business_id=write.business_id, external_id=write.user_id
+                )
+            elif key not in new:
+                changed[key] = user
+            for name, value in write.user_details.items():
+                if name == "attributes":
+                    user.attributes = {**user.attributes, **value}
+                else:
+                    setattr(user, name, value)
+        EndUser.objects.bulk_create(new.values(), batch_size=500)
+        EndUser.objects.bulk_update(changed.values(), END_USER_FIELDS, batch_size=500)
+        return users
+
+    def _existing_conversations(self) -> dict[tuple[int, str], Conversation]:
+        by_business: dict[int, list[str]] = {}
+        for write in self.writes:
+            by_business.setdefault(write.business_id, []).append(write.external_id)
+        existing = {}
+        for business_id, external_ids in by_business.items():
+            for conversation in Conversation.objects.filter(
+                business_id=business_id, external_id__in=external_ids
+            ):
+                existing[(business_id, conversation.external_id)] = conversation
+        return existing
+
+    @staticmethod
+    def _stored_messages(
+        conversations: Iterable[Conversation],
+    ) -> dict[int, dict[str, Message]]:
+        stored: dict[int, dict[str, Message]] = {}
+        ids = [conversation.pk for conversation in conversations]
+        if ids:
+            for message in Message.objects.filter(conversation_id__in=ids).only(
+                "conversation_id", "external_id", *MESSAGE_FIELDS
+            ):
+                stored.setdefault(message.conversation_id, {})[message.external_id] = message
+        return stored
+
+    def _note_channels(self) -> None:
+        channels: dict[int, set[str]] = {}
+        for write in self.writes:
+            channels.setdefault(write.business_id, set()).add(write.channel)
+        for business_id, seen in channels.items():
+            business = Business.objects.select_for_update().get(pk=business_id)
+            if not seen.issubset(business.channels):
+                business.channels = sorted(seen.union(business.channels))
+                business.save(update_fields=["channels"])
+
+
+def _count_messages(conversation: Conversation, messages: Iterable[Message]) -> None:
+    messages = list(messages)
+    last = max(messages, key=lambda m: m.sent_at, default=None)
+    conversation.message_count = len(messages)
+    conversation.last_message_at = last.sent_at if last else None
+    conversation.last_message_text = last.text[:LAST_MESSAGE_LENGTH] if last else ""
+
+
+def _move_messages_of(conversations: Iterable[Conversation]) -> None:
+    """Keep the copies of bot and channel on messages in step with their conversation."""
+    for conversation in conversations:
+        Message.objects.filter(conversation=conversation).update(
+            bot_id=conversation.bot_id, channel=conversation.channel
+        )
+
+
+def field_values(instance: Any, fields: list[str]) -> list[Any]:
+    return [getattr(instance, instance._meta.get_field(name).attname) for name in fields]

@@ -1,0 +1,122 @@
+"""Who may open which business page and conversation, and how much personal data they see.
+
+Every page asks this module, so the rule is the same on the chat page, the lists, the
+analytics, the exports and the administration pages. The role table (README, "Who sees what"):
+
+| membership of the business           | chat links                     | business pages        |
+|--------------------------------------|--------------------------------|-----------------------|
+| none (any user, superusers included) | 404                            | 404                   |
+| a membership with no roles           | 404                            | 403, naming the page  |
+| agent, team lead or admin, with      | FULL                           | their sections        |
+|   "Chat Agent View Personal Details" |                                |                       |
+| agent, team lead or admin, without   | MASKED                         | their sections        |
+| analyst only                         | ANALYTICS: masked, no details  | Intelligent Analytics |
+
+* The permission counts when granted for the business (guardian) or globally; superusers
+  hold every permission, so a superuser who is Smart Agent Chat staff of a business sees it
+  in full. Being a superuser opens no business by itself: platform operators work in the
+  Django admin, and a business's pages and links follow its memberships alone.
+* Analysts see no personal data even when someone granted them the permission.
+* Intelligent Analytics pages show no personal data to anyone (Access.ANALYTICS).
+* Inactive users are treated as signed out.
+"""
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from conversations.models import PERSONAL_DETAILS_PERM, Business, Membership, Role
+from rules.sections import Section
+
+SMART_AGENT_CHAT_ROLES = (Role.AGENT, Role.TEAM_LEAD, Role.ADMIN)
+
+
+class Access(enum.IntEnum):
+    NONE = 0
+    # Intelligent Analytics only: the transcript, masked, and no personal details at all.
+    ANALYTICS = 1
+    # Smart Agent Chat staff without the permission: personal details shown as placeholders.
+    MASKED = 2
+    FULL = 3
+
+    @property
+    def masked(self) -> bool:
+        return self != Access.FULL
+
+    @property
+    def shows_personal_fields(self) -> bool:
+        """Whether the user-details panel lists name, email, phone and personal entities."""
+        return self >= Access.MASKED
+
+
+def may_view_personal_details(user: Any, business: Business) -> bool:
+    """The permission, granted for this business (guardian) or globally, or as superuser."""
+    return user.has_perm(PERSONAL_DETAILS_PERM) or user.has_perm(PERSONAL_DETAILS_PERM, business)
+
+
+def membership_of(user: Any, business: Business) -> Membership | None:
+    """The active user's staff membership of `business`, or None."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    membership = Membership.objects.filter(user=user, business=business).first()
+    if membership is not None:
+        membership.user, membership.business = user, business  # both loaded already
+    return membership
+
+
+def access_for(user: Any, membership: Membership | None) -> Access:
+    """The view `user`, with `membership` of a business (or None), gets of its conversations."""
+    if membership is None or not user.is_authenticated or not user.is_active:
+        return Access.NONE
+    if any(membership.has_role(role) for role in SMART_AGENT_CHAT_ROLES):
+        if may_view_personal_details(user, membership.business):
+            return Access.FULL
+        return Access.MASKED
+    if membership.has_role(Role.ANALYST):
+        return Access.ANALYTICS
+    return Access.NONE
+
+
+def section_membership(user: Any, business_slug: str, section: Section) -> Membership:
+    """The user's membership of a business, for a page of `section`.
+
+    404 when they are not staff of that business (or it does not exist), so a URL never tells
+    outsiders which businesses exist; 403 with a reason when their roles there lack the section.
+    """
+    membership = (
+        Membership.objects.filter(user=user, business__slug=business_slug)
+        .select_related("business")
+        .first()
+    )
+    if membership is None or not user.is_active:
+        raise Http404
+    membership.user = user  # already loaded: the page header starts from it
+    if not section.allows(membership):
+        raise PermissionDenied(
+            f"Your roles in {membership.business.name} do not include {section.title}."
+        )
+    return membership
+
+
+View = Callable[..., HttpResponse]
+
+
+def business_page(section: Section) -> Callable[[View], View]:
+    """For signed-in staff whose roles in the URL's business open `section`: the view is
+    called with their membership (and its business) instead of the business's slug."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, business: str, *args: Any, **kwargs: Any):
+            membership = section_membership(request.user, business, section)
+            return view(request, membership, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

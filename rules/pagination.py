@@ -1,0 +1,63 @@
+"""Pagination shared by every list: pages found on ids, totals from rollups when known."""
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its total, so it need not COUNT rows the rollups already counted.
+
+    Knowing the total, it reads a page of the second half backwards from the end: an OFFSET
+    walks every row it skips, so the last pages then cost what the first ones do. The
+    queryset must be ordered (on a unique last key, as all lists here are).
+    """
+
+    def __init__(self, object_list: Any, per_page: int, total: int, **kwargs: Any):
+        super().__init__(object_list, per_page, **kwargs)
+        self.total = total
+
+    @cached_property
+    def count(self) -> int:
+        return self.total
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom <= self.count - top:
+            return super().page(number)
+        backwards = self.object_list.reverse()[self.count - top : self.count - bottom]
+        return self._get_page(list(backwards)[::-1], number, self)
+
+
+def paginate(object_list: Any, page_number: Any, per_page: int, total: int | None = None) -> Page:
+    """The page `page_number` (any value: a bad one gives the nearest page) of `object_list`;
+    `total`, when known, saves the COUNT query."""
+    if total is None:
+        paginator = Paginator(object_list, per_page)
+    else:
+        paginator = CountedPaginator(object_list, per_page, total)
+    return paginator.get_page(page_number)
+
+
+def load_page(page: Page, queryset: QuerySet) -> Page:
+    """`page`, a page of ids, with the objects of `queryset` that have those ids instead: only
+    the page's own objects are loaded, with what the queryset selects."""
+    ids = list(page.object_list)
+    loaded = queryset.in_bulk(ids)
+    page.object_list = [loaded[pk] for pk in ids]
+    return page
+
+
+def paginate_by_id(
+    queryset: QuerySet, page_number: Any, per_page: int, total: int | None = None
+) -> Page:
+    """A page of model objects, as `paginate`, found on their ids alone: a deep page then
+    skips index entries rather than joined rows."""
+    ids = queryset.values_list("pk", flat=True)
+    return load_page(paginate(ids, page_number, per_page, total), queryset)

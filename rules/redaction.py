@@ -1,0 +1,81 @@
+"""What masking needs to know about an end user, and texts masked for a viewer's access.
+
+The one cache of maskers lives here (`masker_for`): compiling the pattern of a user's known
+values is the costly part of masking, and a page, an export or a rollup rebuild meets the same
+users again and again.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from conversations.models import EndUser, Entity
+from rules.access import Access
+from rules.masking import Masker, PersonalValues
+
+MASKER_CACHE_SIZE = 1024
+
+
+def personal_entity_names_by_business(business_ids: Iterable[int]) -> dict[int, frozenset[str]]:
+    """{business id: names of the entities any of its bots marks personal}, in one query.
+
+    An end user's attributes are collected by all the business's bots, so a value that one bot
+    marks personal stays personal in every conversation of that user, whichever bot it is with.
+    """
+    business_ids = list(business_ids)
+    names: dict[int, set[str]] = defaultdict(set)
+    for business_id, name in Entity.objects.filter(
+        bot__business_id__in=business_ids, personal=True
+    ).values_list("bot__business_id", "name"):
+        names[business_id].add(name)
+    return {business_id: frozenset(names[business_id]) for business_id in business_ids}
+
+
+def personal_entity_names(business_id: int) -> frozenset[str]:
+    return personal_entity_names_by_business([business_id])[business_id]
+
+
+def personal_values(end_user: EndUser, personal_entities: Iterable[str]) -> PersonalValues:
+    """The values on record that the masking must hide, for one end user."""
+    attributes = end_user.attributes or {}
+    return PersonalValues(
+        name=end_user.name,
+        email=end_user.email,
+        phone=end_user.phone,
+        entities=tuple(
+            (name, str(attributes[name]))
+            for name in sorted(personal_entities)
+            if attributes.get(name) not in (None, "")
+        ),
+    )
+
+
+@lru_cache(maxsize=MASKER_CACHE_SIZE)
+def masker_for(known: PersonalValues) -> Masker:
+    return Masker(known)
+
+
+class Redactor:
+    """Masks texts for a viewer, or passes them through for one with full access."""
+
+    def __init__(self, access: Access, known: PersonalValues | None = None):
+        self.masked = access.masked
+        self.masker = masker_for(known or PersonalValues()) if self.masked else None
+
+    def text(self, text: str) -> str:
+        return self.masker.mask(text) if self.masker else text
+
+    def html(self, text: str) -> SafeString:
+        """Escaped text with each masked span shown as a visible placeholder."""
+        if not self.masker:
+            return escape(text)
+        parts, position = [], 0
+        for start, end, placeholder in self.masker.find(text):
+            parts.append(escape(text[position:start]))
+            parts.append(format_html('<span class="masked">{}</span>', placeholder))
+            position = end
+        parts.append(escape(text[position:]))
+        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
