@@ -4,7 +4,9 @@ Every page and CSV is per business, for the roles of its section (rules.sections
 shows no personal data whoever asks: the tables mask every text (analytics.tables).
 """
 
-from django.http import Http404
+from functools import wraps
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -35,6 +37,7 @@ from analytics.tables import (
     csv_response,
     rows,
 )
+from conversations.models import Job
 from rules.access import business_page
 from rules.pagination import load_page, paginate, paginate_by_id
 from rules.sections import Section
@@ -48,6 +51,47 @@ MESSAGE_TABS = {
     "messages": (MESSAGES, MessageFilterForm, reports.messages),
     "conversations": (CONVERSATIONS, HandledFilterForm, reports.conversations),
 }
+
+
+class Recount:
+    """The business's pending rollup recounts, which the analytics pages announce."""
+
+    def __init__(self, business):
+        self.jobs = list(Job.objects.pending().filter(business=business, kind=Job.Kind.ROLLUPS))
+
+    def __bool__(self):
+        return bool(self.jobs)
+
+    @property
+    def hides_phrases(self):
+        return any(job.hides_phrases for job in self.jobs)
+
+    @property
+    def percent(self):
+        return min(job.percent for job in self.jobs)
+
+
+def unless_phrases_hidden(view):
+    """Word Analysis waits for a recount that follows a change of what masking hides: until
+    it is done, the stored phrases may hold a value that has just become personal."""
+
+    @wraps(view)
+    def wrapped(request, membership, *args, **kwargs):
+        recount = Recount(membership.business)
+        if not recount.hides_phrases:
+            return view(request, membership, recount, *args, **kwargs)
+        if request.path.endswith(".csv"):
+            response = HttpResponse(
+                "Word Analysis is being recounted; try again in a minute.\n",
+                content_type="text/plain; charset=utf-8",
+                status=503,
+            )
+            response["Retry-After"] = "30"
+            return response
+        context = {"membership": membership, "business": membership.business, "recount": recount}
+        return render(request, "analytics/recounting.html", context)
+
+    return wrapped
 
 
 def _message_tab(request, business, tab):
@@ -64,6 +108,7 @@ def _message_tab(request, business, tab):
 @business_page(Section.MESSAGE_ANALYSIS)
 def message_analysis(request, membership):
     business = membership.business
+    recount = Recount(business)
     tab = request.GET.get("tab") or "messages"
     table, columns, form, queryset, total = _message_tab(request, business, tab)
     page = paginate_by_id(queryset, request.GET.get("page"), PER_PAGE, total)
@@ -72,6 +117,7 @@ def message_analysis(request, membership):
         "analytics/messages.html",
         {
             "membership": membership,
+            "recount": recount,
             "business": business,
             "tab": tab,
             "tabs": switch_links(request.GET, "tab", TAB_TITLES),
@@ -126,7 +172,8 @@ def _phrase_ranking(request, business):
 
 @require_GET
 @business_page(Section.WORD_ANALYSIS)
-def word_analysis(request, membership):
+@unless_phrases_hidden
+def word_analysis(request, membership, recount):
     business = membership.business
     form, ranking, context = _phrase_ranking(request, business)
     page = paginate(ranking, request.GET.get("page"), PER_PAGE)
@@ -139,6 +186,7 @@ def word_analysis(request, membership):
         "analytics/words.html",
         {
             "membership": membership,
+            "recount": recount,
             "business": business,
             "form": form,
             "columns": PHRASES.columns,
@@ -162,7 +210,8 @@ def _phrases_description(form, chart):
 
 @require_GET
 @business_page(Section.WORD_ANALYSIS)
-def word_analysis_csv(request, membership):
+@unless_phrases_hidden
+def word_analysis_csv(request, membership, recount):
     business = membership.business
     _form, ranking, context = _phrase_ranking(request, business)
     cells = rows(PHRASES.columns, ranking.iterator(chunk_size=CSV_CHUNK), context)
@@ -179,7 +228,8 @@ def _phrase_messages(request, business):
 
 @require_GET
 @business_page(Section.WORD_ANALYSIS)
-def phrase_detail(request, membership):
+@unless_phrases_hidden
+def phrase_detail(request, membership, recount):
     business = membership.business
     phrase, form, queryset = _phrase_messages(request, business)
     # Every id at once: a COUNT, then a page, would each run the phrase's regular expression
@@ -194,6 +244,7 @@ def phrase_detail(request, membership):
         "analytics/phrase.html",
         {
             "membership": membership,
+            "recount": recount,
             "business": business,
             "phrase": phrase,
             "form": form,
@@ -208,7 +259,8 @@ def phrase_detail(request, membership):
 
 @require_GET
 @business_page(Section.WORD_ANALYSIS)
-def phrase_detail_csv(request, membership):
+@unless_phrases_hidden
+def phrase_detail_csv(request, membership, recount):
     business = membership.business
     _phrase, _form, queryset = _phrase_messages(request, business)
     columns = PHRASE_MESSAGES.columns
@@ -220,6 +272,7 @@ def phrase_detail_csv(request, membership):
 @business_page(Section.CSAT)
 def csat(request, membership):
     business = membership.business
+    recount = Recount(business)
     form = CsatFilterForm(request.GET, business)
     summary = reports.csat_summary(business, form)
     reviews, total = reports.reviews(business, form)
@@ -230,6 +283,7 @@ def csat(request, membership):
         "analytics/csat.html",
         {
             "membership": membership,
+            "recount": recount,
             "business": business,
             "form": form,
             "summary": summary,

@@ -6,6 +6,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from conversations.models import (
+    PERSONAL_DETAILS_PERM,
     ApiKey,
     Bot,
     Business,
@@ -17,6 +18,8 @@ from conversations.models import (
     Sender,
     Team,
 )
+from ingest import writer
+from ingest.writer import CONVERSATION_FIELDS
 
 PASSWORD = "correct-horse-battery"
 
@@ -50,8 +53,16 @@ class BotFactory(factory.django.DjangoModelFactory):
 
 
 class EntityFactory(factory.django.DjangoModelFactory):
+    """Entities are set by the writer, which recounts what masking changes."""
+
     class Meta:
         model = Entity
+
+    @classmethod
+    def _create(cls, model_class, bot, name, personal):
+        entities = dict(bot.entities.values_list("name", "personal"))
+        writer.set_entities(bot, {**entities, name: personal})
+        return bot.entities.get(name=name)
 
     bot = factory.SubFactory(BotFactory)
     name = factory.Sequence(lambda n: f"entity_{n}")
@@ -102,7 +113,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def view_personal_details(obj, create, extracted, **kwargs):
         if create and extracted:
-            assign_perm("conversations.view_personal_details", obj.user, obj.business)
+            assign_perm(PERSONAL_DETAILS_PERM, obj.user, obj.business)
 
 
 class EndUserFactory(factory.django.DjangoModelFactory):
@@ -117,9 +128,45 @@ class EndUserFactory(factory.django.DjangoModelFactory):
     attributes = factory.LazyFunction(dict)
 
 
+def write_through_the_writer(conversation, messages=()):
+    """Store an unsaved conversation, or new messages of a stored one, as an import would:
+    through ingest.writer, so message counts, copies and rollups are what the import makes."""
+    values = {
+        Conversation._meta.get_field(name).attname: getattr(
+            conversation, Conversation._meta.get_field(name).attname
+        )
+        for name in CONVERSATION_FIELDS
+        if name != "end_user"
+    }
+    writer.write_conversations(
+        [
+            writer.ConversationWrite(
+                locator="factory",
+                business_id=conversation.business_id,
+                bot_id=conversation.bot_id,
+                external_id=conversation.external_id,
+                channel=conversation.channel,
+                user_id=conversation.end_user.external_id,
+                user_details={},
+                values=values,
+                messages={message.external_id: message for message in messages},
+            )
+        ]
+    )
+    return Conversation.objects.get(
+        business_id=conversation.business_id, external_id=conversation.external_id
+    )
+
+
 class ConversationFactory(factory.django.DjangoModelFactory):
+    """Conversations are written by the writer, with what it derives from them."""
+
     class Meta:
         model = Conversation
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return write_through_the_writer(model_class(*args, **kwargs))
 
     business = factory.SubFactory(BusinessFactory)
     bot = factory.SubFactory(BotFactory, business=factory.SelfAttribute("..business"))
@@ -130,8 +177,35 @@ class ConversationFactory(factory.django.DjangoModelFactory):
 
 
 class MessageFactory(factory.django.DjangoModelFactory):
+    """Messages are added to their conversation by the writer, as a re-sent conversation
+    record adds them; `create_batch` adds a whole batch in one write."""
+
     class Meta:
         model = Message
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cls._write([model_class(*args, **kwargs)])[0]
+
+    @classmethod
+    def create_batch(cls, size, **kwargs):
+        return cls._write(cls.build_batch(size, **kwargs))
+
+    @staticmethod
+    def _write(messages):
+        conversations = {message.conversation.pk: message.conversation for message in messages}
+        for conversation in conversations.values():
+            write_through_the_writer(
+                conversation, [m for m in messages if m.conversation.pk == conversation.pk]
+            )
+        stored = {
+            (message.conversation_id, message.external_id): message
+            for message in Message.objects.filter(
+                conversation_id__in=conversations,
+                external_id__in={message.external_id for message in messages},
+            )
+        }
+        return [stored[(m.conversation.pk, m.external_id)] for m in messages]
 
     conversation = factory.SubFactory(ConversationFactory)
     business = factory.SelfAttribute("conversation.business")

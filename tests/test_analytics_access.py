@@ -4,16 +4,8 @@ import pytest
 
 from conversations.models import Business
 from tests.factories import MembershipFactory, UserFactory
-from tests.pii import leaked
-from tests.test_analytics_records import (
-    BUSINESS,
-    at,
-    conversation,
-    import_ok,
-    message,
-    planted_conversation_record,
-    setup_records,
-)
+from tests.pii import leaked, planted_conversation_record
+from tests.records import BUSINESS, at, conversation, import_ok, message, setup_records
 
 pytestmark = pytest.mark.django_db
 
@@ -134,9 +126,9 @@ def data_set(size):
     return Business.objects.get(slug=BUSINESS)
 
 
-# Session, user, membership, the filter menus, the page, its total, personal entity names and
-# the header menu: a handful, whatever the data.
-MOST_QUERIES = 10
+# Session, user, membership, pending recounts, the filter menus, the page, its total, personal
+# entity names and the header menu: a handful, whatever the data.
+MOST_QUERIES = 11
 
 
 @pytest.mark.parametrize("size", [3, 60])

@@ -13,15 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from analytics.models import ColumnChoice
 from conversations.models import Business, Conversation, Message
 from tests.factories import MembershipFactory
-from tests.test_analytics_records import (
-    BUSINESS,
-    DAY,
-    at,
-    conversation,
-    import_ok,
-    message,
-    setup_records,
-)
+from tests.records import BUSINESS, DAY, at, conversation, import_ok, message, setup_records
 
 pytestmark = pytest.mark.django_db
 

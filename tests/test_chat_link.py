@@ -154,9 +154,7 @@ def test_masked_viewer_sees_no_pii_in_title_or_attributes(client):
 
 
 def test_full_viewer_sees_sender_names_and_business_time_zone(client):
-    conversation = planted_conversation()
-    conversation.business.timezone = "Asia/Kolkata"
-    conversation.business.save()
+    conversation = planted_conversation()  # its business's time zone is Asia/Kolkata
     client.force_login(
         MembershipFactory(
             business=conversation.business, agent=True, view_personal_details=True

@@ -9,15 +9,8 @@ import pytest
 
 from conversations.models import Business, Conversation
 from tests.factories import MembershipFactory, TeamFactory
-from tests.pii import ACCOUNT, leaked
-from tests.test_analytics_records import (
-    BUSINESS,
-    conversation,
-    import_ok,
-    message,
-    planted_conversation_record,
-    setup_records,
-)
+from tests.pii import ACCOUNT, leaked, planted_conversation_record
+from tests.records import BUSINESS, conversation, import_ok, message, setup_records
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +19,18 @@ NOT_CRAWLED = ("/static/", "/admin/", "/accounts/logout/")
 MAX_PAGES = 250
 
 
-@pytest.fixture
-def business():
-    later = conversation(
+def later_conversation():
+    """The planted user's next conversation."""
+    return conversation(
         "planted-2",
         [message("q1", "card 4111 1111 1111 1111 blocked again", bot_break=True)],
         user="919820012345",
     )
-    import_ok(*setup_records(), planted_conversation_record(), later)
+
+
+@pytest.fixture
+def business():
+    import_ok(*setup_records(), planted_conversation_record(), later_conversation())
     business = Business.objects.get(slug=BUSINESS)
     assert Conversation.objects.filter(business=business).count() >= 2
     return business
@@ -80,7 +77,13 @@ MASKED_ROLES = {
 def test_no_planted_value_on_any_page_a_masked_role_reaches(client, business, roles):
     membership = MembershipFactory(business=business, **roles)
     membership.leads.set(TeamFactory._meta.model.objects.filter(business=business))
-    Conversation.objects.filter(business=business).update(agent=membership.user)
+    # The planted conversations are assigned to the crawler, for My Chats to list them.
+    import_ok(
+        *(
+            {**record, "agent": membership.user.username}
+            for record in (planted_conversation_record(), later_conversation())
+        )
+    )
     client.force_login(membership.user)
 
     pages = crawl(client)

@@ -56,8 +56,6 @@ def test_is_paginated(client, agent):
 
 def test_filters_by_bot_and_channel(client, agent):
     bot = BotFactory(business=agent.business, slug="sales")
-    agent.business.channels = ["web", "whatsapp"]
-    agent.business.save()
     wanted = conversations_of(agent.business, 2, agent=agent.user, bot=bot, channel="whatsapp")
     conversations_of(agent.business, 2, agent=agent.user, channel="whatsapp")
     conversations_of(agent.business, 2, agent=agent.user, bot=bot, channel="web")
@@ -70,12 +68,8 @@ def test_filters_by_bot_and_channel(client, agent):
 
 
 def test_masks_user_and_preview_without_the_permission(client):
-    conversation = planted_conversation()
-    membership = staff(conversation.business, agent=True)
-    conversation.agent = membership.user
-    last = conversation.messages.get(text__startswith="PAN")
-    conversation.last_message_text, conversation.last_message_at = last.text, last.sent_at
-    conversation.save()
+    membership = staff(BusinessFactory(), agent=True)
+    conversation = planted_conversation(membership.business, agent=membership.user)
     client.force_login(membership.user)
 
     response = client.get(url(conversation.business))
@@ -86,12 +80,8 @@ def test_masks_user_and_preview_without_the_permission(client):
 
 
 def test_shows_user_name_with_the_permission(client):
-    conversation = planted_conversation()
-    membership = staff(conversation.business, agent=True, view_personal_details=True)
-    conversation.agent = membership.user
-    conversation.last_message_text = "my card 4111 1111 1111 1111"
-    conversation.last_message_at = conversation.started_at
-    conversation.save()
+    membership = staff(BusinessFactory(), agent=True, view_personal_details=True)
+    conversation = planted_conversation(membership.business, agent=membership.user)
     client.force_login(membership.user)
 
     html = client.get(url(conversation.business)).content.decode()

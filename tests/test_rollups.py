@@ -21,17 +21,8 @@ from analytics.phrases import message_phrases, parse_phrase, phrase_pattern
 from analytics.rollups import rebuild
 from conversations.models import Business, Conversation, Job
 from rules.masking import Masker, PersonalValues
-from tests.pii import SECRETS
-from tests.test_analytics_records import (
-    BUSINESS,
-    DAY,
-    at,
-    conversation,
-    import_ok,
-    message,
-    planted_conversation_record,
-    setup_records,
-)
+from tests.pii import SECRETS, planted_conversation_record
+from tests.records import BUSINESS, DAY, at, conversation, import_ok, message, setup_records
 
 pytestmark = pytest.mark.django_db
 
