@@ -68,6 +68,7 @@ class BotAdmin(admin.ModelAdmin):
         for formset in formsets:
             if formset.model is Entity:
                 writer.set_entities(form.instance, entities_after(formset))
+                note_inline_changes(formset)
             else:
                 self.save_formset(request, form, formset, change)
 
@@ -81,6 +82,20 @@ def entities_after(formset):
         if data and not data.get("DELETE") and data.get("name"):
             entities[data["name"]] = data.get("personal", False)
     return entities
+
+
+def note_inline_changes(formset):
+    """What formset.save() would have noted, for the admin's history of the change."""
+    kept = [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    formset.new_objects = [f.instance for f in kept if f.instance._state.adding]
+    formset.changed_objects = [
+        (f.instance, f.changed_data)
+        for f in kept
+        if not f.instance._state.adding and f.changed_data
+    ]
+    formset.deleted_objects = [
+        f.instance for f in formset.forms if f.cleaned_data and f.cleaned_data.get("DELETE")
+    ]
 
 
 @admin.register(Team)

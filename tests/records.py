@@ -1,8 +1,12 @@
 """Builders of import records, the one way the tests put conversations in: the import path,
-which keeps every derived count true, as it does for the bot platforms."""
+which keeps every derived count true, as it does for the bot platforms; and the check that
+the rollups it kept equal a recount."""
 
 import datetime as dt
 
+from analytics.models import ROLLUPS
+from analytics.rollups import rebuild
+from conversations.models import Business
 from ingest.importer import import_records
 
 BUSINESS = "acme"
@@ -78,3 +82,22 @@ def import_ok(*records):
     result = import_records((f"record {index}", record) for index, record in enumerate(records))
     assert result.ok, result.errors
     return result
+
+
+def rollup_rows(business):
+    """{model name: {key: count}} of every rollup row of `business`."""
+    return {
+        model.__name__: {
+            tuple(row[:-1]): row[-1]
+            for row in model.objects.filter(business=business).values_list(*model.KEY, "count")
+        }
+        for model in ROLLUPS
+    }
+
+
+def assert_rollups_match_a_recount(slug=BUSINESS):
+    business = Business.objects.get(slug=slug)
+    kept = rollup_rows(business)
+    rebuild(business)
+    assert kept == rollup_rows(business)
+    return kept

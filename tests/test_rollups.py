@@ -18,32 +18,22 @@ from analytics.models import (
     DailyPhraseCount,
 )
 from analytics.phrases import message_phrases, parse_phrase, phrase_pattern
-from analytics.rollups import rebuild
 from conversations.models import Business, Conversation, Job
 from rules.masking import Masker, PersonalValues
 from tests.pii import SECRETS, planted_conversation_record
-from tests.records import BUSINESS, DAY, at, conversation, import_ok, message, setup_records
+from tests.records import (
+    BUSINESS,
+    DAY,
+    assert_rollups_match_a_recount,
+    at,
+    conversation,
+    import_ok,
+    message,
+    rollup_rows,
+    setup_records,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def rollup_rows(business):
-    """{model name: {key: count}} of every rollup row of `business`."""
-    return {
-        model.__name__: {
-            tuple(row[:-1]): row[-1]
-            for row in model.objects.filter(business=business).values_list(*model.KEY, "count")
-        }
-        for model in ROLLUPS
-    }
-
-
-def assert_rollups_match_a_recount():
-    business = Business.objects.get(slug=BUSINESS)
-    kept = rollup_rows(business)
-    rebuild(business)
-    assert kept == rollup_rows(business)
-    return kept
 
 
 def phrases(size=None):
