@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-quick demo loadtest clean
+.PHONY: run test test-fast lint typecheck format bench bench-quick demo loadtest clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,17 @@ demo: $(BIN)/activate
 test: $(BIN)/activate
 	$(BIN)/pytest
 
+# Everything but the slow tests (crawlers, the browser, a real worker): for the edit-test loop.
+test-fast: $(BIN)/activate
+	$(BIN)/pytest -m "not slow"
+
 lint: $(BIN)/activate
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=chatlinks.test_settings $(BIN)/python manage.py makemigrations --check --dry-run
+
+typecheck: $(BIN)/activate
+	$(BIN)/mypy
 
 format: $(BIN)/activate
 	$(BIN)/ruff check --fix .

@@ -7,7 +7,7 @@ or staff member named by slug or username) are resolved afterwards by the import
 
 import json
 import zoneinfo
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -330,7 +330,7 @@ def _conversation(fields: Fields) -> ConversationRecord:
     )
 
 
-VALIDATORS = {
+VALIDATORS: dict[str, Callable[[Fields], Record]] = {
     "business": _business,
     "bot": _bot,
     "team": _team,

@@ -8,7 +8,6 @@ scheduling transaction commits; without one (development, tests) it runs at once
 import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
@@ -35,7 +34,7 @@ def schedule_rollup_rebuild(business: Business, reason: str, hides_phrases: bool
         job = Job.objects.create(
             business=business, kind=Job.Kind.ROLLUPS, reason=reason, hides_phrases=hides_phrases
         )
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if run_job.app.conf.task_always_eager:
         run_job.delay(job.pk)
     else:
         transaction.on_commit(lambda: run_job.delay(job.pk))

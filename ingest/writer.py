@@ -255,13 +255,13 @@ class _ConversationBatch:
         changed: dict[tuple[int, str], EndUser] = {}
         for write in self.writes:
             key = (write.business_id, write.user_id)
-            user = users.get(key)
-            if user is None:
-                user = users[key] = new[key] = EndUser(
+            if key not in users:
+                users[key] = new[key] = EndUser(
                     business_id=write.business_id, external_id=write.user_id
                 )
             elif key not in new:
-                changed[key] = user
+                changed[key] = users[key]
+            user = users[key]
             for name, value in write.user_details.items():
                 if name == "attributes":
                     user.attributes = {**user.attributes, **value}

@@ -35,13 +35,17 @@ class ConversationFilterForm(forms.Form):
         self.business = business
         bots = list(business.bots.all())
         self.bot_ids = {bot.slug: bot.pk for bot in bots}
-        self.fields["bot"].choices = [("", "All bots")] + [(bot.slug, bot.name) for bot in bots]
-        self.fields["channel"].choices = [("", "All channels")] + [
-            (channel, channel) for channel in business.channels
-        ]
+        self.choose("bot", [("", "All bots")] + [(bot.slug, bot.name) for bot in bots])
+        channels = [(channel, channel) for channel in business.channels]
+        self.choose("channel", [("", "All channels"), *channels])
+
+    def choose(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", "The end date is before the start date.")

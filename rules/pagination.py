@@ -31,8 +31,9 @@ class CountedPaginator(Paginator):
             top = self.count
         if bottom <= self.count - top:
             return super().page(number)
-        backwards = self.object_list.reverse()[self.count - top : self.count - bottom]
-        return self._get_page(list(backwards)[::-1], number, self)
+        ordered: QuerySet = self.object_list  # type: ignore[assignment]
+        backwards = ordered.reverse()[self.count - top : self.count - bottom]
+        return self._get_page(list(backwards)[::-1], number, self)  # type: ignore[attr-defined]
 
 
 def paginate(object_list: Any, page_number: Any, per_page: int, total: int | None = None) -> Page:

@@ -34,3 +34,10 @@ def run_import():
 @pytest.fixture
 def example_lines():
     return (DATA / "example.jsonl").read_text().splitlines()
+
+
+def pytest_collection_modifyitems(items):
+    """The browser tests are slow by nature: `make test-fast` leaves them out."""
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.slow)

@@ -40,6 +40,7 @@ def personal_strings(conversation, personal_entities):
     return [value for value in values if value]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_demo_conversation_for_every_role(client):
     # One test for all roles: loading the demo once keeps the suite fast.

@@ -12,7 +12,7 @@ from tests.factories import MembershipFactory, TeamFactory
 from tests.pii import ACCOUNT, leaked, planted_conversation_record
 from tests.records import BUSINESS, conversation, import_ok, message, setup_records
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 LINK = re.compile(r'(?:href|value)="([/?][^"]*)"')
 NOT_CRAWLED = ("/static/", "/admin/", "/accounts/logout/")

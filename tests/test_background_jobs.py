@@ -1,0 +1,164 @@
+"""Background jobs: queued by the writer, run by a real Celery worker through a real Redis
+broker, with their state for the business's admin; pages answer while one runs."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from conversations.models import Business, Job
+from ingest import writer
+from tests.factories import MembershipFactory
+from tests.records import (
+    BUSINESS,
+    assert_rollups_match_a_recount,
+    conversation,
+    import_ok,
+    message,
+    setup_records,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS = ("127.0.0.1", 6379)
+BROKER_URL = "redis://127.0.0.1:6379/15"
+
+
+def redis_is_up():
+    try:
+        socket.create_connection(REDIS, timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def imported_business(conversations=40):
+    import_ok(
+        *setup_records(),
+        *(
+            conversation(
+                f"c-{number}",
+                [message(f"m{number}", f"my mother Sunita Gavaskar, case {number}")],
+                user={
+                    "id": f"u-{number}",
+                    "attributes": {"city": "Pune", "mother_name": "Sunita Gavaskar"},
+                },
+            )
+            for number in range(conversations)
+        ),
+    )
+    return Business.objects.get(slug=BUSINESS)
+
+
+@pytest.mark.django_db
+def test_a_privacy_change_queues_one_job_and_runs_it_in_process(client):
+    business = imported_business(3)
+
+    writer.set_entities(business.bots.get(slug="support"), {"city": True})
+    writer.set_entities(business.bots.get(slug="sales"), {"city": True})  # no change after
+
+    job = Job.objects.get(business=business)
+    assert (job.state, job.done, job.total, job.percent) == (Job.State.DONE, 3, 3, 100)
+    assert (
+        job.hides_phrases
+        and job.reason == "personal entities changed: account_number, city, pan_number"
+    )
+    assert_rollups_match_a_recount()
+
+
+@pytest.mark.django_db
+def test_the_business_admin_sees_the_jobs_others_get_404(client):
+    business = imported_business(2)
+    writer.update_business(business, timezone="Europe/London")
+    admin = MembershipFactory(business=business, admin=True)
+    analyst = MembershipFactory(business=business, analyst=True)
+    stranger = MembershipFactory(admin=True)
+    url = f"/b/{BUSINESS}/jobs/"
+
+    client.force_login(admin.user)
+    page = client.get(url).content.decode()
+    client.force_login(analyst.user)
+    forbidden = client.get(url)
+    client.force_login(stranger.user)
+    hidden = client.get(url)
+
+    assert "time zone changed from Asia/Kolkata to Europe/London" in page
+    assert "100%" in page and "Done" in page
+    assert forbidden.status_code == 403
+    assert hidden.status_code == 404
+
+
+@pytest.fixture
+def worker(transactional_db, tmp_path, settings):
+    """A Celery worker process on the Redis broker, sharing the test database."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker process shares the test database only on PostgreSQL")
+    if not redis_is_up():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs Redis on 127.0.0.1:6379 (.ci/run starts it)")
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "chatlinks.test_settings",
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+        "CELERY_BROKER_URL": BROKER_URL,
+    }
+    redis.Redis.from_url(BROKER_URL).flushdb()  # no task left from an earlier run
+    process = subprocess.Popen(  # noqa: S603 - our own worker
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "chatlinks",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            f"--logfile={tmp_path / 'worker.log'}",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    # Celery reads these from the Django settings when it sends a task.
+    settings.CELERY_TASK_ALWAYS_EAGER, settings.CELERY_BROKER_URL = False, BROKER_URL
+    try:
+        yield tmp_path / "worker.log"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_a_real_worker_runs_the_recount_while_pages_answer(worker, client):
+    business = imported_business()
+    client.force_login(MembershipFactory(business=business, analyst=True).user)
+
+    writer.set_entities(business.bots.get(slug="support"), {"mother_name": True})
+    job = Job.objects.get(business=business)
+    answered = []
+    deadline = time.monotonic() + 60
+    while job.state in (Job.State.QUEUED, Job.State.RUNNING) and time.monotonic() < deadline:
+        answered.append(client.get(f"/b/{BUSINESS}/analytics/messages/").status_code)
+        words = client.get(f"/b/{BUSINESS}/analytics/words/").content.decode()
+        assert "gavaskar" not in words.lower()
+        time.sleep(0.2)
+        job.refresh_from_db()
+
+    assert job.state == Job.State.DONE, job.error
+    assert (job.done, job.total) == (40, 40)
+    assert job.started_at and job.finished_at
+    assert set(answered) <= {200}
+    assert "ingest.tasks.run_job" in worker.read_text()  # run by the worker, not in process
+    assert_rollups_match_a_recount()
