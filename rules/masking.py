@@ -19,6 +19,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+# The version of the rules below. Stored masked copies of texts record the version they were
+# masked with and are masked again when it changes: bump it with every change to what is
+# masked, however small.
+MASKER_VERSION = 2
+
 NAME = "[name]"
 EMAIL = "[email]"
 PHONE = "[phone]"
