@@ -22,7 +22,7 @@ from functools import lru_cache
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 2
+MASKER_VERSION = 3
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -97,9 +97,11 @@ def verhoeff_valid(number: str) -> bool:
 
 # --- Generic values: one pattern, one pass ---------------------------------------------------
 
-# What people put between the digit groups of a number: space, no-break space, dash, dot,
-# parentheses; up to three of them, as in "+91 (98765) 43210" or "98765 - 43210".
-_DIGIT_SEPARATOR = r"[ \u00a0.\-()]"
+# What people put between the digit groups of a number: spaces of every width (no-break,
+# figure, thin, narrow no-break), tabs and line breaks, dashes of every length and the minus
+# sign, dots, slashes, colons, parentheses; up to three of them, as in "+91 (98765) 43210",
+# "98765 - 43210" or "4111  1111". Which of them a kind of number may use is decided later.
+_DIGIT_SEPARATOR = r"[ \t\r\n\u00a0\u2007\u2009\u202f.\-\u2010-\u2015\u2212/:()]"
 _DIGIT_GAP = _DIGIT_SEPARATOR + "{0,3}"
 
 # Letters and digits (Python's \w) plus combining marks: the vowel signs of Indic scripts are
@@ -135,7 +137,13 @@ _GENERIC_PATTERN = re.compile(
 _DIGITS = re.compile(r"\d+")
 
 _LONGEST_NUMBER = 19  # digits, the longest card number
-_CARD_GROUP_SEPARATORS = frozenset(" -")
+# Dates and times inside a run of digits: "9/8/2024 10:30" is no phone number, however its
+# digits read. Day and month (either order) before a 4-digit year, or a year before them,
+# with the same separator twice.
+_DATE = re.compile(
+    r"(?:(?:0?[1-9]|[12]\d|3[01])(?P<sep>[./\-])(?:0?[1-9]|[12]\d|3[01])(?P=sep)(?:19|20)\d\d"
+    r"|(?:19|20)\d\d(?P<sep2>[./\-])(?:0?[1-9]|1[0-2])(?P=sep2)(?:0?[1-9]|[12]\d|3[01]))(?!\d)"
+)
 
 # Ranks break ties between spans covering exactly the same text: lowest wins. Known values beat
 # generic kinds (an entity holding a phone number shows as that entity); a checksum-valid number
@@ -163,26 +171,43 @@ def _is_north_american(digits: str, group_lengths: list[int]) -> bool:
     return group_lengths == [3, 3, 4] and digits[0] not in "01" and digits[3] not in "01"
 
 
-def _is_card_number(digits: str, group_lengths: list[int], separators: list[str]) -> bool:
-    # Cards are written in groups of 4 or more (4-4-4-4, 4-6-5, 6-13, 4-4-4-4-3: only the last
-    # one may be shorter), with one and the same single space or dash between. This keeps a list
-    # like "10 20 30 40 50 60 70" or a date next to a number from passing for a card.
+def _phone_grouping(digits: str, group_lengths: list[int], separators: list[str]) -> bool:
+    """Whether digit groups are written as people write phone numbers: in groups of 3 or more
+    ("98765 43210", "987 654 3210") or digit by digit, never in pairs as score lists are, and
+    never with the colon of a time. A short trunk 0 or 91 in front is a group of its own."""
+    if len(digits) > 10 and group_lengths[0] < 3:
+        group_lengths = group_lengths[1:]
+    return not any(":" in separator for separator in separators) and (
+        all(length >= 3 for length in group_lengths) or set(group_lengths) == {1}
+    )
+
+
+def _is_card_number(digits: str, group_lengths: list[int]) -> bool:
+    # Cards are written unbroken or in the groups printed on them: 4 first, then groups of 3
+    # to 6, the last one possibly shorter (4-4-4-4, 4-6-5, 4-6-4, 4-3-3-3, 4-4-4-4-3). This
+    # keeps a list like "10 20 30 40 50 60 70", a date next to a number or an order id like
+    # "402-1234567-1234567" from passing for a card. 13-digit cards are Visa's, starting with
+    # 4: a millisecond timestamp ("1716543210123") or an ISBN-13 ("978...") is none.
     return (
         13 <= len(digits) <= _LONGEST_NUMBER
-        and all(length >= 4 for length in group_lengths[:-1])
-        and len(set(separators)) <= 1
-        and _CARD_GROUP_SEPARATORS.issuperset(separators)
+        and (
+            len(group_lengths) == 1
+            or (
+                group_lengths[0] == 4
+                and all(3 <= length <= 6 for length in group_lengths[1:-1])
+                and group_lengths[-1] <= 6
+            )
+        )
+        and (len(digits) > 13 or digits[0] == "4")
         and luhn_valid(digits)
     )
 
 
-def _is_aadhaar(digits: str, group_lengths: list[int], separators: list[str]) -> bool:
+def _is_aadhaar(digits: str, group_lengths: list[int]) -> bool:
     return (
         len(digits) == 12
         and digits[0] not in "01"
         and (group_lengths == [12] or group_lengths == [4, 4, 4])
-        and len(set(separators)) <= 1
-        and _CARD_GROUP_SEPARATORS.issuperset(separators)
         and verhoeff_valid(digits)
     )
 
@@ -198,6 +223,7 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     if end < len(text) and text[end].isalnum():
         groups.pop()  # its last group is glued to a following letter: part of a longer token
     international = text.startswith(("+", "(+"), start)
+    dates = [(date.start(), date.end()) for date in _DATE.finditer(text, start, end)]
     spans = []
     for first, first_group in enumerate(groups):
         span_start = start if first == 0 else first_group.start()  # with any "+" or "("
@@ -212,9 +238,9 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 break
             if first == 0 and international and 8 <= len(digits) <= 15:
                 spans.append((span_start, group.end(), PHONE, _UNCHECKED_NUMBER_RANK))
-            if _is_card_number(digits, group_lengths, separators):
+            if _is_card_number(digits, group_lengths):
                 spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
-            elif _is_aadhaar(digits, group_lengths, separators) and not (
+            elif _is_aadhaar(digits, group_lengths) and not (
                 # "8427 9556 4992 4429" is one 16-digit number (an order id failing Luhn), not
                 # an Aadhaar and "4429": a grouped Aadhaar does not go on in the same grouping.
                 separators
@@ -230,7 +256,14 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 )
             ):
                 spans.append((span_start, group.end(), AADHAAR, _GENERIC_RANK))
-            elif _is_indian_mobile(digits) or _is_north_american(digits, group_lengths):
+            elif (
+                (_is_indian_mobile(digits) or _is_north_american(digits, group_lengths))
+                and _phone_grouping(digits, group_lengths, separators)
+                and not any(
+                    date_start < group.end() and first_group.start() < date_end
+                    for date_start, date_end in dates
+                )
+            ):
                 spans.append((span_start, group.end(), PHONE, _UNCHECKED_NUMBER_RANK))
     return spans
 

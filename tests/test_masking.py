@@ -161,6 +161,62 @@ def test_card_numbers_are_masked(text, expected):
     assert_masks(text, expected)
 
 
+# Every separator people type between digit groups, and a mix of them.
+SEPARATORS = {
+    "en dash": "\u2013",
+    "em dash": "\u2014",
+    "dot": ".",
+    "slash": "/",
+    "colon": ":",
+    "no-break space": "\u00a0",
+    "narrow no-break space": "\u202f",
+    "thin space": "\u2009",
+    "double space": "  ",
+    "tab": "\t",
+    "newline": "\n",
+    "spaced dash": " - ",
+}
+
+
+def mixed(groups):
+    gaps = [" ", "-", "\u2013", "."]
+    return groups[0] + "".join(gaps[index % 4] + group for index, group in enumerate(groups[1:]))
+
+
+@pytest.mark.parametrize("separator", SEPARATORS.values(), ids=SEPARATORS.keys())
+def test_card_and_aadhaar_groups_with_any_separator(separator):
+    assert_masks(f"card {grouped(VISA, separator)} ok", "card [card number] ok")
+    assert_masks(f"uid {grouped(AADHAAR, separator)} ok", "uid [Aadhaar] ok")
+
+
+def test_card_and_aadhaar_groups_with_mixed_separators():
+    assert_masks(f"card {mixed(grouped(VISA, ' ').split())}.", "card [card number].")
+    assert_masks(f"uid {mixed(grouped(AADHAAR, ' ').split())}.", "uid [Aadhaar].")
+
+
+@pytest.mark.parametrize(
+    "number", ["4222 222 222 222", "4222-2222-22222", "3782 822463 10005", "3056 930902 5904"]
+)
+def test_cards_in_their_printed_groupings(number):
+    assert_masks(f"card: {number}", "card: [card number]")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "created_at 1716543210017",  # a millisecond timestamp, Luhn-valid
+        "ISBN-13: 9780306400001",  # Luhn-valid as well
+        "on 9/8/2024 10:30 and 7.12.2023 10.45",  # dates and times, not phones
+        "at 98:76:54:32:10",
+        "scores 98 87 76 65 54 43 32",
+        "innings 74 101 104 51 130 9 60",
+    ],
+)
+def test_timestamps_isbns_dates_and_scores_stay_readable(text):
+    assert luhn_valid("1716543210017") and luhn_valid("9780306400001")
+    assert Masker().find(text) == []
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -302,10 +358,9 @@ def test_twelve_digits_valid_for_both_checksums_show_as_aadhaar():
         "98765432101",  # 11 digits without a leading 0
         "dial +91 12345",  # too short for a phone
         "scores 10 20 30 40 50 60 70 80",
-        # Luhn-valid, but not written as cards are: groups of 2, or mixed separators (as when a
-        # number stands next to a date).
+        # Luhn-valid, but not written as cards are: groups of 2, or of 7.
         f"scores {grouped(card('102030405060708'), ' ', size=2)}",
-        "4111 1111-1111 1111",
+        f"order 402-{card('1234567123456')[:7]}-{card('1234567123456')[7:]}",
         "version 1.2.3.4, host 192.168.100.200",
         "a@b is no address, nor is user at example dot com",
         "",
@@ -515,7 +570,8 @@ def embedded(draw, value):
 @st.composite
 def card_numbers(draw):
     length = draw(st.integers(13, 19))
-    number = card(draw(st.text(string.digits, min_size=length - 1, max_size=length - 1)))
+    first = "4" if length == 13 else draw(st.sampled_from(string.digits))  # 13 digits: Visa
+    number = card(first + draw(st.text(string.digits, min_size=length - 2, max_size=length - 2)))
     separator = draw(st.sampled_from(["", " ", "-"]))
     return grouped(number, separator) if separator else number
 
