@@ -17,12 +17,14 @@ Pure Python on purpose: no Django, so it can run anywhere (views, exports, analy
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+
+import phonenumbers
 
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 3
+MASKER_VERSION = 4
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -116,7 +118,8 @@ _EMAIL_DOMAIN_LABEL = rf"[{_WORD_CHARS}\-]++"
 
 # Numbers are found as runs: digits joined by separators, at least 8 digits (the shortest
 # international phone number), not glued to a letter or digit in front; with the "+" or "(+" of
-# an international number or the "(" of a "(987) 654-3210" in front. Possessive, so a run is
+# an international number or the "(" of an area code ("(987) 654-3210", "(0-312) 34567") in
+# front. Possessive, so a run is
 # always taken whole and never re-tried from its middle; which parts of it are personal is
 # decided by `_number_spans`. `(?<![^\W_])` reads "not after a letter or digit".
 _GENERIC_PATTERN = re.compile(
@@ -129,7 +132,7 @@ _GENERIC_PATTERN = re.compile(
         (?<![^\W_]) [A-Za-z]{{3}} [PCHFATBLJGpchfatbljg] [A-Za-z] [0-9]{{4}} [A-Za-z] (?![^\W_])
     )
     | (?P<number>
-        (?<![^\W_]) (?:\(?\+|\((?=\d+\)))? \d (?:{_DIGIT_GAP}\d){{7,}}+
+        (?<![^\W_]) (?:\(?\+|\((?=\d[\d \-.]{{0,6}}\)))? \d (?:{_DIGIT_GAP}\d){{7,}}+
     )
     """,
     re.VERBOSE,
@@ -153,33 +156,84 @@ _GENERIC_RANK = 1
 _UNCHECKED_NUMBER_RANK = 2
 
 
+# A phone number's extension: "x123", " ext. 45", ", extn 12"; masked with its number.
+_EXTENSION = re.compile(
+    r",?[ \t]{0,2}(?:x|ext|extn|extension)\.?[ \t]{0,2}[:#]?\d{1,6}(?!\d)", re.IGNORECASE
+)
+
+
 def _ascii_digits(digits: str) -> str:
     # \d also matches other scripts' digits (Devanagari "९८७६..."): read them as 0-9.
     return digits if digits.isascii() else "".join(str(int(char)) for char in digits)
 
 
-def _is_indian_mobile(digits: str) -> bool:
-    """10 digits starting 6-9, possibly behind a 0 or 91 (the "+" form is international)."""
-    if (len(digits) == 11 and digits[0] == "0") or (len(digits) == 12 and digits[:2] == "91"):
+def _is_indian_number(digits: str) -> bool:
+    """A mobile number, 10 digits starting 6-9, possibly behind a 0 or 91 (the "+" form is
+    international); or any number behind the trunk 0, as landlines are written with their STD
+    code ("022-2345-6789", "(0141) 218-7920"): 0 and 10 digits is a phone number in India and
+    in most of the world."""
+    if len(digits) == 11 and digits[0] == "0":
+        return digits[1] != "0"
+    if len(digits) == 12 and digits[:2] == "91":
         digits = digits[-10:]
     return len(digits) == 10 and digits[0] in "6789"
 
 
 def _is_north_american(digits: str, group_lengths: list[int]) -> bool:
-    """A US or Canadian number in its national form, written 3-3-4 as in "(212) 765-4321" or
-    "212.765.4321": area codes and exchanges never start with 0 or 1."""
-    return group_lengths == [3, 3, 4] and digits[0] not in "01" and digits[3] not in "01"
+    """A US or Canadian number in its national form: 3-3-4 as in "(212) 765-4321" or
+    "212.765.4321", possibly behind a "1-", or 10 digits unbroken. Area codes and exchanges
+    never start with 0 or 1."""
+    if group_lengths[:1] == [1] and digits[0] == "1":
+        digits, group_lengths = digits[1:], group_lengths[1:]
+    return group_lengths in ([3, 3, 4], [10]) and digits[0] not in "01" and digits[3] not in "01"
 
 
-def _phone_grouping(digits: str, group_lengths: list[int], separators: list[str]) -> bool:
+def _phone_grouping(digits: str, group_lengths: list[int]) -> bool:
     """Whether digit groups are written as people write phone numbers: in groups of 3 or more
-    ("98765 43210", "987 654 3210") or digit by digit, never in pairs as score lists are, and
-    never with the colon of a time. A short trunk 0 or 91 in front is a group of its own."""
+    ("98765 43210", "987 654 3210") or digit by digit, never in pairs as score lists are. A
+    short trunk 0, 1 or 91 in front is a group of its own."""
     if len(digits) > 10 and group_lengths[0] < 3:
         group_lengths = group_lengths[1:]
-    return not any(":" in separator for separator in separators) and (
-        all(length >= 3 for length in group_lengths) or set(group_lengths) == {1}
-    )
+    return all(length >= 3 for length in group_lengths) or set(group_lengths) == {1}
+
+
+@cache
+def _numbering_plans() -> dict[tuple[str, int], list[tuple[str, re.Pattern]]]:
+    """{(trunk prefix, length): [(region, pattern of its national numbers)]} for every region
+    libphonenumber knows, and the trunk prefix "" for numbers written without one. Built on
+    first use, as it loads every region's data."""
+    plans = {}
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        pattern = re.compile(metadata.general_desc.national_number_pattern)
+        for trunk_prefix in {"", metadata.national_prefix or ""}:
+            for length in metadata.general_desc.possible_length:
+                plans.setdefault((trunk_prefix, length), []).append((region, pattern))
+    return plans
+
+
+@lru_cache(maxsize=4096)
+def _is_phone_by_libphonenumber(digits: str) -> bool:
+    """Whether libphonenumber finds `digits` a valid number: with "00", an international one;
+    otherwise a national one of some region ("030 123456" in Germany, "(02) 1234 5678" in
+    Australia). Each region's lengths and pattern pick the few worth a full parse."""
+    if digits.startswith("00"):
+        try:
+            return phonenumbers.is_valid_number(phonenumbers.parse("+" + digits[2:]))
+        except phonenumbers.NumberParseException:
+            return False
+    plans = _numbering_plans()
+    for trunk_length in range(min(len(digits), 3) + 1):
+        trunk_prefix, national = digits[:trunk_length], digits[trunk_length:]
+        for region, pattern in plans.get((trunk_prefix, len(national)), ()):
+            if not pattern.fullmatch(national):
+                continue
+            try:
+                if phonenumbers.is_valid_number(phonenumbers.parse(digits, region)):
+                    return True
+            except phonenumbers.NumberParseException:
+                continue
+    return False
 
 
 def _is_card_number(digits: str, group_lengths: list[int]) -> bool:
@@ -220,9 +274,13 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     a number is found whatever stands next to it; overlapping finds are merged later.
     """
     groups = list(_DIGITS.finditer(text, start, end))
-    if end < len(text) and text[end].isalnum():
+    extension = _EXTENSION.match(text, end)
+    if extension is None and end < len(text) and text[end].isalnum():
         groups.pop()  # its last group is glued to a following letter: part of a longer token
     international = text.startswith(("+", "(+"), start)
+    # A run starting with a trunk 0, "00" or an area code's bracket is a phone number if
+    # libphonenumber says so, failing our own rules.
+    dialled = not international and text.startswith(("0", "("), start)
     dates = [(date.start(), date.end()) for date in _DATE.finditer(text, start, end)]
     spans = []
     for first, first_group in enumerate(groups):
@@ -236,8 +294,11 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
             group_lengths.append(len(group[0]))
             if len(digits) > _LONGEST_NUMBER:
                 break
+            phone_end = group.end()
+            if extension is not None and last == len(groups) - 1:
+                phone_end = extension.end()
             if first == 0 and international and 8 <= len(digits) <= 15:
-                spans.append((span_start, group.end(), PHONE, _UNCHECKED_NUMBER_RANK))
+                spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
             if _is_card_number(digits, group_lengths):
                 spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
             elif _is_aadhaar(digits, group_lengths) and not (
@@ -256,15 +317,23 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 )
             ):
                 spans.append((span_start, group.end(), AADHAAR, _GENERIC_RANK))
-            elif (
-                (_is_indian_mobile(digits) or _is_north_american(digits, group_lengths))
-                and _phone_grouping(digits, group_lengths, separators)
-                and not any(
-                    date_start < group.end() and first_group.start() < date_end
-                    for date_start, date_end in dates
-                )
+            elif (first == 0 and international) or any(":" in gap for gap in separators):
+                continue  # found above, or a time's colon: no phone number
+            elif any(
+                date_start < group.end() and first_group.start() < date_end
+                for date_start, date_end in dates
             ):
-                spans.append((span_start, group.end(), PHONE, _UNCHECKED_NUMBER_RANK))
+                continue
+            elif (
+                (_is_indian_number(digits) or _is_north_american(digits, group_lengths))
+                and _phone_grouping(digits, group_lengths)
+            ) or (
+                first == 0
+                and dialled
+                and 8 <= len(digits) <= 15
+                and _is_phone_by_libphonenumber(digits)
+            ):
+                spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
     return spans
 
 

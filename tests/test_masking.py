@@ -272,11 +272,56 @@ def test_phones_are_masked_in_any_grouping(text, before, after):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # Indian landlines with their STD codes, and any number behind the trunk 0
+        "022-2345-6789",
+        "(0141) 218-7920",
+        "0484 2659693",
+        "04428664152",
+        "+91 22 2345 6789",
+        # the 00 prefix
+        "0091 98765 43210",
+        "0044 20 7946 0958",
+        "001 212 765 4321",
+        # US numbers unbroken or behind a 1
+        "2127654321",
+        "1-212-765-4321",
+        # foreign numbers in their national form, checked by libphonenumber
+        "030 123456",
+        "01 23 45 67 89",
+        "(02) 1234 5678",
+        "0121 234 5678",
+        "03-1234-5678",
+        "(11) 2345-6789",
+        "(0-312) 34567",
+        "02 234 5678",
+    ],
+)
+def test_landlines_and_foreign_numbers_are_masked(text):
+    assert_masks(f"call {text} now", "call [phone] now")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "212-765-4321x123",
+        "(212) 765-4321 ext. 45",
+        "+1-415-555-0100x7783",
+        "212.765.4321, ext 1234",
+        "022 2345 6789 extn 12",
+    ],
+)
+def test_phone_extensions_are_masked_with_their_number(text):
+    assert_masks(f"call {text} now", "call [phone] now")
+
+
+@pytest.mark.parametrize(
     "text, expected",
     [
         ("9876543210 9123456789", "[phone] [phone]"),
         ("1234 9876543210", "1234 [phone]"),
-        ("0091 98765 43210", "0091 [phone]"),
+        ("0091 98765 43210", "[phone]"),
         ("9876543210@ybl", "[phone]@ybl"),  # a UPI id: the number is the personal part
         (f"9876543210 {VISA}", "[phone] [card number]"),
         ("abc+919876543210", "abc+[phone]"),
@@ -353,7 +398,7 @@ def test_twelve_digits_valid_for_both_checksums_show_as_aadhaar():
         AADHAAR_BAD,
         grouped(AADHAAR_BAD, " "),
         "123456789012",  # Aadhaar never starts with 0 or 1
-        "5876543210 is no mobile",
+        "1876543210 is no phone number",  # nor a mobile, nor a US number
         "100 200 3000 and 212 165 4321",  # no area code or exchange starts with 0 or 1
         "98765432101",  # 11 digits without a leading 0
         "dial +91 12345",  # too short for a phone
