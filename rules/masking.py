@@ -24,7 +24,7 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 4
+MASKER_VERSION = 5
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -116,6 +116,9 @@ _WORD_CHAR = f"[{_WORD_CHARS}]"
 _EMAIL_LOCAL_CHAR = rf"[{_WORD_CHARS}.!#$%&'*+/=?^`{{|}}~\-]"
 _EMAIL_DOMAIN_LABEL = rf"[{_WORD_CHARS}\-]++"
 
+# The PAN's 4th letter, the holder type: python-stdnum's list, with K (Krish, trusts).
+_PAN_HOLDER_TYPES = "ABCFGHJLPTK"
+
 # Numbers are found as runs: digits joined by separators, at least 8 digits (the shortest
 # international phone number), not glued to a letter or digit in front; with the "+" or "(+" of
 # an international number or the "(" of an area code ("(987) 654-3210", "(0-312) 34567") in
@@ -128,8 +131,9 @@ _GENERIC_PATTERN = re.compile(
         (?<!{_EMAIL_LOCAL_CHAR}) {_EMAIL_LOCAL_CHAR}++
         @ {_EMAIL_DOMAIN_LABEL} (?:\.{_EMAIL_DOMAIN_LABEL})+
     )
-    | (?P<pan>  # 5 letters, the 4th the holder type, 4 digits, 1 letter
-        (?<![^\W_]) [A-Za-z]{{3}} [PCHFATBLJGpchfatbljg] [A-Za-z] [0-9]{{4}} [A-Za-z] (?![^\W_])
+    | (?P<pan>  # 5 letters, the 4th the holder type, 4 digits, 1 letter: "ABCPK 1234 F" too
+        (?<![^\W_]) [A-Za-z]{{3}} [{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}] [A-Za-z]
+        (?P<pan_gap>[ \u00a0\-]?) [0-9]{{4}} (?P=pan_gap) [A-Za-z] (?![^\W_])
     )
     | (?P<number>
         (?<![^\W_]) (?:\(?\+|\((?=\d[\d \-.]{{0,6}}\)))? \d (?:{_DIGIT_GAP}\d){{7,}}+

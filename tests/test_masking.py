@@ -340,6 +340,10 @@ def test_phones_next_to_other_things(text, expected):
         ("PAN-AbCpE1234f, thanks", "PAN-[PAN], thanks"),
         ("पैन ABCPE1234F है", "पैन [PAN] है"),
         ("🪪ABCPE1234F🙏", "🪪[PAN]🙏"),
+        ("IBXKX5885M", "[PAN]"),  # holder type K
+        ("pan ABCPK 1234 F.", "pan [PAN]."),
+        ("pan abcpk 1234 f", "pan [PAN]"),
+        ("pan ABCPK-1234-F", "pan [PAN]"),
     ],
 )
 def test_pans_are_masked(text, expected):
@@ -395,6 +399,7 @@ def test_twelve_digits_valid_for_both_checksums_show_as_aadhaar():
         "ticket #12345, order ORD-99812, ref 1234-5678",
         "ABCDE1234F",  # 4th letter is no holder type
         "XABCPE1234F and ABCPE1234FG and ABCPE12345F",
+        "ABCPK 1234-F and ABCPK  1234  F",  # two different gaps, or wider ones
         AADHAAR_BAD,
         grouped(AADHAAR_BAD, " "),
         "123456789012",  # Aadhaar never starts with 0 or 1
