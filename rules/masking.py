@@ -24,7 +24,7 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 5
+MASKER_VERSION = 6
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -341,15 +341,40 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     return spans
 
 
+# Not addresses though shaped like them: "logo@2x.png" (a file at twice the size), "pkg@1.2.3"
+# (a version), "git@github.com:team/app.git" (an SSH remote).
+_FILE_EXTENSIONS = frozenset(
+    ("png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "heic", "pdf",
+     "txt", "csv", "json", "xml", "yaml", "yml", "html", "htm", "js", "css", "mp3", "mp4", "mov",
+     "avi", "wav", "zip", "gz", "tgz", "tar", "rar", "apk", "exe", "dmg", "iso", "doc", "docx",
+     "xls", "xlsx", "ppt", "pptx")
+)  # fmt: skip
+_SSH_PATH = re.compile(r":[\w~./-]")
+# An ISBN is said to be one: "ISBN 0-306-40615-2", "isbn-13: 978...".
+_ISBN_BEFORE = re.compile(r"isbn(?:-?1[03])?:?[ \t]{0,2}\Z", re.IGNORECASE)
+
+
+def _is_address(text: str, match: re.Match) -> bool:
+    top_level = match[0].rsplit(".", 1)[-1].lower()
+    return (
+        # Only the ASCII form of an international one ("xn--11b4c3d") has digits.
+        (top_level.startswith("xn--") or not any(char.isdecimal() for char in top_level))
+        and top_level not in _FILE_EXTENSIONS
+        and not _SSH_PATH.match(text, match.end())
+    )
+
+
 def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
     spans = []
     for match in _GENERIC_PATTERN.finditer(text):
         kind = match.lastgroup
         if kind == "number":
-            spans.extend(_number_spans(text, match.start(), match.end()))
-        else:
-            placeholder = EMAIL if kind == "email" else PAN
-            spans.append((match.start(), match.end(), placeholder, _GENERIC_RANK))
+            if not _ISBN_BEFORE.search(text, max(0, match.start() - 10), match.start()):
+                spans.extend(_number_spans(text, match.start(), match.end()))
+        elif kind == "pan":
+            spans.append((match.start(), match.end(), PAN, _GENERIC_RANK))
+        elif _is_address(text, match):
+            spans.append((match.start(), match.end(), EMAIL, _GENERIC_RANK))
     return spans
 
 

@@ -230,6 +230,9 @@ def test_timestamps_isbns_dates_and_scores_stay_readable(text):
         ("weird#one!{x}@example.com", "[email]"),
         ("9876543210@paytm.com", "[email]"),  # the whole address, not just the number
         ("a@b@c.com", "a@[email]"),
+        ("mail a@b.co: thanks", "mail [email]: thanks"),
+        ("ravi@example.com:)", "[email]:)"),
+        ("0@a.xn--11b4c3d", "[email]"),
     ],
 )
 def test_emails_are_masked(text, expected):
@@ -413,6 +416,9 @@ def test_twelve_digits_valid_for_both_checksums_show_as_aadhaar():
         f"order 402-{card('1234567123456')[:7]}-{card('1234567123456')[7:]}",
         "version 1.2.3.4, host 192.168.100.200",
         "a@b is no address, nor is user at example dot com",
+        "logo@2x.png, icon@3x.webp, pkg@1.2.3, left-pad@0.9.38 and npm i x@10.2",
+        "git clone git@github.com:acme/app.git; git@gitlab.example.com:~team/x",
+        "ISBN 0-306-40615-2, isbn 5276423873 and ISBN-13: 978-0-306-40615-7",
         "",
         "ok 👍",
     ],
