@@ -24,7 +24,7 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 6
+MASKER_VERSION = 7
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -342,11 +342,12 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
 
 
 # Not addresses though shaped like them: "logo@2x.png" (a file at twice the size), "pkg@1.2.3"
-# (a version), "git@github.com:team/app.git" (an SSH remote).
+# (a version), "git@github.com:team/app.git" (an SSH remote). Not .zip or .mov, which are
+# top-level domains too.
 _FILE_EXTENSIONS = frozenset(
     ("png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "heic", "pdf",
-     "txt", "csv", "json", "xml", "yaml", "yml", "html", "htm", "js", "css", "mp3", "mp4", "mov",
-     "avi", "wav", "zip", "gz", "tgz", "tar", "rar", "apk", "exe", "dmg", "iso", "doc", "docx",
+     "txt", "csv", "json", "xml", "yaml", "yml", "html", "htm", "js", "css", "mp3", "mp4", "avi",
+     "wav", "gz", "tgz", "tar", "rar", "apk", "exe", "dmg", "iso", "doc", "docx",
      "xls", "xlsx", "ppt", "pptx")
 )  # fmt: skip
 _SSH_PATH = re.compile(r":[\w~./-]")

@@ -233,6 +233,7 @@ def test_timestamps_isbns_dates_and_scores_stay_readable(text):
         ("mail a@b.co: thanks", "mail [email]: thanks"),
         ("ravi@example.com:)", "[email]:)"),
         ("0@a.xn--11b4c3d", "[email]"),
+        ("a@b.zip and c@d.mov", "[email] and [email]"),
     ],
 )
 def test_emails_are_masked(text, expected):
