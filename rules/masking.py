@@ -24,7 +24,7 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 7
+MASKER_VERSION = 8
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -160,6 +160,13 @@ _GENERIC_RANK = 1
 _UNCHECKED_NUMBER_RANK = 2
 
 
+# A mobile number spelled digit by digit ("9 8 7 6 5 4 3 2 1 0"), perhaps behind its trunk 0 or
+# 91; found apart from other numbers, as no other kind is written so.
+_SPELLED_GAP = r"[ \t\r\n\u00a0\u2007\u2009\u202f.\-\u2010-\u2015\u2212/()]{1,3}"
+_SPELLED_PHONE = re.compile(
+    rf"(?<!\d)(?:(?:0|9{_SPELLED_GAP}1){_SPELLED_GAP})?[6-9](?:{_SPELLED_GAP}\d(?!\d)){{9}}"
+)
+
 # A phone number's extension: "x123", " ext. 45", ", extn 12"; masked with its number.
 _EXTENSION = re.compile(
     r",?[ \t]{0,2}(?:x|ext|extn|extension)\.?[ \t]{0,2}[:#]?\d{1,6}(?!\d)", re.IGNORECASE
@@ -285,19 +292,47 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     # A run starting with a trunk 0, "00" or an area code's bracket is a phone number if
     # libphonenumber says so, failing our own rules.
     dialled = not international and text.startswith(("0", "("), start)
-    dates = [(date.start(), date.end()) for date in _DATE.finditer(text, start, end)]
+    in_date = [False] * len(groups)
+    for date in _DATE.finditer(text, start, end):
+        for index, group in enumerate(groups):
+            if date.start() <= group.start() < date.end():
+                in_date[index] = True
+    first_only = international or dialled
     spans = []
     for first, first_group in enumerate(groups):
         span_start = start if first == 0 else first_group.start()  # with any "+" or "("
+        checked_further = first == 0 and first_only
         digits, group_lengths, separators = "", [], []
+        # Whether the stretch so far can still grow into a card (4, then groups of 3 to 6) or
+        # a phone number by our own rules (groups of 3 or more after the first): past that,
+        # only the first stretch of a "+", "0" or "(" run grows on, so a long run costs a few
+        # steps per group.
+        card_shape = phone_shape = True
+        if (
+            not checked_further
+            and len(first_group[0]) == 1
+            and first + 1 < len(groups)
+            and len(groups[first + 1][0]) == 1
+        ):
+            continue  # digit by digit from here: _SPELLED_PHONE's
         for last in range(first, len(groups)):
+            if not (card_shape or phone_shape or checked_further):
+                break
+            limit = _LONGEST_NUMBER if card_shape else 15 if checked_further else 12
             group = groups[last]
+            length = group.end() - group.start()
             if last > first:
                 separators.append(text[groups[last - 1].end() : group.start()])
+                card_shape = card_shape and 3 <= length <= 6
+                phone_shape = phone_shape and length >= 3
+            else:
+                card_shape = length == 4
             digits += _ascii_digits(group[0])
-            group_lengths.append(len(group[0]))
-            if len(digits) > _LONGEST_NUMBER:
+            group_lengths.append(length)
+            if len(digits) > limit:
                 break
+            if len(digits) < 8:
+                continue  # no kind is shorter
             phone_end = group.end()
             if extension is not None and last == len(groups) - 1:
                 phone_end = extension.end()
@@ -323,10 +358,7 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 spans.append((span_start, group.end(), AADHAAR, _GENERIC_RANK))
             elif (first == 0 and international) or any(":" in gap for gap in separators):
                 continue  # found above, or a time's colon: no phone number
-            elif any(
-                date_start < group.end() and first_group.start() < date_end
-                for date_start, date_end in dates
-            ):
+            elif any(in_date[first : last + 1]):
                 continue
             elif (
                 (_is_indian_number(digits) or _is_north_american(digits, group_lengths))
@@ -338,6 +370,10 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 and _is_phone_by_libphonenumber(digits)
             ):
                 spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
+    spans.extend(
+        (spelled.start(), spelled.end(), PHONE, _UNCHECKED_NUMBER_RANK)
+        for spelled in _SPELLED_PHONE.finditer(text, start, end)
+    )
     return spans
 
 
@@ -350,7 +386,7 @@ _FILE_EXTENSIONS = frozenset(
      "wav", "gz", "tgz", "tar", "rar", "apk", "exe", "dmg", "iso", "doc", "docx",
      "xls", "xlsx", "ppt", "pptx")
 )  # fmt: skip
-_SSH_PATH = re.compile(r":[\w~./-]")
+_SSH_PATH = re.compile(r":[\w~.-]*/")
 # An ISBN is said to be one: "ISBN 0-306-40615-2", "isbn-13: 978...".
 _ISBN_BEFORE = re.compile(r"isbn(?:-?1[03])?:?[ \t]{0,2}\Z", re.IGNORECASE)
 

@@ -234,6 +234,7 @@ def test_timestamps_isbns_dates_and_scores_stay_readable(text):
         ("ravi@example.com:)", "[email]:)"),
         ("0@a.xn--11b4c3d", "[email]"),
         ("a@b.zip and c@d.mov", "[email] and [email]"),
+        ("mail a@b.gg.a:a", "mail [email]:a"),  # no SSH remote without a path
     ],
 )
 def test_emails_are_masked(text, expected):
@@ -602,6 +603,19 @@ def test_long_texts_take_linear_time(unit):
     started = time.perf_counter()
     Masker(PersonalValues(name="Ravi", phone="9876543210")).mask(text)
     assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    "separator", ["", " ", "-", "/", ":", " - ", "\u00a0", "(", ")-", ".", "\n"], ids=repr
+)
+@pytest.mark.parametrize("digits", ["9", "0", "4111", "91", "23412341234"])
+def test_sixty_thousand_digits_mask_in_well_under_a_second(separator, digits):
+    text = "+" + separator.join(digits * (60_000 // len(digits)))
+    masker = Masker(PersonalValues(name="Will Bill", phone="030 901820"))
+    started = time.perf_counter()
+    masker.mask(text)
+    masker.mask(text[1:])
+    assert time.perf_counter() - started < 1.0
 
 
 # --- Properties ------------------------------------------------------------------------------
