@@ -16,6 +16,7 @@ Pure Python on purpose: no Django, so it can run anywhere (views, exports, analy
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -24,7 +25,7 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 8
+MASKER_VERSION = 9
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -45,7 +46,8 @@ class PersonalValues:
     name: str = ""
     email: str = ""
     phone: str = ""
-    entities: tuple[tuple[str, str], ...] = ()  # (entity name, value), each entity marked personal
+    # (entity name, value), each entity marked personal; a value may be a number, as in JSON.
+    entities: tuple[tuple[str, str | int | float], ...] = ()
 
 
 # --- Check digits ----------------------------------------------------------------------------
@@ -417,17 +419,150 @@ def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
 
 # --- Known values: one pattern per Masker ----------------------------------------------------
 
-# Values shorter than this would mask common words and numbers everywhere ("Al", "NA", "12").
+# Values shorter than this would mask common words and numbers everywhere ("NA", "12"). Name
+# parts may be shorter ("Li", "Om"): see COMMON_WORDS.
 _MIN_KNOWN_LENGTH = 3
 
 # Known values are bounded by plain \w, not _WORD_CHAR: its ranges cost milliseconds to compile
 # in every Masker (one per conversation), and without them a value may match where a vowel
-# sign meets it, which masks more, never less.
+# sign meets it, which masks more, never less. Names are bounded by letters only, so that
+# "ravi_kumar" and "ravi2" show the name.
 _KNOWN_BOUNDARY = r"\w"
+_LETTER = r"[^\W\d_]"
 _WORD_CHAR_FIRST = re.compile(_KNOWN_BOUNDARY)
 _WORD_CHAR_LAST = re.compile(_KNOWN_BOUNDARY + r"\Z")
-_NAME_PART_SEPARATORS = re.compile(r"[\s.,\-]+")
+_NAME_PART_SEPARATORS = re.compile(r"[\s.,\-_]+")
 _DIGITS_VALUE = re.compile(r"[\d\s.\-()+]+")
+_FLOAT_OF_AN_INTEGER = re.compile(r"(\d+)\.0+")
+
+# Known values are compared as people type them, whatever apostrophe or accents: "D’Souza" is
+# "D'Souza", "Jose" is "José", whether the "é" is one character or "e" and a combining accent
+# (NFD). Texts and values are both folded, letter for letter, before the known values are
+# looked for; a folded text keeps the positions of its original.
+_FOLDED_LETTERS = {
+    char: base
+    for char, base in (
+        (chr(code), unicodedata.normalize("NFD", chr(code))[0])
+        for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))
+    )
+    if base != char and base.isascii() and base.isalpha()
+}
+_FOLD = str.maketrans(
+    {
+        **_FOLDED_LETTERS,
+        **dict.fromkeys("\u2019\u2018\u02bc\u00b4\u2032", "'"),
+        **{"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i"},
+    }
+)
+_COMBINING_MARK = re.compile(r"[\u0300-\u036f]")
+
+
+def _folded(text: str) -> tuple[str, list[int] | None]:
+    """`text` folded for comparing with known values, and where each of its positions is in
+    `text` (None: the same positions)."""
+    if text.isascii():
+        return text, None
+    folded = text.translate(_FOLD)
+    if not _COMBINING_MARK.search(folded):
+        return folded, None
+    positions = [index for index, char in enumerate(folded) if not _COMBINING_MARK.match(char)]
+    without_marks = "".join(folded[index] for index in positions)
+    positions.append(len(folded))  # an end at the last letter takes its marks along
+    return without_marks, positions
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Name parts that are also common words mask only when written as a name ("Will", not "will":
+# "I will pay the bill" stays readable for Will Bill) or right after words that introduce a
+# name ("my name is will"); so do two-letter parts ("Li", "Om"). Titles never mask.
+COMMON_WORDS = _word_set(
+    """
+    a about after all also am an and any april are art as ask at august autumn baby back ball
+    bank baker bell best big bill bird black blue bold bond box brave bright brook brown bud
+    bush by call can care case chase cherry church clay close cook cool court cross crystal
+    dale dark dawn day dean dear deep doctor dolly don down dusty early east easy end even
+    faith fair fall far field fine fish fisher flower fox frank free friend from fuller gain
+    gay gene gift glass glen gold golden good grace grand gray green grey grove guy hall hand
+    happy hardy hart have hay head heart heather help here high hill holly home honey hope
+    house hunt hunter in iris is it ivy jade jay jack joy june just keen key kind king knight
+    lake lamb land lane large last law lee light lily link little long lord love lucky major
+    mark marsh mason may me mild mill miller moon more my new nice noble north oak of ok old
+    on or page park pat peace pearl penny pink pinky plain poor pope porter power prince
+    price pride queen rain ram raja rani ray read red reed rich river rock rocky root rose
+    rosy ruby rush rusty sage salt sandy sea sharp short silver sky small smart snow so south
+    sparks spring star steel sterling stone storm strong summer sun sunny sweet swift tall the
+    to true turner up us victor violet wall ward warm water waters way we well wells west
+    white wild will win wing winter wise wolf wood woods young
+    aman anand asha chanda deepak dil diya heera jyoti kamal kiran mohan moti prem pyaar
+    roshni sagar sona sonu sundar suraj
+    """
+)
+_NAME_PARTICLES = _word_set(
+    "da de del della di do dos das du van von der den ter ten la le bin ibn"
+)
+_TITLES = _word_set(
+    "mr mrs ms miss mx dr prof sir madam shri sri smt km kumari er adv capt col jr sr"
+)
+_NAME_CONTEXTS = ("name is ", "name: ", "i am ", "i'm ", "this is ", "call me ", "dear ",
+                  "hi ", "hello ", "hey ", "thanks ", "thanks, ", "regards, ", "mr ", "mr. ",
+                  "mrs ", "mrs. ", "ms ", "ms. ", "dr ", "dr. ", "miss ")  # fmt: skip
+_AFTER_NAME_CONTEXT = "|".join(
+    "(?<=" + re.escape(context).replace(r"\ ", r"\s") + ")" for context in _NAME_CONTEXTS
+)
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")  # fmt: skip
+# A date as stored: 1990-05-14, 14/05/1990, 14-5-1990, 14.05.1990, 14 May 1990, May 14, 1990.
+_STORED_DATES = (
+    re.compile(r"(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?:[T ][\d:.Z+-]*)?"),
+    re.compile(r"(?P<day>\d{1,2})[-/.](?P<month>\d{1,2})[-/.](?P<year>\d{4})"),
+    re.compile(
+        r"(?P<day>\d{1,2})(?:st|nd|rd|th)?[ -](?P<month>[a-z]{3,})\.?,?[ -](?P<year>\d{4})",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?P<month>[a-z]{3,})\.?[ -](?P<day>\d{1,2})(?:st|nd|rd|th)?,? (?P<year>\d{4})",
+        re.IGNORECASE,
+    ),
+)
+
+
+def _stored_date(value: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a value that is a date, in any of the forms above."""
+    for form in _STORED_DATES:
+        match = form.fullmatch(value)
+        if match is None:
+            continue
+        month = match["month"]
+        if not month.isdecimal():
+            names = [name for name in _MONTHS if name.startswith(month.lower()[:3])]
+            if not names:
+                return None
+            month = _MONTHS.index(names[0]) + 1
+        year, month, day = int(match["year"]), int(month), int(match["day"])
+        return (year, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
+    return None
+
+
+def _date_pattern(year: int, month: int, day: int) -> str:
+    """The date in every form people write one: day, month and year in either order with any
+    of - / . or a space between, the year with 4 digits or 2, the month as a number, a name or
+    its abbreviation, the day with an ordinal ("14th")."""
+    day_pattern = rf"0?{day}(?:st|nd|rd|th)?"
+    month_name = _MONTHS[month - 1]
+    month_pattern = rf"(?:0?{month}|{month_name}|{month_name[:3]}\.?)"
+    year_pattern = rf"(?:{year}|{year % 100:02d})"
+    separator = r"(?:,?[ \t]{1,2}|[-/.])"
+    orders = (
+        (day_pattern, month_pattern, year_pattern),
+        (month_pattern, day_pattern, year_pattern),
+        (str(year), rf"0?{month}", rf"0?{day}"),
+    )
+    forms = "|".join(separator.join(order) for order in orders)
+    return rf"(?<!\w)(?:{forms})(?!\w)"
 
 
 def _text_pattern(value: str) -> str:
@@ -440,49 +575,126 @@ def _text_pattern(value: str) -> str:
     return pattern
 
 
+def _is_weak_name_part(part: str) -> bool:
+    return len(part) <= 2 or part.lower() in COMMON_WORDS
+
+
+def _literal(part: str) -> str:
+    return re.escape(part).replace("ß", "(?:ß|ss)")
+
+
+def _name_pattern(parts: list[str]) -> str:
+    """The name's parts in a row, in any order, spaced, glued or joined ("Ravi Kumar", "kumar
+    ravi", "ravikumar", "ravi_kumar", "RaviKumar"), in any case; but a weak part spaced from
+    the others only as a name (as stored, capitalised, or first after words that introduce a
+    name), and a particle ("van", "da") in lower case only next to another part."""
+    named, first_named, any_case = [], [], []
+    for part in parts:
+        literal = _literal(part)
+        any_case.append(literal)
+        if part.lower() in _NAME_PARTICLES or _is_weak_name_part(part):
+            as_name = {_literal(part), _literal(part[:1].upper() + part[1:].lower())}
+            capitalised = rf"(?-i:{'|'.join(sorted(as_name))})"
+            named.append(capitalised)
+            if part.lower() in _NAME_PARTICLES:
+                first_named.append(capitalised)
+            else:
+                first_named.append(rf"(?:{capitalised}|(?:{_AFTER_NAME_CONTEXT}){literal})")
+        else:
+            named.append(literal)
+            first_named.append(literal)
+    particles = [_literal(part) for part in parts if part.lower() in _NAME_PARTICLES]
+    spaced, glued = r"[\s._\-]*", r"[._\-]*"
+    any_part, named_or_particle = "|".join(any_case), "|".join(named + particles)
+    leading = rf"(?:(?:{'|'.join(particles)}){spaced}){{0,2}}" if particles else ""
+    rows = [
+        rf"{leading}(?:{'|'.join(first_named)})"
+        rf"(?:{glued}(?:{any_part})|{spaced}(?:{named_or_particle})){{0,4}}"
+    ]
+    if not all(_is_weak_name_part(part) for part in parts):
+        rows.append(rf"(?:{any_part})(?:{glued}(?:{any_part})){{1,4}}")  # "donlyng"
+    return rf"(?<!{_LETTER})(?:{'|'.join(rows)})(?!{_LETTER})"
+
+
 def _digits_pattern(digits: str, with_prefix: bool) -> str:
     """`digits` in any grouping, not inside a longer number; with `with_prefix`, a country code
-    or trunk 0 in front ("+91 ", "(0)") is masked along with it."""
-    prefix = rf"(?:\(?\+?\d{{1,3}}{_DIGIT_GAP})?" if with_prefix else ""
+    or trunk 0 in front ("+91 ", "0049 ", "(0)") is masked along with it."""
+    prefix = rf"(?:\(?\+?\d{{1,4}}\)?{_DIGIT_GAP})?(?:\(?0\)?{_DIGIT_GAP})?" if with_prefix else ""
     return rf"(?<!\d){prefix}{_DIGIT_GAP.join(digits)}(?!\d)"
+
+
+def _phone_digits(phone: str) -> str:
+    """The digits a stored phone is known by, however it is typed: its national significant
+    number by libphonenumber (without country code or trunk 0: "+44 (0)20 7946 0958" is
+    2079460958; without a "+", an Indian number is assumed), or else its last 10 digits."""
+    digits = _ascii_digits("".join(char for char in phone if char.isdecimal()))
+    try:
+        number = phonenumbers.parse(phone, "IN")
+    except phonenumbers.NumberParseException:
+        return digits[-10:]
+    national = phonenumbers.national_significant_number(number)
+    return national if len(national) >= 6 else digits[-10:]
+
+
+def _entity_text(value: object) -> str:
+    """An entity's value as text; JSON numbers come as int or float ("9876543210.0")."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    whole = _FLOAT_OF_AN_INTEGER.fullmatch(text)
+    return whole[1] if whole else text
 
 
 def _known_alternatives(known: PersonalValues) -> list[tuple[str, str, int, str]]:
     """(pattern, its possible first characters, length of the value, placeholder) for each
-    usable known value."""
+    usable known value, on folded text."""
     alternatives = []
 
+    def fold(value):
+        return _folded(" ".join(value.split()))[0]
+
     def add_text(value, placeholder):
-        value = " ".join((value or "").split())
+        value = fold(value or "")
         if len(value) >= _MIN_KNOWN_LENGTH:
             alternatives.append(
                 (_text_pattern(value), re.escape(value[0]), len(value), placeholder)
             )
 
-    def add_digits(value, placeholder, keep_last=None):
-        digits = _ascii_digits("".join(char for char in value if char.isdecimal()))
-        if keep_last:
-            digits = digits[-keep_last:]
+    def add_digits(digits, placeholder, with_prefix=False):
+        digits = _ascii_digits("".join(char for char in digits if char.isdecimal()))
         if len(digits) >= _MIN_KNOWN_LENGTH:
-            with_prefix = len(digits) == 10
             pattern = _digits_pattern(digits, with_prefix)
             first_chars = r"\d(+" if with_prefix else digits[0]
             alternatives.append((pattern, first_chars, len(digits), placeholder))
 
-    name = known.name or ""
-    add_text(name, NAME)
-    for part in _NAME_PART_SEPARATORS.split(name):
-        add_text(part, NAME)
+    parts = [
+        part
+        for part in _NAME_PART_SEPARATORS.split(fold(known.name or ""))
+        if len(part) >= 2 and part.lower() not in _TITLES
+    ]
+    if not all(_is_weak_name_part(part) for part in parts):
+        add_text(known.name, NAME)  # as stored, whatever its characters
+    if parts:
+        name_pattern = _name_pattern(parts)
+        first_chars = {char for part in parts for char in (part[0].lower(), part[0].upper())}
+        alternatives.append(
+            (name_pattern, re.escape("".join(sorted(first_chars))), len(" ".join(parts)), NAME)
+        )
     add_text(known.email, EMAIL)
-    # A phone is recognised by its last 10 digits (an Indian mobile without +91 or 0) however
-    # it is written; the prefix in front, if any, is masked along with it.
-    add_digits(known.phone or "", PHONE, keep_last=10)
-    for entity_name, value in known.entities:
-        value = (value or "").strip()
-        if _DIGITS_VALUE.fullmatch(value):
-            add_digits(value, personal_placeholder(entity_name))
+    if known.phone:
+        add_digits(_phone_digits(known.phone), PHONE, with_prefix=True)
+    for entity_name, raw_value in known.entities:
+        value, placeholder = _entity_text(raw_value), personal_placeholder(entity_name)
+        date = _stored_date(value)
+        if date is not None:
+            alternatives.append((_date_pattern(*date), r"\w", len(value), placeholder))
+        elif _DIGITS_VALUE.fullmatch(value):
+            # 10 digits may be a mobile number, typed with its country code or trunk 0.
+            add_digits(value, placeholder, with_prefix=len(re.sub(r"\D", "", value)) == 10)
         else:
-            add_text(value, personal_placeholder(entity_name))
+            add_text(value, placeholder)
     return alternatives
 
 
@@ -541,9 +753,13 @@ class Masker:
         spans = _generic_spans(text)
         if self._known_pattern is not None:
             placeholders = self._known_placeholders
-            for match in self._known_pattern.finditer(text):
+            folded, positions = _folded(text)
+            for match in self._known_pattern.finditer(folded):
                 group = match.lastgroup
-                spans.append((*match.span(group), placeholders[group], _KNOWN_RANK))
+                start, end = match.span(group)
+                if positions is not None:
+                    start, end = positions[start], positions[end]
+                spans.append((start, end, placeholders[group], _KNOWN_RANK))
         return _merge_overlaps(spans) if spans else []
 
     def mask(self, text: str) -> str:

@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.masking import Masker, PersonalValues, luhn_valid, mask_text, verhoeff_valid
+from rules.masking import (
+    COMMON_WORDS,
+    Masker,
+    PersonalValues,
+    luhn_valid,
+    mask_text,
+    verhoeff_valid,
+)
 
 
 def luhn_check_digit(payload: str) -> str:
@@ -417,6 +424,7 @@ def test_twelve_digits_valid_for_both_checksums_show_as_aadhaar():
         f"scores {grouped(card('102030405060708'), ' ', size=2)}",
         f"order 402-{card('1234567123456')[:7]}-{card('1234567123456')[7:]}",
         "version 1.2.3.4, host 192.168.100.200",
+        "server 61.246.12.123, 93.187.96.243:8080 and 203.94.227.70/24",
         "a@b is no address, nor is user at example dot com",
         "logo@2x.png, icon@3x.webp, pkg@1.2.3, left-pad@0.9.38 and npm i x@10.2",
         "git clone git@github.com:acme/app.git; git@gitlab.example.com:~team/x",
@@ -444,7 +452,8 @@ AL_KHAN = Masker(PersonalValues(name="Al Khan"))
         ("Al Khan called", "[name] called"),
         ("AL   KHAN called", "[name] called"),
         ("al\nkhan", "[name]"),
-        ("Al alone stays", "Al alone stays"),  # too short to mask on its own
+        ("Al alone masks", "[name] alone masks"),  # two letters, written as a name
+        ("al, the word, stays", "al, the word, stays"),
         ("Khanna and Khans and KhanX", "Khanna and Khans and KhanX"),
         ("(Khan).", "([name])."),
         ("नमस्ते Khan जी 🙏", "नमस्ते [name] जी 🙏"),
@@ -470,6 +479,83 @@ def test_name_in_an_indic_script(text, expected):
 def test_name_parts_split_on_hyphens_and_dots():
     masker = Masker(PersonalValues(name="Dr. Mary-Jane O'Neil"))
     assert masker.mask("mary, jane and o'neil; Dr") == "[name], [name] and [name]; Dr"
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        # apostrophes typed for one another
+        ("Leela D'Souza", "Hi D\u2019Souza!", "Hi [name]!"),
+        ("Conn O\u2019Hara", "o'hara here", "[name] here"),
+        # accents stripped, added or decomposed (NFD)
+        ("José Müller", "jose muller called", "[name] called"),
+        ("Jose Muller", "José called", "[name] called"),
+        ("Renée Noël", "Rene\u0301e here.", "[name] here."),
+        ("Nguyễn Đặng", "Nguyen Dang", "[name]"),
+        ("Hans Strauß", "mr strauss", "mr [name]"),
+        # glued or joined, in either order
+        ("Ravi Kumar", "I am ravikumar", "I am [name]"),
+        ("Ravi Kumar", "id RaviKumar, kumar ravi", "id [name], [name]"),
+        ("Ravindra Kumaraswamy", "user ravindra_kumaraswamy.", "user [name]."),
+        ("Ravi Kumar", "ravi.kumar2 logged in", "[name]2 logged in"),
+        ("Ana da Cruz", "Senhora da Cruz", "Senhora [name]"),
+        # two-letter parts, as names
+        ("Li Wei", "Li called", "[name] called"),
+        ("Anita De", "regards, De", "regards, [name]"),
+        ("Om Prakash", "I am om", "I am [name]"),
+    ],
+)
+def test_known_names_in_other_forms(name, text, expected):
+    assert_masks(text, expected, Masker(PersonalValues(name=name)))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I will pay the bill", "I will pay the bill"),
+        ("will bill me later?", "will bill me later?"),
+        ("Will called, and Bill", "[name] called, and [name]"),
+        ("my name is will", "my name is [name]"),
+        ("WILL BILL", "WILL BILL"),  # shouting, not a name
+        ("Will Bill here", "[name] here"),
+    ],
+)
+def test_name_parts_that_are_common_words_mask_only_as_names(text, expected):
+    assert_masks(text, expected, Masker(PersonalValues(name="Will Bill")))
+
+
+@pytest.mark.parametrize(
+    "phone, text",
+    [
+        # Numbers shorter than 10 digits, which no generic rule masks without a prefix.
+        ("+49 30 901820", "30901820"),
+        ("+49 (0)30 901820", "30 90 18 20"),
+        ("+43 1 234567", "1 234567"),
+        ("+44 20 7946 0958", "00442079460958"),
+        ("9876543210", "+91-98765-43210"),
+    ],
+)
+def test_known_phone_typed_otherwise(phone, text):
+    assert_masks(f"ring {text}!", "ring [phone]!", Masker(PersonalValues(phone=phone)))
+
+
+@pytest.mark.parametrize("stored", ["1990-05-14", "14/05/1990", "14-5-1990", "14 May 1990"])
+@pytest.mark.parametrize(
+    "text",
+    ["14/05/1990", "14.05.1990", "14-5-90", "14 May 1990", "May 14th, 1990", "1990/05/14"],
+)
+def test_known_date_of_birth_in_another_format(stored, text):
+    masker = Masker(PersonalValues(entities=(("dob", stored),)))
+    assert_masks(f"dob {text}.", "dob [personal: dob].", masker)
+    assert_masks("on 15/05/1990 and 14/06/1990", "on 15/05/1990 and 14/06/1990", masker)
+
+
+def test_entity_values_given_as_json_numbers():
+    masker = Masker(PersonalValues(entities=(("pincode", 560001), ("policy", 45123987.0))))
+    assert masker.mask("pin 560 001, policy 45123987") == (
+        "pin [personal: pincode], policy [personal: policy]"
+    )
+    assert masker.mask("not 5600012 nor 145123987") == "not 5600012 nor 145123987"
 
 
 @pytest.mark.parametrize(
@@ -735,7 +821,11 @@ def test_spans_are_sorted_disjoint_and_match_the_masked_text(text, known):
     data=st.data(),
 )
 def test_known_name_is_masked_in_any_case(name, before, left, right, after, data):
-    written = data.draw(st.sampled_from([name, name.upper(), name.lower()]))
+    # A name that is a common word masks only as a name: as stored or capitalised.
+    cases = [name, name.capitalize()]
+    if name.lower() not in COMMON_WORDS:
+        cases += [name.upper(), name.lower()]
+    written = data.draw(st.sampled_from(cases))
     start = len(before + left)
     spans = Masker(PersonalValues(name=name)).find(before + left + written + right + after)
     assert any(span_start <= start and start + len(name) <= end for span_start, end, _ in spans)
