@@ -833,7 +833,7 @@ def indian_grouping(amount):
 def strip_accents(text):
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return stripped.translate(str.maketrans("ĐđØøŁłß", "DdOoLls"))
+    return stripped.translate(str.maketrans("ĐđØøŁł", "DdOoLl")).replace("ß", "ss")
 
 
 def format_date(day, format_name):
