@@ -25,7 +25,7 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 9
+MASKER_VERSION = 10
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -138,7 +138,8 @@ _GENERIC_PATTERN = re.compile(
         (?P<pan_gap>[ \u00a0\-]?) [0-9]{{4}} (?P=pan_gap) [A-Za-z] (?![^\W_])
     )
     | (?P<number>
-        (?<![^\W_]) (?:\(?\+|\((?=\d[\d \-.]{{0,6}}\)))? \d (?:{_DIGIT_GAP}\d){{7,}}+
+        (?<![^\W_]) (?:\(?\+|\((?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))? \d
+        (?:{_DIGIT_GAP}\d){{7,}}+
     )
     """,
     re.VERBOSE,

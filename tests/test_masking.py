@@ -307,6 +307,7 @@ def test_phones_are_masked_in_any_grouping(text, before, after):
         "03-1234-5678",
         "(11) 2345-6789",
         "(0-312) 34567",
+        "(06\u20131)\u2013234\u20135678",
         "02 234 5678",
     ],
 )
