@@ -6,8 +6,9 @@ negative is flagged when anything in it is masked. Our Masker gets each case's k
 patterns alone find). Throughput is over every text of the set, without known values, our
 Masker doing the whole job (masking), Presidio only finding.
 
-Options: --table PATH writes the Markdown table there too; --misses N prints up to N missed
-values and flagged negatives per kind, ours.
+Options: --cases PATH measures another set (`generate --seed N --out PATH` makes a held-out
+one); --table PATH writes the Markdown table there too; --misses N prints up to N missed
+values and flagged negatives per kind, ours; --no-presidio skips Presidio.
 """
 
 import argparse
@@ -18,6 +19,7 @@ import platform
 import subprocess
 import time
 from collections import defaultdict
+from pathlib import Path
 
 from bench.masking_eval import CASES_PATH
 from rules.masking import MASKER_VERSION, Masker, PersonalValues
@@ -147,11 +149,11 @@ def commit():
         return "unknown"
 
 
-def table(cases, ours, theirs, our_rate, their_rate):
+def table(cases, source, ours, theirs, our_rate, their_rate):
     positives = sum(1 for case in cases if case["spans"])
     lines = [
         f"{positives:,} planted values and {len(cases) - positives:,} clear negatives "
-        f"(bench/masking_eval/cases.jsonl); {datetime.date.today()}, {machine()}, "
+        f"({source}); {datetime.date.today()}, {machine()}, "
         f"commit {commit()}, MASKER_VERSION {MASKER_VERSION}, load average "
         f"{os.getloadavg()[0]:.2f}.",
         "",
@@ -188,12 +190,13 @@ def table(cases, ours, theirs, our_rate, their_rate):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=Path, default=CASES_PATH, help="another labelled set")
     parser.add_argument("--table", help="also write the Markdown table to this file")
     parser.add_argument("--misses", type=int, default=0, help="show up to N misses per kind")
     parser.add_argument("--no-presidio", action="store_true", help="measure our Masker only")
     arguments = parser.parse_args()
 
-    cases = load_cases()
+    cases = load_cases(arguments.cases)
     maskers, errors = {}, []
 
     def our_spans(case):
@@ -219,7 +222,7 @@ def main():
         presidio_find(texts[0])  # loads phone metadata before the clock starts
         theirs = score(lambda case: presidio_find(case["text"]), cases)
         their_rate = rate(presidio_find, texts, 0)
-    report = table(cases, ours, theirs, our_rate, their_rate)
+    report = table(cases, arguments.cases.name, ours, theirs, our_rate, their_rate)
     print(report)
     if arguments.misses:
         shown = defaultdict(int)
