@@ -25,7 +25,7 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 10
+MASKER_VERSION = 11
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -170,6 +170,7 @@ _SPELLED_PHONE = re.compile(
     rf"(?<!\d)(?:(?:0|9{_SPELLED_GAP}1){_SPELLED_GAP})?[6-9](?:{_SPELLED_GAP}\d(?!\d)){{9}}"
 )
 
+_DECIMAL = re.compile(r"0\.\d")
 # A phone number's extension: "x123", " ext. 45", ", extn 12"; masked with its number.
 _EXTENSION = re.compile(
     r",?[ \t]{0,2}(?:x|ext|extn|extension)\.?[ \t]{0,2}[:#]?\d{1,6}(?!\d)", re.IGNORECASE
@@ -294,7 +295,11 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     international = text.startswith(("+", "(+"), start)
     # A run starting with a trunk 0, "00" or an area code's bracket is a phone number if
     # libphonenumber says so, failing our own rules.
-    dialled = not international and text.startswith(("0", "("), start)
+    dialled = (
+        not international
+        and text.startswith(("0", "("), start)
+        and not _DECIMAL.match(text, start)  # "0.11.46.4332" is a version, not a trunk 0
+    )
     in_date = [False] * len(groups)
     for date in _DATE.finditer(text, start, end):
         for index, group in enumerate(groups):
