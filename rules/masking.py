@@ -25,7 +25,7 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 11
+MASKER_VERSION = 12
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -147,12 +147,12 @@ _GENERIC_PATTERN = re.compile(
 _DIGITS = re.compile(r"\d+")
 
 _LONGEST_NUMBER = 19  # digits, the longest card number
-# Dates and times inside a run of digits: "9/8/2024 10:30" is no phone number, however its
-# digits read. Day and month (either order) before a 4-digit year, or a year before them,
-# with the same separator twice.
+# Dates and times inside a run of digits: "9/8/2024 10:30" or "05 06 2024" is no phone
+# number, however its digits read. Day and month (either order) before a 4-digit year, or a
+# year before them, with the same separator twice.
 _DATE = re.compile(
-    r"(?:(?:0?[1-9]|[12]\d|3[01])(?P<sep>[./\-])(?:0?[1-9]|[12]\d|3[01])(?P=sep)(?:19|20)\d\d"
-    r"|(?:19|20)\d\d(?P<sep2>[./\-])(?:0?[1-9]|1[0-2])(?P=sep2)(?:0?[1-9]|[12]\d|3[01]))(?!\d)"
+    r"(?:(?:0?[1-9]|[12]\d|3[01])(?P<sep>[./\- ])(?:0?[1-9]|[12]\d|3[01])(?P=sep)(?:19|20)\d\d"
+    r"|(?:19|20)\d\d(?P<sep2>[./\- ])(?:0?[1-9]|1[0-2])(?P=sep2)(?:0?[1-9]|[12]\d|3[01]))(?!\d)"
 )
 
 # Ranks break ties between spans covering exactly the same text: lowest wins. Known values beat
@@ -375,6 +375,7 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 first == 0
                 and dialled
                 and 8 <= len(digits) <= 15
+                and group_lengths[-1] > 1  # "0-306-40615-2" ends with an ISBN's check digit
                 and _is_phone_by_libphonenumber(digits)
             ):
                 spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
@@ -386,8 +387,8 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
 
 
 # Not addresses though shaped like them: "logo@2x.png" (a file at twice the size), "pkg@1.2.3"
-# (a version), "git@github.com:team/app.git" (an SSH remote). Not .zip or .mov, which are
-# top-level domains too.
+# (a version), "git@github.com:team/app.git" or "git@gitlab.com" (SSH remotes). Not .zip or
+# .mov, which are top-level domains too.
 _FILE_EXTENSIONS = frozenset(
     ("png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "heic", "pdf",
      "txt", "csv", "json", "xml", "yaml", "yml", "html", "htm", "js", "css", "mp3", "mp4", "avi",
@@ -406,6 +407,7 @@ def _is_address(text: str, match: re.Match) -> bool:
         (top_level.startswith("xn--") or not any(char.isdecimal() for char in top_level))
         and top_level not in _FILE_EXTENSIONS
         and not _SSH_PATH.match(text, match.end())
+        and not match[0].lower().startswith("git@")  # the SSH user of every Git host
     )
 
 

@@ -429,6 +429,8 @@ def test_twelve_digits_valid_for_both_checksums_show_as_aadhaar():
         "a@b is no address, nor is user at example dot com",
         "logo@2x.png, icon@3x.webp, pkg@1.2.3, left-pad@0.9.38 and npm i x@10.2",
         "git clone git@github.com:acme/app.git; git@gitlab.example.com:~team/x",
+        "ssh -T git@github.com",
+        "on 05 06 2024 10 30, ISBN-10 0-306-40615-2",
         "ISBN 0-306-40615-2, isbn 5276423873 and ISBN-13: 978-0-306-40615-7",
         "",
         "ok 👍",
