@@ -8,11 +8,15 @@ Two kinds of values are found:
 
 * generic ones, in any text by anyone: emails, phone numbers, payment card numbers, PANs and
   Aadhaar numbers. They are found in ONE pass of one compiled pattern; numbers are then checked
-  in Python (Luhn, Verhoeff, mobile number plan), and a number failing its check stays readable.
+  in Python (Luhn, Verhoeff, the groupings people write, numbering plans), and a number failing
+  its checks stays readable. Only runs starting with 0, "00" or "(" that fail our own rules are
+  asked of libphonenumber (the phonenumbers package), so most texts never reach it.
 * the values known about the conversation's end user (`PersonalValues`): name, email, phone and
-  the bot entities marked personal. Their pattern is compiled once per `Masker`.
+  the bot entities marked personal, in the forms people type them (other apostrophes, accents
+  or date formats, names glued together). Their pattern is compiled once per `Masker`.
 
 Pure Python on purpose: no Django, so it can run anywhere (views, exports, analytics jobs).
+Measured against an outside evaluation set by `python -m bench.masking_eval`.
 """
 
 import re
