@@ -8,16 +8,28 @@ Two kinds of values are found:
 
 * generic ones, in any text by anyone: emails, phone numbers, payment card numbers, PANs and
   Aadhaar numbers. They are found in ONE pass of one compiled pattern; numbers are then checked
-  in Python (Luhn, Verhoeff, mobile number plan), and a number failing its check stays readable.
+  in Python (Luhn, Verhoeff, the groupings people write, numbering plans), and a number failing
+  its checks stays readable. Only runs starting with 0, "00" or "(" that fail our own rules are
+  asked of libphonenumber (the phonenumbers package), so most texts never reach it.
 * the values known about the conversation's end user (`PersonalValues`): name, email, phone and
-  the bot entities marked personal. Their pattern is compiled once per `Masker`.
+  the bot entities marked personal, in the forms people type them (other apostrophes, accents
+  or date formats, names glued together). Their pattern is compiled once per `Masker`.
 
 Pure Python on purpose: no Django, so it can run anywhere (views, exports, analytics jobs).
+Measured against an outside evaluation set by `python -m bench.masking_eval`.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+
+import phonenumbers
+
+# The version of the rules below. Stored masked copies of texts record the version they were
+# masked with and are masked again when it changes: bump it with every change to what is
+# masked, however small.
+MASKER_VERSION = 12
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -38,7 +50,8 @@ class PersonalValues:
     name: str = ""
     email: str = ""
     phone: str = ""
-    entities: tuple[tuple[str, str], ...] = ()  # (entity name, value), each entity marked personal
+    # (entity name, value), each entity marked personal; a value may be a number, as in JSON.
+    entities: tuple[tuple[str, str | int | float], ...] = ()
 
 
 # --- Check digits ----------------------------------------------------------------------------
@@ -92,9 +105,11 @@ def verhoeff_valid(number: str) -> bool:
 
 # --- Generic values: one pattern, one pass ---------------------------------------------------
 
-# What people put between the digit groups of a number: space, no-break space, dash, dot,
-# parentheses; up to three of them, as in "+91 (98765) 43210" or "98765 - 43210".
-_DIGIT_SEPARATOR = r"[ \u00a0.\-()]"
+# What people put between the digit groups of a number: spaces of every width (no-break,
+# figure, thin, narrow no-break), tabs and line breaks, dashes of every length and the minus
+# sign, dots, slashes, colons, parentheses; up to three of them, as in "+91 (98765) 43210",
+# "98765 - 43210" or "4111  1111". Which of them a kind of number may use is decided later.
+_DIGIT_SEPARATOR = r"[ \t\r\n\u00a0\u2007\u2009\u202f.\-\u2010-\u2015\u2212/:()]"
 _DIGIT_GAP = _DIGIT_SEPARATOR + "{0,3}"
 
 # Letters and digits (Python's \w) plus combining marks: the vowel signs of Indic scripts are
@@ -107,9 +122,13 @@ _WORD_CHAR = f"[{_WORD_CHARS}]"
 _EMAIL_LOCAL_CHAR = rf"[{_WORD_CHARS}.!#$%&'*+/=?^`{{|}}~\-]"
 _EMAIL_DOMAIN_LABEL = rf"[{_WORD_CHARS}\-]++"
 
+# The PAN's 4th letter, the holder type: python-stdnum's list, with K (Krish, trusts).
+_PAN_HOLDER_TYPES = "ABCFGHJLPTK"
+
 # Numbers are found as runs: digits joined by separators, at least 8 digits (the shortest
 # international phone number), not glued to a letter or digit in front; with the "+" or "(+" of
-# an international number or the "(" of a "(987) 654-3210" in front. Possessive, so a run is
+# an international number or the "(" of an area code ("(987) 654-3210", "(0-312) 34567") in
+# front. Possessive, so a run is
 # always taken whole and never re-tried from its middle; which parts of it are personal is
 # decided by `_number_spans`. `(?<![^\W_])` reads "not after a letter or digit".
 _GENERIC_PATTERN = re.compile(
@@ -118,11 +137,13 @@ _GENERIC_PATTERN = re.compile(
         (?<!{_EMAIL_LOCAL_CHAR}) {_EMAIL_LOCAL_CHAR}++
         @ {_EMAIL_DOMAIN_LABEL} (?:\.{_EMAIL_DOMAIN_LABEL})+
     )
-    | (?P<pan>  # 5 letters, the 4th the holder type, 4 digits, 1 letter
-        (?<![^\W_]) [A-Za-z]{{3}} [PCHFATBLJGpchfatbljg] [A-Za-z] [0-9]{{4}} [A-Za-z] (?![^\W_])
+    | (?P<pan>  # 5 letters, the 4th the holder type, 4 digits, 1 letter: "ABCPK 1234 F" too
+        (?<![^\W_]) [A-Za-z]{{3}} [{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}] [A-Za-z]
+        (?P<pan_gap>[ \u00a0\-]?) [0-9]{{4}} (?P=pan_gap) [A-Za-z] (?![^\W_])
     )
     | (?P<number>
-        (?<![^\W_]) (?:\(?\+|\((?=\d+\)))? \d (?:{_DIGIT_GAP}\d){{7,}}+
+        (?<![^\W_]) (?:\(?\+|\((?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))? \d
+        (?:{_DIGIT_GAP}\d){{7,}}+
     )
     """,
     re.VERBOSE,
@@ -130,7 +151,13 @@ _GENERIC_PATTERN = re.compile(
 _DIGITS = re.compile(r"\d+")
 
 _LONGEST_NUMBER = 19  # digits, the longest card number
-_CARD_GROUP_SEPARATORS = frozenset(" -")
+# Dates and times inside a run of digits: "9/8/2024 10:30" or "05 06 2024" is no phone
+# number, however its digits read. Day and month (either order) before a 4-digit year, or a
+# year before them, with the same separator twice.
+_DATE = re.compile(
+    r"(?:(?:0?[1-9]|[12]\d|3[01])(?P<sep>[./\- ])(?:0?[1-9]|[12]\d|3[01])(?P=sep)(?:19|20)\d\d"
+    r"|(?:19|20)\d\d(?P<sep2>[./\- ])(?:0?[1-9]|1[0-2])(?P=sep2)(?:0?[1-9]|[12]\d|3[01]))(?!\d)"
+)
 
 # Ranks break ties between spans covering exactly the same text: lowest wins. Known values beat
 # generic kinds (an entity holding a phone number shows as that entity); a checksum-valid number
@@ -140,44 +167,120 @@ _GENERIC_RANK = 1
 _UNCHECKED_NUMBER_RANK = 2
 
 
+# A mobile number spelled digit by digit ("9 8 7 6 5 4 3 2 1 0"), perhaps behind its trunk 0 or
+# 91; found apart from other numbers, as no other kind is written so.
+_SPELLED_GAP = r"[ \t\r\n\u00a0\u2007\u2009\u202f.\-\u2010-\u2015\u2212/()]{1,3}"
+_SPELLED_PHONE = re.compile(
+    rf"(?<!\d)(?:(?:0|9{_SPELLED_GAP}1){_SPELLED_GAP})?[6-9](?:{_SPELLED_GAP}\d(?!\d)){{9}}"
+)
+
+_DECIMAL = re.compile(r"0\.\d")
+# A phone number's extension: "x123", " ext. 45", ", extn 12"; masked with its number.
+_EXTENSION = re.compile(
+    r",?[ \t]{0,2}(?:x|ext|extn|extension)\.?[ \t]{0,2}[:#]?\d{1,6}(?!\d)", re.IGNORECASE
+)
+
+
 def _ascii_digits(digits: str) -> str:
     # \d also matches other scripts' digits (Devanagari "९८७६..."): read them as 0-9.
     return digits if digits.isascii() else "".join(str(int(char)) for char in digits)
 
 
-def _is_indian_mobile(digits: str) -> bool:
-    """10 digits starting 6-9, possibly behind a 0 or 91 (the "+" form is international)."""
-    if (len(digits) == 11 and digits[0] == "0") or (len(digits) == 12 and digits[:2] == "91"):
+def _is_indian_number(digits: str) -> bool:
+    """A mobile number, 10 digits starting 6-9, possibly behind a 0 or 91 (the "+" form is
+    international); or any number behind the trunk 0, as landlines are written with their STD
+    code ("022-2345-6789", "(0141) 218-7920"): 0 and 10 digits is a phone number in India and
+    in most of the world."""
+    if len(digits) == 11 and digits[0] == "0":
+        return digits[1] != "0"
+    if len(digits) == 12 and digits[:2] == "91":
         digits = digits[-10:]
     return len(digits) == 10 and digits[0] in "6789"
 
 
 def _is_north_american(digits: str, group_lengths: list[int]) -> bool:
-    """A US or Canadian number in its national form, written 3-3-4 as in "(212) 765-4321" or
-    "212.765.4321": area codes and exchanges never start with 0 or 1."""
-    return group_lengths == [3, 3, 4] and digits[0] not in "01" and digits[3] not in "01"
+    """A US or Canadian number in its national form: 3-3-4 as in "(212) 765-4321" or
+    "212.765.4321", possibly behind a "1-", or 10 digits unbroken. Area codes and exchanges
+    never start with 0 or 1."""
+    if group_lengths[:1] == [1] and digits[0] == "1":
+        digits, group_lengths = digits[1:], group_lengths[1:]
+    return group_lengths in ([3, 3, 4], [10]) and digits[0] not in "01" and digits[3] not in "01"
 
 
-def _is_card_number(digits: str, group_lengths: list[int], separators: list[str]) -> bool:
-    # Cards are written in groups of 4 or more (4-4-4-4, 4-6-5, 6-13, 4-4-4-4-3: only the last
-    # one may be shorter), with one and the same single space or dash between. This keeps a list
-    # like "10 20 30 40 50 60 70" or a date next to a number from passing for a card.
+def _phone_grouping(digits: str, group_lengths: list[int]) -> bool:
+    """Whether digit groups are written as people write phone numbers: in groups of 3 or more
+    ("98765 43210", "987 654 3210") or digit by digit, never in pairs as score lists are. A
+    short trunk 0, 1 or 91 in front is a group of its own."""
+    if len(digits) > 10 and group_lengths[0] < 3:
+        group_lengths = group_lengths[1:]
+    return all(length >= 3 for length in group_lengths) or set(group_lengths) == {1}
+
+
+@cache
+def _numbering_plans() -> dict[tuple[str, int], list[tuple[str, re.Pattern]]]:
+    """{(trunk prefix, length): [(region, pattern of its national numbers)]} for every region
+    libphonenumber knows, and the trunk prefix "" for numbers written without one. Built on
+    first use, as it loads every region's data."""
+    plans = {}
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        pattern = re.compile(metadata.general_desc.national_number_pattern)
+        for trunk_prefix in {"", metadata.national_prefix or ""}:
+            for length in metadata.general_desc.possible_length:
+                plans.setdefault((trunk_prefix, length), []).append((region, pattern))
+    return plans
+
+
+@lru_cache(maxsize=4096)
+def _is_phone_by_libphonenumber(digits: str) -> bool:
+    """Whether libphonenumber finds `digits` a valid number: with "00", an international one;
+    otherwise a national one of some region ("030 123456" in Germany, "(02) 1234 5678" in
+    Australia). Each region's lengths and pattern pick the few worth a full parse."""
+    if digits.startswith("00"):
+        try:
+            return phonenumbers.is_valid_number(phonenumbers.parse("+" + digits[2:]))
+        except phonenumbers.NumberParseException:
+            return False
+    plans = _numbering_plans()
+    for trunk_length in range(min(len(digits), 3) + 1):
+        trunk_prefix, national = digits[:trunk_length], digits[trunk_length:]
+        for region, pattern in plans.get((trunk_prefix, len(national)), ()):
+            if not pattern.fullmatch(national):
+                continue
+            try:
+                if phonenumbers.is_valid_number(phonenumbers.parse(digits, region)):
+                    return True
+            except phonenumbers.NumberParseException:
+                continue
+    return False
+
+
+def _is_card_number(digits: str, group_lengths: list[int]) -> bool:
+    # Cards are written unbroken or in the groups printed on them: 4 first, then groups of 3
+    # to 6, the last one possibly shorter (4-4-4-4, 4-6-5, 4-6-4, 4-3-3-3, 4-4-4-4-3). This
+    # keeps a list like "10 20 30 40 50 60 70", a date next to a number or an order id like
+    # "402-1234567-1234567" from passing for a card. 13-digit cards are Visa's, starting with
+    # 4: a millisecond timestamp ("1716543210123") or an ISBN-13 ("978...") is none.
     return (
         13 <= len(digits) <= _LONGEST_NUMBER
-        and all(length >= 4 for length in group_lengths[:-1])
-        and len(set(separators)) <= 1
-        and _CARD_GROUP_SEPARATORS.issuperset(separators)
+        and (
+            len(group_lengths) == 1
+            or (
+                group_lengths[0] == 4
+                and all(3 <= length <= 6 for length in group_lengths[1:-1])
+                and group_lengths[-1] <= 6
+            )
+        )
+        and (len(digits) > 13 or digits[0] == "4")
         and luhn_valid(digits)
     )
 
 
-def _is_aadhaar(digits: str, group_lengths: list[int], separators: list[str]) -> bool:
+def _is_aadhaar(digits: str, group_lengths: list[int]) -> bool:
     return (
         len(digits) == 12
         and digits[0] not in "01"
         and (group_lengths == [12] or group_lengths == [4, 4, 4])
-        and len(set(separators)) <= 1
-        and _CARD_GROUP_SEPARATORS.issuperset(separators)
         and verhoeff_valid(digits)
     )
 
@@ -190,26 +293,66 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     a number is found whatever stands next to it; overlapping finds are merged later.
     """
     groups = list(_DIGITS.finditer(text, start, end))
-    if end < len(text) and text[end].isalnum():
+    extension = _EXTENSION.match(text, end)
+    if extension is None and end < len(text) and text[end].isalnum():
         groups.pop()  # its last group is glued to a following letter: part of a longer token
     international = text.startswith(("+", "(+"), start)
+    # A run starting with a trunk 0, "00" or an area code's bracket is a phone number if
+    # libphonenumber says so, failing our own rules.
+    dialled = (
+        not international
+        and text.startswith(("0", "("), start)
+        and not _DECIMAL.match(text, start)  # "0.11.46.4332" is a version, not a trunk 0
+    )
+    in_date = [False] * len(groups)
+    for date in _DATE.finditer(text, start, end):
+        for index, group in enumerate(groups):
+            if date.start() <= group.start() < date.end():
+                in_date[index] = True
+    first_only = international or dialled
     spans = []
     for first, first_group in enumerate(groups):
         span_start = start if first == 0 else first_group.start()  # with any "+" or "("
+        checked_further = first == 0 and first_only
         digits, group_lengths, separators = "", [], []
+        # Whether the stretch so far can still grow into a card (4, then groups of 3 to 6) or
+        # a phone number by our own rules (groups of 3 or more after the first): past that,
+        # only the first stretch of a "+", "0" or "(" run grows on, so a long run costs a few
+        # steps per group.
+        card_shape = phone_shape = True
+        if (
+            not checked_further
+            and len(first_group[0]) == 1
+            and first + 1 < len(groups)
+            and len(groups[first + 1][0]) == 1
+        ):
+            continue  # digit by digit from here: _SPELLED_PHONE's
         for last in range(first, len(groups)):
+            if not (card_shape or phone_shape or checked_further):
+                break
+            limit = _LONGEST_NUMBER if card_shape else 15 if checked_further else 12
             group = groups[last]
+            length = group.end() - group.start()
             if last > first:
                 separators.append(text[groups[last - 1].end() : group.start()])
+                card_shape = card_shape and 3 <= length <= 6
+                phone_shape = phone_shape and length >= 3
+            else:
+                card_shape = length == 4
             digits += _ascii_digits(group[0])
-            group_lengths.append(len(group[0]))
-            if len(digits) > _LONGEST_NUMBER:
+            group_lengths.append(length)
+            if len(digits) > limit:
                 break
+            if len(digits) < 8:
+                continue  # no kind is shorter
+            phone_end = group.end()
+            if extension is not None and last == len(groups) - 1:
+                phone_end = extension.end()
             if first == 0 and international and 8 <= len(digits) <= 15:
-                spans.append((span_start, group.end(), PHONE, _UNCHECKED_NUMBER_RANK))
-            if _is_card_number(digits, group_lengths, separators):
+                spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
+            if _is_card_number(digits, group_lengths):
                 spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
-            elif _is_aadhaar(digits, group_lengths, separators) and not (
+            elif _is_aadhaar(digits, group_lengths) and not (
                 # "8427 9556 4992 4429" is one 16-digit number (an order id failing Luhn), not
                 # an Aadhaar and "4429": a grouped Aadhaar does not go on in the same grouping.
                 separators
@@ -225,9 +368,51 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 )
             ):
                 spans.append((span_start, group.end(), AADHAAR, _GENERIC_RANK))
-            elif _is_indian_mobile(digits) or _is_north_american(digits, group_lengths):
-                spans.append((span_start, group.end(), PHONE, _UNCHECKED_NUMBER_RANK))
+            elif (first == 0 and international) or any(":" in gap for gap in separators):
+                continue  # found above, or a time's colon: no phone number
+            elif any(in_date[first : last + 1]):
+                continue
+            elif (
+                (_is_indian_number(digits) or _is_north_american(digits, group_lengths))
+                and _phone_grouping(digits, group_lengths)
+            ) or (
+                first == 0
+                and dialled
+                and 8 <= len(digits) <= 15
+                and group_lengths[-1] > 1  # "0-306-40615-2" ends with an ISBN's check digit
+                and _is_phone_by_libphonenumber(digits)
+            ):
+                spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
+    spans.extend(
+        (spelled.start(), spelled.end(), PHONE, _UNCHECKED_NUMBER_RANK)
+        for spelled in _SPELLED_PHONE.finditer(text, start, end)
+    )
     return spans
+
+
+# Not addresses though shaped like them: "logo@2x.png" (a file at twice the size), "pkg@1.2.3"
+# (a version), "git@github.com:team/app.git" or "git@gitlab.com" (SSH remotes). Not .zip or
+# .mov, which are top-level domains too.
+_FILE_EXTENSIONS = frozenset(
+    ("png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "heic", "pdf",
+     "txt", "csv", "json", "xml", "yaml", "yml", "html", "htm", "js", "css", "mp3", "mp4", "avi",
+     "wav", "gz", "tgz", "tar", "rar", "apk", "exe", "dmg", "iso", "doc", "docx",
+     "xls", "xlsx", "ppt", "pptx")
+)  # fmt: skip
+_SSH_PATH = re.compile(r":[\w~.-]*/")
+# An ISBN is said to be one: "ISBN 0-306-40615-2", "isbn-13: 978...".
+_ISBN_BEFORE = re.compile(r"isbn(?:-?1[03])?:?[ \t]{0,2}\Z", re.IGNORECASE)
+
+
+def _is_address(text: str, match: re.Match) -> bool:
+    top_level = match[0].rsplit(".", 1)[-1].lower()
+    return (
+        # Only the ASCII form of an international one ("xn--11b4c3d") has digits.
+        (top_level.startswith("xn--") or not any(char.isdecimal() for char in top_level))
+        and top_level not in _FILE_EXTENSIONS
+        and not _SSH_PATH.match(text, match.end())
+        and not match[0].lower().startswith("git@")  # the SSH user of every Git host
+    )
 
 
 def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
@@ -235,26 +420,161 @@ def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
     for match in _GENERIC_PATTERN.finditer(text):
         kind = match.lastgroup
         if kind == "number":
-            spans.extend(_number_spans(text, match.start(), match.end()))
-        else:
-            placeholder = EMAIL if kind == "email" else PAN
-            spans.append((match.start(), match.end(), placeholder, _GENERIC_RANK))
+            if not _ISBN_BEFORE.search(text, max(0, match.start() - 10), match.start()):
+                spans.extend(_number_spans(text, match.start(), match.end()))
+        elif kind == "pan":
+            spans.append((match.start(), match.end(), PAN, _GENERIC_RANK))
+        elif _is_address(text, match):
+            spans.append((match.start(), match.end(), EMAIL, _GENERIC_RANK))
     return spans
 
 
 # --- Known values: one pattern per Masker ----------------------------------------------------
 
-# Values shorter than this would mask common words and numbers everywhere ("Al", "NA", "12").
+# Values shorter than this would mask common words and numbers everywhere ("NA", "12"). Name
+# parts may be shorter ("Li", "Om"): see COMMON_WORDS.
 _MIN_KNOWN_LENGTH = 3
 
 # Known values are bounded by plain \w, not _WORD_CHAR: its ranges cost milliseconds to compile
 # in every Masker (one per conversation), and without them a value may match where a vowel
-# sign meets it, which masks more, never less.
+# sign meets it, which masks more, never less. Names are bounded by letters only, so that
+# "ravi_kumar" and "ravi2" show the name.
 _KNOWN_BOUNDARY = r"\w"
+_LETTER = r"[^\W\d_]"
 _WORD_CHAR_FIRST = re.compile(_KNOWN_BOUNDARY)
 _WORD_CHAR_LAST = re.compile(_KNOWN_BOUNDARY + r"\Z")
-_NAME_PART_SEPARATORS = re.compile(r"[\s.,\-]+")
+_NAME_PART_SEPARATORS = re.compile(r"[\s.,\-_]+")
 _DIGITS_VALUE = re.compile(r"[\d\s.\-()+]+")
+_FLOAT_OF_AN_INTEGER = re.compile(r"(\d+)\.0+")
+
+# Known values are compared as people type them, whatever apostrophe or accents: "D’Souza" is
+# "D'Souza", "Jose" is "José", whether the "é" is one character or "e" and a combining accent
+# (NFD). Texts and values are both folded, letter for letter, before the known values are
+# looked for; a folded text keeps the positions of its original.
+_FOLDED_LETTERS = {
+    char: base
+    for char, base in (
+        (chr(code), unicodedata.normalize("NFD", chr(code))[0])
+        for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))
+    )
+    if base != char and base.isascii() and base.isalpha()
+}
+_FOLD = str.maketrans(
+    {
+        **_FOLDED_LETTERS,
+        **dict.fromkeys("\u2019\u2018\u02bc\u00b4\u2032", "'"),
+        **{"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i"},
+    }
+)
+_COMBINING_MARK = re.compile(r"[\u0300-\u036f]")
+
+
+def _folded(text: str) -> tuple[str, list[int] | None]:
+    """`text` folded for comparing with known values, and where each of its positions is in
+    `text` (None: the same positions)."""
+    if text.isascii():
+        return text, None
+    folded = text.translate(_FOLD)
+    if not _COMBINING_MARK.search(folded):
+        return folded, None
+    positions = [index for index, char in enumerate(folded) if not _COMBINING_MARK.match(char)]
+    without_marks = "".join(folded[index] for index in positions)
+    positions.append(len(folded))  # an end at the last letter takes its marks along
+    return without_marks, positions
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Name parts that are also common words mask only when written as a name ("Will", not "will":
+# "I will pay the bill" stays readable for Will Bill) or right after words that introduce a
+# name ("my name is will"); so do two-letter parts ("Li", "Om"). Titles never mask.
+COMMON_WORDS = _word_set(
+    """
+    a about after all also am an and any april are art as ask at august autumn baby back ball
+    bank baker bell best big bill bird black blue bold bond box brave bright brook brown bud
+    bush by call can care case chase cherry church clay close cook cool court cross crystal
+    dale dark dawn day dean dear deep doctor dolly don down dusty early east easy end even
+    faith fair fall far field fine fish fisher flower fox frank free friend from fuller gain
+    gay gene gift glass glen gold golden good grace grand gray green grey grove guy hall hand
+    happy hardy hart have hay head heart heather help here high hill holly home honey hope
+    house hunt hunter in iris is it ivy jade jay jack joy june just keen key kind king knight
+    lake lamb land lane large last law lee light lily link little long lord love lucky major
+    mark marsh mason may me mild mill miller moon more my new nice noble north oak of ok old
+    on or page park pat peace pearl penny pink pinky plain poor pope porter power prince
+    price pride queen rain ram raja rani ray read red reed rich river rock rocky root rose
+    rosy ruby rush rusty sage salt sandy sea sharp short silver sky small smart snow so south
+    sparks spring star steel sterling stone storm strong summer sun sunny sweet swift tall the
+    to true turner up us victor violet wall ward warm water waters way we well wells west
+    white wild will win wing winter wise wolf wood woods young
+    aman anand asha chanda deepak dil diya heera jyoti kamal kiran mohan moti prem pyaar
+    roshni sagar sona sonu sundar suraj
+    """
+)
+_NAME_PARTICLES = _word_set(
+    "da de del della di do dos das du van von der den ter ten la le bin ibn"
+)
+_TITLES = _word_set(
+    "mr mrs ms miss mx dr prof sir madam shri sri smt km kumari er adv capt col jr sr"
+)
+_NAME_CONTEXTS = ("name is ", "name: ", "i am ", "i'm ", "this is ", "call me ", "dear ",
+                  "hi ", "hello ", "hey ", "thanks ", "thanks, ", "regards, ", "mr ", "mr. ",
+                  "mrs ", "mrs. ", "ms ", "ms. ", "dr ", "dr. ", "miss ")  # fmt: skip
+_AFTER_NAME_CONTEXT = "|".join(
+    "(?<=" + re.escape(context).replace(r"\ ", r"\s") + ")" for context in _NAME_CONTEXTS
+)
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")  # fmt: skip
+# A date as stored: 1990-05-14, 14/05/1990, 14-5-1990, 14.05.1990, 14 May 1990, May 14, 1990.
+_STORED_DATES = (
+    re.compile(r"(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?:[T ][\d:.Z+-]*)?"),
+    re.compile(r"(?P<day>\d{1,2})[-/.](?P<month>\d{1,2})[-/.](?P<year>\d{4})"),
+    re.compile(
+        r"(?P<day>\d{1,2})(?:st|nd|rd|th)?[ -](?P<month>[a-z]{3,})\.?,?[ -](?P<year>\d{4})",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?P<month>[a-z]{3,})\.?[ -](?P<day>\d{1,2})(?:st|nd|rd|th)?,? (?P<year>\d{4})",
+        re.IGNORECASE,
+    ),
+)
+
+
+def _stored_date(value: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a value that is a date, in any of the forms above."""
+    for form in _STORED_DATES:
+        match = form.fullmatch(value)
+        if match is None:
+            continue
+        month = match["month"]
+        if not month.isdecimal():
+            names = [name for name in _MONTHS if name.startswith(month.lower()[:3])]
+            if not names:
+                return None
+            month = _MONTHS.index(names[0]) + 1
+        year, month, day = int(match["year"]), int(month), int(match["day"])
+        return (year, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
+    return None
+
+
+def _date_pattern(year: int, month: int, day: int) -> str:
+    """The date in every form people write one: day, month and year in either order with any
+    of - / . or a space between, the year with 4 digits or 2, the month as a number, a name or
+    its abbreviation, the day with an ordinal ("14th")."""
+    day_pattern = rf"0?{day}(?:st|nd|rd|th)?"
+    month_name = _MONTHS[month - 1]
+    month_pattern = rf"(?:0?{month}|{month_name}|{month_name[:3]}\.?)"
+    year_pattern = rf"(?:{year}|{year % 100:02d})"
+    separator = r"(?:,?[ \t]{1,2}|[-/.])"
+    orders = (
+        (day_pattern, month_pattern, year_pattern),
+        (month_pattern, day_pattern, year_pattern),
+        (str(year), rf"0?{month}", rf"0?{day}"),
+    )
+    forms = "|".join(separator.join(order) for order in orders)
+    return rf"(?<!\w)(?:{forms})(?!\w)"
 
 
 def _text_pattern(value: str) -> str:
@@ -267,49 +587,126 @@ def _text_pattern(value: str) -> str:
     return pattern
 
 
+def _is_weak_name_part(part: str) -> bool:
+    return len(part) <= 2 or part.lower() in COMMON_WORDS
+
+
+def _literal(part: str) -> str:
+    return re.escape(part).replace("ß", "(?:ß|ss)")
+
+
+def _name_pattern(parts: list[str]) -> str:
+    """The name's parts in a row, in any order, spaced, glued or joined ("Ravi Kumar", "kumar
+    ravi", "ravikumar", "ravi_kumar", "RaviKumar"), in any case; but a weak part spaced from
+    the others only as a name (as stored, capitalised, or first after words that introduce a
+    name), and a particle ("van", "da") in lower case only next to another part."""
+    named, first_named, any_case = [], [], []
+    for part in parts:
+        literal = _literal(part)
+        any_case.append(literal)
+        if part.lower() in _NAME_PARTICLES or _is_weak_name_part(part):
+            as_name = {_literal(part), _literal(part[:1].upper() + part[1:].lower())}
+            capitalised = rf"(?-i:{'|'.join(sorted(as_name))})"
+            named.append(capitalised)
+            if part.lower() in _NAME_PARTICLES:
+                first_named.append(capitalised)
+            else:
+                first_named.append(rf"(?:{capitalised}|(?:{_AFTER_NAME_CONTEXT}){literal})")
+        else:
+            named.append(literal)
+            first_named.append(literal)
+    particles = [_literal(part) for part in parts if part.lower() in _NAME_PARTICLES]
+    spaced, glued = r"[\s._\-]*", r"[._\-]*"
+    any_part, named_or_particle = "|".join(any_case), "|".join(named + particles)
+    leading = rf"(?:(?:{'|'.join(particles)}){spaced}){{0,2}}" if particles else ""
+    rows = [
+        rf"{leading}(?:{'|'.join(first_named)})"
+        rf"(?:{glued}(?:{any_part})|{spaced}(?:{named_or_particle})){{0,4}}"
+    ]
+    if not all(_is_weak_name_part(part) for part in parts):
+        rows.append(rf"(?:{any_part})(?:{glued}(?:{any_part})){{1,4}}")  # "donlyng"
+    return rf"(?<!{_LETTER})(?:{'|'.join(rows)})(?!{_LETTER})"
+
+
 def _digits_pattern(digits: str, with_prefix: bool) -> str:
     """`digits` in any grouping, not inside a longer number; with `with_prefix`, a country code
-    or trunk 0 in front ("+91 ", "(0)") is masked along with it."""
-    prefix = rf"(?:\(?\+?\d{{1,3}}{_DIGIT_GAP})?" if with_prefix else ""
+    or trunk 0 in front ("+91 ", "0049 ", "(0)") is masked along with it."""
+    prefix = rf"(?:\(?\+?\d{{1,4}}\)?{_DIGIT_GAP})?(?:\(?0\)?{_DIGIT_GAP})?" if with_prefix else ""
     return rf"(?<!\d){prefix}{_DIGIT_GAP.join(digits)}(?!\d)"
+
+
+def _phone_digits(phone: str) -> str:
+    """The digits a stored phone is known by, however it is typed: its national significant
+    number by libphonenumber (without country code or trunk 0: "+44 (0)20 7946 0958" is
+    2079460958; without a "+", an Indian number is assumed), or else its last 10 digits."""
+    digits = _ascii_digits("".join(char for char in phone if char.isdecimal()))
+    try:
+        number = phonenumbers.parse(phone, "IN")
+    except phonenumbers.NumberParseException:
+        return digits[-10:]
+    national = phonenumbers.national_significant_number(number)
+    return national if len(national) >= 6 else digits[-10:]
+
+
+def _entity_text(value: object) -> str:
+    """An entity's value as text; JSON numbers come as int or float ("9876543210.0")."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    whole = _FLOAT_OF_AN_INTEGER.fullmatch(text)
+    return whole[1] if whole else text
 
 
 def _known_alternatives(known: PersonalValues) -> list[tuple[str, str, int, str]]:
     """(pattern, its possible first characters, length of the value, placeholder) for each
-    usable known value."""
+    usable known value, on folded text."""
     alternatives = []
 
+    def fold(value):
+        return _folded(" ".join(value.split()))[0]
+
     def add_text(value, placeholder):
-        value = " ".join((value or "").split())
+        value = fold(value or "")
         if len(value) >= _MIN_KNOWN_LENGTH:
             alternatives.append(
                 (_text_pattern(value), re.escape(value[0]), len(value), placeholder)
             )
 
-    def add_digits(value, placeholder, keep_last=None):
-        digits = _ascii_digits("".join(char for char in value if char.isdecimal()))
-        if keep_last:
-            digits = digits[-keep_last:]
+    def add_digits(digits, placeholder, with_prefix=False):
+        digits = _ascii_digits("".join(char for char in digits if char.isdecimal()))
         if len(digits) >= _MIN_KNOWN_LENGTH:
-            with_prefix = len(digits) == 10
             pattern = _digits_pattern(digits, with_prefix)
             first_chars = r"\d(+" if with_prefix else digits[0]
             alternatives.append((pattern, first_chars, len(digits), placeholder))
 
-    name = known.name or ""
-    add_text(name, NAME)
-    for part in _NAME_PART_SEPARATORS.split(name):
-        add_text(part, NAME)
+    parts = [
+        part
+        for part in _NAME_PART_SEPARATORS.split(fold(known.name or ""))
+        if len(part) >= 2 and part.lower() not in _TITLES
+    ]
+    if not all(_is_weak_name_part(part) for part in parts):
+        add_text(known.name, NAME)  # as stored, whatever its characters
+    if parts:
+        name_pattern = _name_pattern(parts)
+        first_chars = {char for part in parts for char in (part[0].lower(), part[0].upper())}
+        alternatives.append(
+            (name_pattern, re.escape("".join(sorted(first_chars))), len(" ".join(parts)), NAME)
+        )
     add_text(known.email, EMAIL)
-    # A phone is recognised by its last 10 digits (an Indian mobile without +91 or 0) however
-    # it is written; the prefix in front, if any, is masked along with it.
-    add_digits(known.phone or "", PHONE, keep_last=10)
-    for entity_name, value in known.entities:
-        value = (value or "").strip()
-        if _DIGITS_VALUE.fullmatch(value):
-            add_digits(value, personal_placeholder(entity_name))
+    if known.phone:
+        add_digits(_phone_digits(known.phone), PHONE, with_prefix=True)
+    for entity_name, raw_value in known.entities:
+        value, placeholder = _entity_text(raw_value), personal_placeholder(entity_name)
+        date = _stored_date(value)
+        if date is not None:
+            alternatives.append((_date_pattern(*date), r"\w", len(value), placeholder))
+        elif _DIGITS_VALUE.fullmatch(value):
+            # 10 digits may be a mobile number, typed with its country code or trunk 0.
+            add_digits(value, placeholder, with_prefix=len(re.sub(r"\D", "", value)) == 10)
         else:
-            add_text(value, personal_placeholder(entity_name))
+            add_text(value, placeholder)
     return alternatives
 
 
@@ -368,9 +765,13 @@ class Masker:
         spans = _generic_spans(text)
         if self._known_pattern is not None:
             placeholders = self._known_placeholders
-            for match in self._known_pattern.finditer(text):
+            folded, positions = _folded(text)
+            for match in self._known_pattern.finditer(folded):
                 group = match.lastgroup
-                spans.append((*match.span(group), placeholders[group], _KNOWN_RANK))
+                start, end = match.span(group)
+                if positions is not None:
+                    start, end = positions[start], positions[end]
+                spans.append((start, end, placeholders[group], _KNOWN_RANK))
         return _merge_overlaps(spans) if spans else []
 
     def mask(self, text: str) -> str:

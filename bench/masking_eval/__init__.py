@@ -1,0 +1,16 @@
+"""A labelled evaluation set for the masker, drawn from outside sources.
+
+`cases.jsonl` holds one case a line: a message text, the spans a reader takes for personal data
+(each with its kind), and the values known about the end user where the case needs them. A
+case without spans is a clear negative: nothing in it is personal, so anything masked in it is
+over-masking. The values come from libraries that know them better than our own code does
+(Faker's locales, python-stdnum, phonenumbers' example numbers, Presidio's test values), so the
+set does not just replay the masker's own idea of what a card or a phone number looks like.
+
+`python -m bench.masking_eval.generate` rebuilds the file (deterministic by seed);
+`python -m bench.masking_eval` measures our Masker and Presidio on it.
+"""
+
+from pathlib import Path
+
+CASES_PATH = Path(__file__).with_name("cases.jsonl")

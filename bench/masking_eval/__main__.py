@@ -1,0 +1,240 @@
+"""Our Masker and Presidio on the labelled evaluation set: `python -m bench.masking_eval`.
+
+Recall of a kind is the share of its planted values wholly covered by masked spans; a clear
+negative is flagged when anything in it is masked. Our Masker gets each case's known values
+(Presidio has no notion of them, so its numbers on the known-value kinds show what generic
+patterns alone find). Throughput is over every text of the set, without known values, our
+Masker doing the whole job (masking), Presidio only finding.
+
+Options: --cases PATH measures another set (`generate --seed N --out PATH` makes a held-out
+one); --table PATH writes the Markdown table there too; --misses N prints up to N missed
+values and flagged negatives per kind, ours; --no-presidio skips Presidio.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from bench.masking_eval import CASES_PATH
+from rules.masking import MASKER_VERSION, Masker, PersonalValues
+
+MIN_SECONDS = 2.0
+
+
+def load_cases(path=CASES_PATH):
+    with path.open(encoding="utf-8") as file:
+        return [json.loads(line) for line in file]
+
+
+def personal_values(known):
+    if not known:
+        return None
+    return PersonalValues(
+        name=known.get("name", ""),
+        email=known.get("email", ""),
+        phone=known.get("phone", ""),
+        entities=tuple(tuple(entity) for entity in known.get("entities", ())),
+    )
+
+
+def presidio_finder():
+    """Presidio's card, PAN, Aadhaar, email and phone recognizers, without an NLP model."""
+    import tldextract
+    from presidio_analyzer.predefined_recognizers import (
+        CreditCardRecognizer,
+        EmailRecognizer,
+        InAadhaarRecognizer,
+        InPanRecognizer,
+        PhoneRecognizer,
+    )
+
+    class OfflineEmailRecognizer(EmailRecognizer):
+        """Checks domains against tldextract's bundled suffix list, not a downloaded one."""
+
+        _extract = tldextract.TLDExtract(suffix_list_urls=())
+
+        def validate_result(self, pattern_text):
+            return self._extract(pattern_text).fqdn != ""
+
+    recognizers = [
+        CreditCardRecognizer(),
+        InPanRecognizer(),
+        InAadhaarRecognizer(),
+        OfflineEmailRecognizer(),
+        PhoneRecognizer(),
+    ]
+
+    def find(text):
+        return [
+            (result.start, result.end)
+            for recognizer in recognizers
+            for result in recognizer.analyze(text, recognizer.supported_entities, None)
+            if result.score > 0
+        ]
+
+    return find
+
+
+def covered(spans, start, end):
+    position = start
+    for span_start, span_end in sorted(spans):
+        if span_start <= position < span_end:
+            position = max(position, span_end)
+    return position >= end
+
+
+def score(find, cases):
+    """{kind: [hits, total]} for planted values and {kind: [flagged, total]} for negatives,
+    with the cases behind each miss."""
+    recall, flagged, misses = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]), []
+    for case in cases:
+        spans = find(case)
+        if case["spans"]:
+            for start, end, kind in case["spans"]:
+                hit = covered(spans, start, end)
+                recall[kind][0] += hit
+                recall[kind][1] += 1
+                if not hit:
+                    misses.append((kind, case, spans))
+        else:
+            kind = case["kind"]
+            flagged[kind][0] += bool(spans)
+            flagged[kind][1] += 1
+            if spans:
+                misses.append((kind, case, spans))
+    return recall, flagged, misses
+
+
+def rate(run, texts, min_seconds):
+    rounds, started = 0, time.perf_counter()
+    while True:
+        for text in texts:
+            run(text)
+        rounds += 1
+        elapsed = time.perf_counter() - started
+        if elapsed >= min_seconds:
+            return rounds * len(texts) / elapsed
+
+
+def percent(hits_total):
+    hits, total = hits_total
+    return f"{100 * hits / total:.1f}%"
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as file:
+            cpu = next(line.split(":", 1)[1].strip() for line in file if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def commit():
+    try:
+        return subprocess.run(  # noqa: S603 - a fixed git command
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def table(cases, source, ours, theirs, our_rate, their_rate):
+    positives = sum(1 for case in cases if case["spans"])
+    lines = [
+        f"{positives:,} planted values and {len(cases) - positives:,} clear negatives "
+        f"({source}); {datetime.date.today()}, {machine()}, "
+        f"commit {commit()}, MASKER_VERSION {MASKER_VERSION}, load average "
+        f"{os.getloadavg()[0]:.2f}.",
+        "",
+        "| kind | values | our Masker | Presidio |",
+        "|---|---|---|---|",
+    ]
+    our_recall, our_flagged, _ = ours
+    their_recall, their_flagged, _ = theirs
+    for kind in our_recall:
+        lines.append(
+            f"| {kind} | {our_recall[kind][1]:,} | {percent(our_recall[kind])} "
+            f"| {percent(their_recall[kind])} |"
+        )
+    lines += [
+        "",
+        "| clear negatives flagged | texts | our Masker | Presidio |",
+        "|---|---|---|---|",
+    ]
+    for kind in our_flagged:
+        lines.append(
+            f"| {kind.removeprefix('negative: ')} | {our_flagged[kind][1]:,} "
+            f"| {percent(our_flagged[kind])} | {percent(their_flagged[kind])} |"
+        )
+    total = [sum(value[0] for value in our_flagged.values()), len(cases) - positives]
+    their_total = [sum(value[0] for value in their_flagged.values()), len(cases) - positives]
+    lines.append(f"| **all** | {total[1]:,} | **{percent(total)}** | {percent(their_total)} |")
+    lines += [
+        "",
+        f"Throughput over the set's {len(cases):,} texts: our Masker {our_rate:,.0f} "
+        f"messages/s, Presidio {their_rate:,.0f} messages/s ({our_rate / their_rate:.0f}x).",
+    ]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=Path, default=CASES_PATH, help="another labelled set")
+    parser.add_argument("--table", help="also write the Markdown table to this file")
+    parser.add_argument("--misses", type=int, default=0, help="show up to N misses per kind")
+    parser.add_argument("--no-presidio", action="store_true", help="measure our Masker only")
+    arguments = parser.parse_args()
+
+    cases = load_cases(arguments.cases)
+    maskers, errors = {}, []
+
+    def our_spans(case):
+        known = personal_values(case.get("known"))
+        try:
+            if known not in maskers:
+                maskers[known] = Masker(known)
+            return [(start, end) for start, end, _ in maskers[known].find(case["text"])]
+        except Exception as error:  # counted as a miss, and reported
+            errors.append(f"{type(error).__name__}: {error}")
+            return []
+
+    ours = score(our_spans, cases)
+    if errors:
+        print(f"our Masker raised on {len(errors)} cases, first: {errors[0]}")
+    texts = [case["text"] for case in cases]
+    generic = Masker()
+    our_rate = rate(generic.mask, texts, MIN_SECONDS)
+    if arguments.no_presidio:
+        theirs, their_rate = ours, float("nan")
+    else:
+        presidio_find = presidio_finder()
+        presidio_find(texts[0])  # loads phone metadata before the clock starts
+        theirs = score(lambda case: presidio_find(case["text"]), cases)
+        their_rate = rate(presidio_find, texts, 0)
+    report = table(cases, arguments.cases.name, ours, theirs, our_rate, their_rate)
+    print(report)
+    if arguments.misses:
+        shown = defaultdict(int)
+        for kind, case, spans in ours[2]:
+            if shown[kind] < arguments.misses:
+                shown[kind] += 1
+                found = [case["text"][start:end] for start, end in spans]
+                print(f"MISS {kind} [{case.get('form', '')}] {case['text']!r} found {found}")
+    if arguments.table:
+        with open(arguments.table, "w", encoding="utf-8") as file:
+            file.write(report + "\n")
+
+
+if __name__ == "__main__":
+    main()
