@@ -221,12 +221,15 @@ def _numbering_plans() -> dict[tuple[str, int], list[tuple[str, re.Pattern]]]:
     """{(trunk prefix, length): [(region, pattern of its national numbers)]} for every region
     libphonenumber knows, and the trunk prefix "" for numbers written without one. Built on
     first use, as it loads every region's data."""
-    plans = {}
+    plans: dict[tuple[str, int], list[tuple[str, re.Pattern]]] = {}
     for region in sorted(phonenumbers.SUPPORTED_REGIONS):
         metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-        pattern = re.compile(metadata.general_desc.national_number_pattern)
+        general = metadata.general_desc if metadata else None
+        if metadata is None or general is None or not general.national_number_pattern:
+            continue
+        pattern = re.compile(general.national_number_pattern)
         for trunk_prefix in {"", metadata.national_prefix or ""}:
-            for length in metadata.general_desc.possible_length:
+            for length in general.possible_length:
                 plans.setdefault((trunk_prefix, length), []).append((region, pattern))
     return plans
 
@@ -768,6 +771,7 @@ class Masker:
             folded, positions = _folded(text)
             for match in self._known_pattern.finditer(folded):
                 group = match.lastgroup
+                assert group is not None  # every alternative of the pattern is a named group
                 start, end = match.span(group)
                 if positions is not None:
                     start, end = positions[start], positions[end]
@@ -786,17 +790,3 @@ class Masker:
             position = end
         parts.append(text[position:])
         return "".join(parts)
-
-
-_GENERIC_MASKER = Masker()
-
-
-@lru_cache(maxsize=256)
-def _masker_for(known: PersonalValues) -> Masker:
-    return Masker(known)
-
-
-def mask_text(text: str, known: PersonalValues | None = None) -> str:
-    """Masks one text; maskers are cached per `known`, so repeated calls compile nothing."""
-    masker = _masker_for(known) if known is not None else _GENERIC_MASKER
-    return masker.mask(text)

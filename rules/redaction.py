@@ -46,11 +46,18 @@ def personal_values(end_user: EndUser, personal_entities: Iterable[str]) -> Pers
         email=end_user.email,
         phone=end_user.phone,
         entities=tuple(
-            (name, str(attributes[name]))
+            (name, _known_value(attributes[name]))
             for name in sorted(personal_entities)
             if attributes.get(name) not in (None, "")
         ),
     )
+
+
+def _known_value(value: object) -> str | int | float:
+    # The masker reads a JSON number's digits in any form it may be typed in.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return str(value)
 
 
 @lru_cache(maxsize=MASKER_CACHE_SIZE)

@@ -15,7 +15,6 @@ from rules.masking import (
     Masker,
     PersonalValues,
     luhn_valid,
-    mask_text,
     verhoeff_valid,
 )
 
@@ -676,13 +675,6 @@ def test_find_gives_sorted_spans_with_placeholders():
         (card_start, card_start + len(VISA), "[card number]"),
         (mail_start, mail_start + len("r@x.io"), "[email]"),
     ]
-
-
-def test_mask_text():
-    known = PersonalValues(name="Ravi", entities=(("city", "Pune"),))
-    assert mask_text(f"{VISA} Ravi Pune") == "[card number] Ravi Pune"
-    assert mask_text(f"{VISA} Ravi Pune", known) == "[card number] [name] [personal: city]"
-    assert mask_text("Ravi", PersonalValues(name="Ravi")) == "[name]"  # an equal, new instance
 
 
 @pytest.mark.parametrize("unit", ["a", "a.", "a@", "9", "+9", "ABCPE1234"])
