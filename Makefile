@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint typecheck format bench bench-quick demo loadtest clean
+.PHONY: run test test-fast lint typecheck format bench bench-quick bench-rebuild demo loadtest clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ bench: $(BIN)/activate
 bench-quick: $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	$(BIN)/python -m bench --quick
+
+# A business's rollup recount by a real worker (Redis on 127.0.0.1:6379) while pages answer.
+bench-rebuild: $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	$(BIN)/python -m bench.rebuild
 
 # Load and fault tests against gunicorn on PostgreSQL; stops and restarts the local cluster.
 loadtest: $(BIN)/activate

@@ -306,7 +306,7 @@ def rebuild(business, batch_size=REBUILD_BATCH, progress=None):
     batch of conversations.
     """
     with transaction.atomic():
-        locked = Business.objects.select_for_update().get(pk=business.pk)
+        locked = Business.objects.locked(business.pk)
         for model in ROLLUPS:
             model.objects.filter(business=locked).delete()
         timezones = {locked.pk: locked.tzinfo}

@@ -19,6 +19,14 @@ def validate_timezone(name):
         raise ValidationError(f"{name!r} is not an IANA time zone name.")
 
 
+class BusinessQuerySet(models.QuerySet):
+    def locked(self, pk):
+        """The business, its row locked until the transaction ends: writes that keep its
+        derived data (imports, settings changes, recounts) take turns. FOR NO KEY UPDATE, so
+        rows that merely refer to the business (audit entries, jobs) are still written."""
+        return self.select_for_update(no_key=True).get(pk=pk)
+
+
 class Business(models.Model):
     """A tenant: one company that runs chatbots and employs the staff who read their chats."""
 
@@ -27,6 +35,8 @@ class Business(models.Model):
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     # The channels its conversations came in on, kept by the importer for the filter menus.
     channels = models.JSONField(default=list, blank=True)
+
+    objects = BusinessQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -61,7 +61,7 @@ END_USER_FIELDS = ["name", "email", "phone", "attributes"]
 def save_business(slug: str, name: str | None = None, timezone: str | None = None) -> Business:
     """Create the business `slug`, or change its name and time zone (None: keep them)."""
     with transaction.atomic():
-        business, created = Business.objects.select_for_update().get_or_create(
+        business, created = Business.objects.select_for_update(no_key=True).get_or_create(
             slug=slug, defaults={"name": name or slug, "timezone": timezone or "UTC"}
         )
         if not created:
@@ -74,7 +74,7 @@ def update_business(
 ) -> Business:
     """Change a business's name or time zone; the rollups' days follow a new time zone."""
     with transaction.atomic():
-        stored = Business.objects.select_for_update().get(pk=business.pk)
+        stored = Business.objects.locked(business.pk)
         business.name = name or stored.name
         business.timezone = timezone or stored.timezone
         business.save(update_fields=["name", "timezone"])
@@ -110,7 +110,7 @@ def set_entities(bot: Bot, entities: Mapping[str, bool]) -> None:
     changes: Word Analysis hides its phrases until they are recounted in the background.
     """
     with transaction.atomic():
-        business = Business.objects.select_for_update().get(pk=bot.business_id)
+        business = Business.objects.locked(bot.business_id)
         personal_before = personal_entity_names(business.pk)
         bot.entities.exclude(name__in=list(entities)).delete()
         stored = {entity.name: entity for entity in bot.entities.all()}
@@ -301,7 +301,7 @@ class _ConversationBatch:
         for write in self.writes:
             channels.setdefault(write.business_id, set()).add(write.channel)
         for business_id, seen in channels.items():
-            business = Business.objects.select_for_update().get(pk=business_id)
+            business = Business.objects.locked(business_id)
             if not seen.issubset(business.channels):
                 business.channels = sorted(seen.union(business.channels))
                 business.save(update_fields=["channels"])

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from chatlinks.models import ChatLinkView
+from conversations.models import PERSONAL_DETAILS_CODENAME
 from rules.access import Access, access_for, membership_of
 from rules.masking import luhn_valid
 from tests.factories import (
@@ -34,7 +35,7 @@ def url(conversation, query=""):
 
 
 def grant_global_permission(user):
-    user.user_permissions.add(Permission.objects.get(codename="view_personal_details"))
+    user.user_permissions.add(Permission.objects.get(codename=PERSONAL_DETAILS_CODENAME))
 
 
 def viewer(role, business):

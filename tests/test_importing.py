@@ -5,7 +5,16 @@ import copy
 import pytest
 from django.contrib.auth import get_user_model
 
-from conversations.models import Bot, Business, Conversation, EndUser, Membership, Message, Team
+from conversations.models import (
+    PERSONAL_DETAILS_PERM,
+    Bot,
+    Business,
+    Conversation,
+    EndUser,
+    Membership,
+    Message,
+    Team,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -170,8 +179,8 @@ def test_staff_record_sets_roles_teams_and_permission(run_import):
     assert user.check_password("asha-pass-1")
     assert membership.roles == ["agent"]
     assert list(membership.leads.values_list("slug", flat=True)) == ["cards"]
-    assert user.has_perm("conversations.view_personal_details", membership.business)
-    assert not user.has_perm("conversations.view_personal_details")
+    assert user.has_perm(PERSONAL_DETAILS_PERM, membership.business)
+    assert not user.has_perm(PERSONAL_DETAILS_PERM)
 
 
 def test_staff_record_can_revoke_the_permission(run_import):
@@ -183,7 +192,7 @@ def test_staff_record_can_revoke_the_permission(run_import):
     assert result.ok, result.errors
     user = get_user_model().objects.get(username="asha")
     assert user.check_password("asha-pass-1")
-    assert not user.has_perm("conversations.view_personal_details", Business.objects.get())
+    assert not user.has_perm(PERSONAL_DETAILS_PERM, Business.objects.get())
 
 
 def test_one_user_in_two_businesses(run_import):
