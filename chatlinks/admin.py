@@ -1,15 +1,15 @@
 from django.contrib import admin
 
-from chatlinks.models import ChatLinkView
+from chatlinks.models import AuditEntry
 from conversations.admin import ReadOnlyAdmin
 
 
-@admin.register(ChatLinkView)
-class ChatLinkViewAdmin(ReadOnlyAdmin):
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
     """The audit log: read-only, so nobody can tidy away who looked at what."""
 
-    list_display = ["viewed_at", "viewer", "business", "conversation", "level"]
-    list_filter = ["business", "viewer", "level", "viewed_at"]
-    search_fields = ["viewer__username", "conversation__external_id"]
-    date_hierarchy = "viewed_at"
+    list_display = ["at", "viewer", "business", "kind", "level", "what", "conversation"]
+    list_filter = ["business", "kind", "level", "at"]
+    search_fields = ["viewer__username", "what"]
+    date_hierarchy = "at"
     list_select_related = ["viewer", "business", "conversation"]

@@ -54,43 +54,71 @@ class ShareLink(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
-class ChatLinkViewQuerySet(models.QuerySet):
-    def record(self, viewer, conversation, access, share_link=None):
+class AuditEntryQuerySet(models.QuerySet):
+    def opened(self, viewer, conversation, access, share_link=None):
+        """A conversation shown to `viewer` (None: not signed in) at `access`, or through an
+        external share link."""
         return self.create(
-            viewer=viewer,
-            conversation=conversation,
+            viewer=viewer if viewer is not None and viewer.is_authenticated else None,
             business_id=conversation.business_id,
-            level=access.name.lower(),
+            kind=AuditEntry.Kind.CONVERSATION,
+            level=AuditEntry.Level.EXTERNAL if share_link else access.name.lower(),
+            conversation=conversation,
             share_link=share_link,
         )
 
+    def shown(self, viewer, business, access, kind, what):
+        """A page or export that showed `viewer` several conversations (one row per page)."""
+        return self.create(
+            viewer=viewer, business=business, kind=kind, level=access.name.lower(), what=what
+        )
 
-class ChatLinkView(models.Model):
-    """One opening of a chat link: who saw which conversation, and how much of it."""
+    def changed(self, actor, business, kind, what):
+        """A change of staff, permissions or settings, made by `actor`."""
+        return self.create(viewer=actor, business=business, kind=kind, what=what)
+
+
+class AuditEntry(models.Model):
+    """The audit log: who saw which personal data at which level, and who changed what."""
+
+    class Kind(models.TextChoices):
+        CONVERSATION = "conversation", "Opened a conversation"
+        LIST = "list", "Listed conversations"
+        EXPORT = "export", "Exported"
+        STAFF = "staff", "Changed staff"
+        PERMISSION = "permission", "Changed a permission"
+        SETTINGS = "settings", "Changed settings"
 
     class Level(models.TextChoices):
         FULL = Access.FULL.name.lower(), "Full"
         MASKED = Access.MASKED.name.lower(), "Masked"
         ANALYTICS = Access.ANALYTICS.name.lower(), "Analytics only"
+        EXTERNAL = "external", "External link"
 
-    viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="chat_link_views"
-    )
-    conversation = models.ForeignKey(Conversation, models.CASCADE, related_name="views")
     business = models.ForeignKey(Business, models.CASCADE, related_name="+")
-    level = models.CharField(max_length=10, choices=Level.choices)
-    # Set when the conversation was opened, by anyone, through an external share link.
-    share_link = models.ForeignKey(
-        ShareLink, models.SET_NULL, null=True, blank=True, related_name="views"
+    # Who saw or changed something; None for an external link opened by someone signed out.
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="audit_entries"
     )
-    viewed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CONVERSATION)
+    level = models.CharField(max_length=10, choices=Level.choices, blank=True)
+    conversation = models.ForeignKey(
+        Conversation, models.CASCADE, null=True, blank=True, related_name="audit_entries"
+    )
+    share_link = models.ForeignKey(
+        ShareLink, models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    # What was shown or changed, in a few words that carry no personal data.
+    what = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects = ChatLinkViewQuerySet.as_manager()
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-viewed_at"]
-        verbose_name = "chat link view"
-        indexes = [models.Index(fields=["business", "-viewed_at"], name="view_business_time")]
+        ordering = ["-at", "-id"]
+        verbose_name = "audit log entry"
+        verbose_name_plural = "audit log"
+        indexes = [models.Index(fields=["business", "-at", "-id"], name="audit_business_time")]
 
     def __str__(self):
-        return f"{self.viewer} viewed {self.conversation} ({self.level})"
+        return f"{self.viewer}: {self.get_kind_display()} ({self.level or '-'})"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chatlinks.chat import chat_page, page_of_message
 from chatlinks.forms import ShareLinkForm
-from chatlinks.models import ChatLinkView, ShareLink
+from chatlinks.models import AuditEntry, ShareLink
 from conversations.models import Conversation, Membership
 from rules.access import Access, access_for, membership_of
 from rules.sections import sections_for
@@ -56,7 +56,7 @@ def chat_link(request, token):
         url = reverse("chat-link", args=[token])
         return redirect(f"{url}?{params.urlencode()}#m{int(jump_to)}")
 
-    ChatLinkView.objects.record(request.user, conversation, access)
+    AuditEntry.objects.opened(request.user, conversation, access)
     context = chat_page(conversation, access, request.GET.get("page"))
     context["membership"] = membership
     context["share_url"] = request.build_absolute_uri(reverse("chat-link", args=[token]))
@@ -122,7 +122,7 @@ def shared_conversation(request, token):
         token=token,
     )
     conversation = share_link.conversation
-    ChatLinkView.objects.record(None, conversation, Access.MASKED, share_link=share_link)
+    AuditEntry.objects.opened(request.user, conversation, Access.MASKED, share_link)
     context = chat_page(conversation, Access.MASKED, request.GET.get("page"), False)
     context["share_url"] = request.build_absolute_uri(reverse("shared-conversation", args=[token]))
     context["external_link"] = share_link

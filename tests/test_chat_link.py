@@ -6,7 +6,7 @@ import factory
 import pytest
 from django.contrib.auth.models import Permission
 
-from chatlinks.models import ChatLinkView
+from chatlinks.models import AuditEntry
 from conversations.models import PERSONAL_DETAILS_CODENAME
 from rules.access import Access, access_for, membership_of
 from rules.masking import luhn_valid
@@ -187,7 +187,7 @@ def test_every_view_is_audited(client):
 
     client.get(url(conversation))
 
-    view = ChatLinkView.objects.get()
+    view = AuditEntry.objects.get()
     assert (view.viewer, view.conversation, view.level) == (user, conversation, "analytics")
 
 

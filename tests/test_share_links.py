@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from chatlinks.models import ChatLinkView, ShareLink
+from chatlinks.models import AuditEntry, ShareLink
 from tests.factories import ConversationFactory, MembershipFactory
 from tests.pii import leaked, planted_conversation
 
@@ -80,8 +80,8 @@ def test_anyone_opens_it_masked_and_each_open_is_audited(client, conversation, f
     assert "[card number]" in response.content.decode()
     assert response.context["previous"] is False and response.context["next"] is False
     assert response["Cache-Control"] == "private, no-store"
-    view = ChatLinkView.objects.get()
-    assert (view.viewer, view.share_link, view.level) == (None, link, "masked")
+    view = AuditEntry.objects.get()
+    assert (view.viewer, view.share_link, view.level) == (None, link, "external")
 
 
 def test_external_page_never_leads_to_other_conversations(client, conversation, full_agent):
