@@ -12,6 +12,7 @@ import pytest
 import redis
 from django.db import connection
 
+from chatlinks.celery import app
 from conversations.models import Business, Job
 from ingest import writer
 from tests.factories import MembershipFactory
@@ -93,6 +94,12 @@ def test_the_business_admin_sees_the_jobs_others_get_404(client):
     assert hidden.status_code == 404
 
 
+def forget_broker_connections():
+    app.pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def worker(transactional_db, tmp_path, settings):
     """A Celery worker process on the Redis broker, sharing the test database."""
@@ -131,11 +138,14 @@ def worker(transactional_db, tmp_path, settings):
         cwd=ROOT,
         env=env,
     )
-    # Celery reads these from the Django settings when it sends a task.
+    # Celery reads these from the Django settings when it sends a task, through connection
+    # pools that the in-process jobs of earlier tests opened on the in-memory broker.
     settings.CELERY_TASK_ALWAYS_EAGER, settings.CELERY_BROKER_URL = False, BROKER_URL
+    forget_broker_connections()
     try:
         yield tmp_path / "worker.log"
     finally:
+        forget_broker_connections()
         process.terminate()
         process.wait(timeout=30)
 
