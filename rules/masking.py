@@ -29,7 +29,7 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 12
+MASKER_VERSION = 13
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -412,7 +412,8 @@ def _is_address(text: str, match: re.Match) -> bool:
     return (
         # Only the ASCII form of an international one ("xn--11b4c3d") has digits.
         (top_level.startswith("xn--") or not any(char.isdecimal() for char in top_level))
-        and top_level not in _FILE_EXTENSIONS
+        # "logo@2x.png" names a file; "a@mail.example.png" is still an address.
+        and not (top_level in _FILE_EXTENSIONS and match[0].rsplit("@", 1)[-1].count(".") == 1)
         and not _SSH_PATH.match(text, match.end())
         and not match[0].lower().startswith("git@")  # the SSH user of every Git host
     )
