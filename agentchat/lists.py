@@ -9,9 +9,9 @@ from django.db.models import Q
 from conversations.models import Conversation, EndUser
 from rules.filters import ConversationFilterForm
 from rules.pagination import paginate_by_id
-from rules.redaction import Redactor, personal_entity_names, personal_values
 
 CONVERSATIONS_PER_PAGE = 25
+PREVIEW_LENGTH = 90
 RATED_CHOICES = [("", "Rated or not"), ("yes", "Rated"), ("no", "Not rated")]
 CSAT_CHOICES = [("", "Any rating")] + [(str(n), f"{n} ★") for n in range(1, 6)]
 
@@ -23,9 +23,11 @@ class ChatListFilterForm(ConversationFilterForm):
     csat = forms.ChoiceField(choices=CSAT_CHOICES, required=False, label="CSAT")
     q = forms.CharField(required=False, max_length=200, label="Conversation or user ID", strip=True)
 
-    def __init__(self, data, business, *, teams=None, with_agent=True, with_search=False):
+    def __init__(
+        self, data, business, presenter, *, teams=None, with_agent=True, with_search=False
+    ):
         """`teams`: the teams to choose from, or None for no team filter."""
-        super().__init__(data, business)
+        super().__init__(data, business, presenter)
         if teams is None:
             del self.fields["team"]
         else:
@@ -45,6 +47,8 @@ class ChatListFilterForm(ConversationFilterForm):
             del self.fields["agent"]
         if not with_search:
             del self.fields["q"]
+        else:
+            self.pause_search("q")
 
     def filter(self, queryset, time_field="started_at"):
         queryset = super().filter(queryset, time_field)
@@ -58,15 +62,21 @@ class ChatListFilterForm(ConversationFilterForm):
         if csat := self.value("csat"):
             queryset = queryset.filter(csat_rating=int(csat))
         if "q" in self.fields and (search := self.value("q")):
-            # The user's ids first: an OR across a join or a subquery would scan every
-            # conversation, while two plain conditions use two indexes.
-            user_ids = list(
-                EndUser.objects.filter(business=self.business, external_id=search).values_list(
-                    "pk", flat=True
-                )
-            )
-            queryset = queryset.filter(Q(external_id=search) | Q(end_user_id__in=user_ids))
+            queryset = self._search(queryset, search)
         return queryset
+
+    def _search(self, queryset, search):
+        """Conversations whose id, or whose user's id, is `search` as the viewer sees it: a
+        masked viewer matches the masked ids, so a guess at a hidden id confirms nothing."""
+        field = "masked_external_id" if self.presenter.masked else "external_id"
+        # The user's ids first: an OR across a join or a subquery would scan every
+        # conversation, while two plain conditions use two indexes.
+        user_ids = list(
+            EndUser.objects.filter(business=self.business, **{field: search}).values_list(
+                "pk", flat=True
+            )
+        )
+        return queryset.filter(Q(**{field: search}) | Q(end_user_id__in=user_ids))
 
     @property
     def is_filtered(self):
@@ -75,33 +85,39 @@ class ChatListFilterForm(ConversationFilterForm):
 
 @dataclass(frozen=True)
 class ChatRow:
+    """One conversation of a list, each text as the viewer may see it."""
+
     conversation: Conversation
+    conversation_id: str
     user_label: str
+    channel: str
+    bot_name: str
     preview: str
 
 
-def chat_rows(conversations, business, access):
-    """List rows for one page of conversations, the user and preview masked for `access`."""
-    personal = personal_entity_names(business.pk) if access.masked else set()
+def chat_rows(conversations, presenter):
+    """List rows for one page of conversations (with their end users and bots loaded)."""
     rows = []
     for conversation in conversations:
         end_user = conversation.end_user
-        redactor = Redactor(access, personal_values(end_user, personal))
         # The platform's user id may itself be personal (a WhatsApp number, say).
-        user_id = redactor.text(end_user.external_id)
+        user_id = presenter.user_id(end_user)
         rows.append(
             ChatRow(
                 conversation=conversation,
+                conversation_id=presenter.conversation_id(conversation),
                 user_label=user_id
-                if access.masked or not end_user.name
+                if presenter.masked or not end_user.name
                 else f"{end_user.name} ({user_id})",
-                preview=redactor.text(conversation.last_message_text),
+                channel=presenter.label(conversation.channel),
+                bot_name=presenter.label(conversation.bot.name),
+                preview=presenter.preview(conversation, PREVIEW_LENGTH),
             )
         )
     return rows
 
 
-def chat_list_page(queryset, form, access, page_number):
+def chat_list_page(queryset, form, page_number):
     """(page, rows) for a filtered list, newest conversations first."""
     conversations = (
         form.filter(queryset)
@@ -109,4 +125,4 @@ def chat_list_page(queryset, form, access, page_number):
         .order_by("-started_at", "-id")
     )
     page = paginate_by_id(conversations, page_number, CONVERSATIONS_PER_PAGE)
-    return page, chat_rows(page.object_list, form.business, access)
+    return page, chat_rows(page.object_list, form.presenter)

@@ -4,26 +4,39 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agentchat.lists import ChatListFilterForm, chat_list_page
+from chatlinks.models import AuditEntry
 from conversations.models import Conversation
-from rules.access import access_for, business_page
+from rules.access import Access, access_for, business_page
+from rules.presenter import Presenter
 from rules.sections import Section
 
 
-def render_chat_list(request, membership, queryset, form, heading, intro):
+def chat_list(request, membership, section, queryset, intro, **form_options):
     access = access_for(request.user, membership)
-    page, rows = chat_list_page(queryset, form, access, request.GET.get("page"))
+    business = membership.business
+    form = ChatListFilterForm(request.GET, business, Presenter(access, business), **form_options)
+    page, rows = chat_list_page(queryset, form, request.GET.get("page"))
+    if access is Access.FULL and rows:
+        # Names and unmasked previews: one audit entry for the page, not one per row.
+        AuditEntry.objects.shown(
+            request.user,
+            business,
+            access,
+            AuditEntry.Kind.LIST,
+            f"{section.title}, page {page.number} ({len(rows)} conversations)",
+        )
     return render(
         request,
         "agentchat/chat_list.html",
         {
             "membership": membership,
-            "heading": heading,
+            "heading": section.title,
             "intro": intro,
             "form": form,
             "page": page,
             "rows": rows,
             "access": access,
-            "business": membership.business,
+            "business": business,
         },
     )
 
@@ -31,10 +44,14 @@ def render_chat_list(request, membership, queryset, form, heading, intro):
 @require_GET
 @business_page(Section.MY_CHATS)
 def my_chats(request, membership):
-    form = ChatListFilterForm(request.GET, membership.business, with_agent=False)
     queryset = Conversation.objects.filter(business=membership.business, agent=request.user)
-    return render_chat_list(
-        request, membership, queryset, form, "My Chats", "Conversations assigned to you."
+    return chat_list(
+        request,
+        membership,
+        Section.MY_CHATS,
+        queryset,
+        "Conversations assigned to you.",
+        with_agent=False,
     )
 
 
@@ -42,30 +59,29 @@ def my_chats(request, membership):
 @business_page(Section.TEAMS)
 def team_chats(request, membership):
     teams = list(membership.leads.all())
-    form = ChatListFilterForm(request.GET, membership.business, teams=teams)
     queryset = Conversation.objects.filter(
         business=membership.business, team_id__in=[team.pk for team in teams]
     )
-    return render_chat_list(
-        request, membership, queryset, form, "Teams", "Conversations of the teams you lead."
+    return chat_list(
+        request,
+        membership,
+        Section.TEAMS,
+        queryset,
+        "Conversations of the teams you lead.",
+        teams=teams,
     )
 
 
 @require_GET
 @business_page(Section.BUSINESS)
 def business_chats(request, membership):
-    form = ChatListFilterForm(
-        request.GET,
-        membership.business,
-        teams=list(membership.business.teams.all()),
-        with_search=True,
-    )
-    queryset = Conversation.objects.filter(business=membership.business)
-    return render_chat_list(
+    business = membership.business
+    return chat_list(
         request,
         membership,
-        queryset,
-        form,
-        "Business",
-        f"Every conversation of {membership.business.name}.",
+        Section.BUSINESS,
+        Conversation.objects.filter(business=business),
+        f"Every conversation of {business.name}.",
+        teams=list(business.teams.all()),
+        with_search=True,
     )

@@ -50,7 +50,7 @@ class AnalyticsFilterForm(ConversationFilterForm):
         if bot := self.value("bot"):
             queryset = queryset.filter(bot_id=self.bot_ids[bot])
         if channel := self.value("channel"):
-            queryset = queryset.filter(channel=channel)
+            queryset = queryset.filter(channel__in=self.channels[channel])
         first, last = self.days()
         if first:
             queryset = queryset.filter(day__gte=first)
@@ -93,10 +93,16 @@ class MessageFilterForm(HandledFilterForm):
         choices=[("", "Any message"), ("yes", "Bot break"), ("no", "No bot break")],
     )
 
+    def __init__(self, data, business, presenter, **kwargs):
+        super().__init__(data, business, presenter, **kwargs)
+        self.pause_search("text")
+
     def filter_messages(self, queryset):
         queryset = self.filter(queryset, "sent_at")
         if text := self.value("text"):
-            queryset = queryset.filter(text__icontains=text)
+            # The texts as they are shown, masked: a search of the raw texts would tell
+            # whether a hidden value is there, one guessed character at a time.
+            queryset = queryset.filter(masked_text__icontains=text)
         if (handled := self.handled_value()) is not None:
             queryset = queryset.filter(conversation__agent__isnull=not handled)
         return queryset.filter(self._message_fields())
@@ -171,8 +177,8 @@ class CsatFilterForm(AnalyticsFilterForm):
         label="Trend by", required=False, choices=[("day", "Day"), ("week", "Week")]
     )
 
-    def __init__(self, data, business, **kwargs):
-        super().__init__(data, business, **kwargs)
+    def __init__(self, data, business, presenter, **kwargs):
+        super().__init__(data, business, presenter, **kwargs)
         agents = (
             Membership.objects.filter(business=business, is_agent=True)
             .select_related("user")

@@ -64,6 +64,9 @@ def phrase_ranking(business, form):
 def phrase_messages(business, form, words):
     """The user messages in scope that contain the phrase `words`, newest first.
 
+    The phrases were counted in masked texts, so they are looked for in the masked copies: a
+    phrase made of a hidden value (a surname, say) finds nothing.
+
     The only text search of Word Analysis, for one phrase someone clicked: bounded by the
     business (and the period, if any) through the messages' (business, sent_at) index. The
     cheap case-insensitive LIKE on the longest word narrows the rows the regular expression,
@@ -71,8 +74,8 @@ def phrase_messages(business, form, words):
     """
     return (
         form.filter_messages(Message.objects.filter(business=business))
-        .filter(text__icontains=max(words, key=len))
-        .filter(text__iregex=phrase_pattern(words))
+        .filter(masked_text__icontains=max(words, key=len))
+        .filter(masked_text__iregex=phrase_pattern(words))
         .select_related("conversation__end_user", "bot")
         .order_by("-sent_at", "-id")
     )

@@ -220,6 +220,8 @@ class RollupUpdate:
         for business_id, external_ids in user_ids.items():
             users |= Q(business_id=business_id, external_id__in=external_ids)
         self.users_before = {user.pk: user for user in EndUser.objects.filter(users)}
+        # {pk: end user} whose values known to the masking the batch changed; set by `save`.
+        self.users_with_changed_values = {}
 
     def save(self, new_conversations, new_messages, changed_messages):
         """Count the batch's conversations, now saved with their end users, and messages:
@@ -234,6 +236,7 @@ class RollupUpdate:
         timezones = business_timezones(business_ids)
         personal = personal_entity_names_by_business(business_ids)
         changed_users = self._users_with_changed_values(conversations, personal)
+        self.users_with_changed_values = changed_users
         others, other_messages = _user_messages_elsewhere(changed_users, conversations)
 
         def state(conversation, end_user):

@@ -2,9 +2,9 @@
 
 A table is a list of columns; a column turns one row object into a cell, whose `text` goes
 into the CSV and whose `shown` (HTML, or text the template escapes) into the page. Every text
-that may hold personal data (message bodies, reviews, user and conversation ids) goes through
-the masker here, with the values known about the row's conversation, so no page, CSV or chart
-built from a table can show them.
+of a conversation (message bodies, reviews, user and conversation ids, bot and channel names)
+comes from the presenter of analytics access (rules.presenter), so no page, CSV or chart built
+from a table can show personal data, whoever looks.
 """
 
 import csv
@@ -17,8 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from rules.access import Access
-from rules.redaction import Redactor, personal_entity_names, personal_values
+from rules.presenter import Presenter
 
 PER_PAGE = 50
 
@@ -35,20 +34,20 @@ class Cell:
 
 
 class MaskedCell:
-    """A text masked for its conversation: plain for CSV, with visible placeholders for the
-    page. Each is masked only when asked for, as a page needs one and a CSV the other."""
+    """A masked text: plain for CSV, with visible placeholders for the page. Each is made
+    only when asked for, as a page needs one and a CSV the other."""
 
-    def __init__(self, redactor, text):
-        self.redactor = redactor
-        self.raw = text
+    def __init__(self, text: Callable[[], str], html: Callable[[], str]):
+        self._text = text
+        self._html = html
 
     @property
     def text(self):
-        return self.redactor.text(self.raw)
+        return self._text()
 
     @property
     def shown(self):
-        return self.redactor.html(self.raw)
+        return self._html()
 
 
 @dataclass(frozen=True)
@@ -75,25 +74,40 @@ class Table:
 
 
 class RowContext:
-    """What rows need besides their objects: masking per conversation, the business's time
-    zone, and the page that View Chat should lead back to.
+    """What rows need besides their objects: the presenter of their texts, the business's
+    time zone, and the page that View Chat should lead back to.
 
-    The names of the business's personal entities are fetched once, in one query; each row's
-    conversation must come with its end user (select_related), so masking costs no query.
+    Each row's conversation must come with its end user (select_related): masking a text on
+    the way out, while the stored copies are masked again, needs what is known about them.
     """
 
-    def __init__(self, request, business):
+    def __init__(self, request, business, presenter: Presenter):
         self.request = request
         self.business = business
         self.tzinfo = business.tzinfo
-        self.personal_entities = personal_entity_names(business.pk)
+        self.presenter = presenter
 
-    def redactor(self, conversation):
-        known = personal_values(conversation.end_user, self.personal_entities)
-        return Redactor(Access.ANALYTICS, known)
+    def message(self, message):
+        end_user = message.conversation.end_user
+        return MaskedCell(
+            lambda: self.presenter.message_text(message, end_user),
+            lambda: self.presenter.message_html(message, end_user),
+        )
 
-    def masked(self, conversation, text):
-        return MaskedCell(self.redactor(conversation), text)
+    def review(self, conversation):
+        return MaskedCell(
+            lambda: self.presenter.review_text(conversation),
+            lambda: self.presenter.review_html(conversation),
+        )
+
+    def conversation_id(self, conversation):
+        return Cell(self.presenter.conversation_id(conversation))
+
+    def user_id(self, conversation):
+        return Cell(self.presenter.user_id(conversation.end_user))
+
+    def label(self, text):
+        return Cell(self.presenter.label(text))
 
     def chat_link(self, conversation):
         url = reverse("chat-link", args=[conversation.token])
@@ -138,17 +152,15 @@ def percent(part, whole):
 MESSAGES = Table(
     "messages",
     (
-        Column("body", "Body", lambda m, ctx: ctx.masked(m.conversation, m.text)),
+        Column("body", "Body", lambda m, ctx: ctx.message(m)),
         Column("chat_link", "Chat Link", lambda m, ctx: ctx.chat_link(m.conversation)),
         Column(
-            "conversation",
-            "Conversation ID",
-            lambda m, ctx: ctx.masked(m.conversation, m.conversation.external_id),
+            "conversation", "Conversation ID", lambda m, ctx: ctx.conversation_id(m.conversation)
         ),
         Column("sent_at", "Created At", lambda m, ctx: ctx.moment(m.sent_at)),
         Column("sender", "Sender", lambda m, ctx: plain(m.get_sender_display())),
-        Column("bot", "Bot", lambda m, ctx: plain(m.bot.name)),
-        Column("channel", "Channel", lambda m, ctx: plain(m.channel)),
+        Column("bot", "Bot", lambda m, ctx: ctx.label(m.bot.name)),
+        Column("channel", "Channel", lambda m, ctx: ctx.label(m.channel)),
         Column(
             "bot_break",
             "Bot break",
@@ -169,16 +181,16 @@ MESSAGES = Table(
 CONVERSATIONS = Table(
     "conversations",
     (
-        Column("conversation", "Conversation ID", lambda c, ctx: ctx.masked(c, c.external_id)),
+        Column("conversation", "Conversation ID", lambda c, ctx: ctx.conversation_id(c)),
         Column("chat_link", "Chat Link", lambda c, ctx: ctx.chat_link(c)),
-        Column("user", "User", lambda c, ctx: ctx.masked(c, c.end_user.external_id)),
+        Column("user", "User", lambda c, ctx: ctx.user_id(c)),
         Column("started", "Started", lambda c, ctx: ctx.moment(c.started_at)),
         Column("messages", "Messages", lambda c, ctx: count(c.message_count)),
         Column("agent", "Agent", lambda c, ctx: plain(staff_name(c.agent))),
         Column("team", "Team", lambda c, ctx: plain(c.team.name if c.team else "")),
         Column("csat", "CSAT", lambda c, ctx: plain(c.csat_rating)),
-        Column("bot", "Bot", lambda c, ctx: plain(c.bot.name), shown_by_default=False),
-        Column("channel", "Channel", lambda c, ctx: plain(c.channel), shown_by_default=False),
+        Column("bot", "Bot", lambda c, ctx: ctx.label(c.bot.name), shown_by_default=False),
+        Column("channel", "Channel", lambda c, ctx: ctx.label(c.channel), shown_by_default=False),
     ),
 )
 
@@ -197,9 +209,9 @@ REVIEWS = Table(
     "reviews",
     (
         Column("rating", "Rating", lambda c, ctx: plain(c.csat_rating)),
-        Column("review", "Review", lambda c, ctx: ctx.masked(c, c.csat_review)),
+        Column("review", "Review", lambda c, ctx: ctx.review(c)),
         Column("date", "Date", lambda c, ctx: ctx.moment(c.csat_at or c.started_at)),
-        Column("bot", "Bot", lambda c, ctx: plain(c.bot.name)),
+        Column("bot", "Bot", lambda c, ctx: ctx.label(c.bot.name)),
         Column("agent", "Agent", lambda c, ctx: plain(staff_name(c.agent))),
         Column("chat_link", "Chat Link", lambda c, ctx: ctx.chat_link(c)),
     ),

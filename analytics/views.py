@@ -38,8 +38,9 @@ from analytics.tables import (
     rows,
 )
 from conversations.models import Job
-from rules.access import business_page
+from rules.access import Access, business_page
 from rules.pagination import load_page, paginate, paginate_by_id
+from rules.presenter import Presenter, masked_copies_current
 from rules.sections import Section
 
 CSV_CHUNK = 2000
@@ -63,22 +64,30 @@ class Recount:
         return bool(self.jobs)
 
     @property
-    def hides_phrases(self):
-        return any(job.hides_phrases for job in self.jobs)
+    def remasks(self):
+        return any(job.remasks for job in self.jobs)
 
     @property
     def percent(self):
         return min(job.percent for job in self.jobs)
 
 
+def filter_form(form_class, request, business):
+    """The page's filter form, bound to the query; it carries the presenter of analytics
+    access, which shows every text of the page (Intelligent Analytics shows no personal
+    data, whoever looks)."""
+    return form_class(request.GET, business, Presenter(Access.ANALYTICS, business))
+
+
 def unless_phrases_hidden(view):
-    """Word Analysis waits for a recount that follows a change of what masking hides: until
-    it is done, the stored phrases may hold a value that has just become personal."""
+    """Word Analysis waits while the business's texts are masked again after a change of
+    what masking hides: until then, the stored phrases and masked copies may hold a value
+    that has just become personal."""
 
     @wraps(view)
     def wrapped(request, membership, *args, **kwargs):
         recount = Recount(membership.business)
-        if not recount.hides_phrases:
+        if masked_copies_current(membership.business):
             return view(request, membership, recount, *args, **kwargs)
         if request.path.endswith(".csv"):
             response = HttpResponse(
@@ -98,7 +107,7 @@ def _message_tab(request, business, tab):
     if tab not in MESSAGE_TABS:
         raise Http404
     table, form_class, report = MESSAGE_TABS[tab]
-    form = form_class(request.GET, business)
+    form = filter_form(form_class, request, business)
     queryset, total = report(business, form)
     keys = ColumnChoice.objects.keys_for(request.user, business, table.name)
     return table, table.shown_columns(keys), form, queryset, total
@@ -125,7 +134,7 @@ def message_analysis(request, membership):
             "table": table,
             "columns": columns,
             "page": page,
-            "rows": list(rows(columns, page, RowContext(request, business))),
+            "rows": list(rows(columns, page, RowContext(request, business, form.presenter))),
             "csv_url": reverse("analytics-messages-csv", args=[business.slug, tab]),
         },
     )
@@ -135,8 +144,12 @@ def message_analysis(request, membership):
 @business_page(Section.MESSAGE_ANALYSIS)
 def message_analysis_csv(request, membership, tab):
     business = membership.business
-    table, columns, _form, queryset, _total = _message_tab(request, business, tab)
-    cells = rows(columns, queryset.iterator(chunk_size=CSV_CHUNK), RowContext(request, business))
+    table, columns, form, queryset, _total = _message_tab(request, business, tab)
+    cells = rows(
+        columns,
+        queryset.iterator(chunk_size=CSV_CHUNK),
+        RowContext(request, business, form.presenter),
+    )
     return csv_response(f"{business.slug}-{table.name}", columns, cells)
 
 
@@ -165,7 +178,7 @@ def choose_columns(request, membership):
 
 
 def _phrase_ranking(request, business):
-    form = WordFilterForm(request.GET, business)
+    form = filter_form(WordFilterForm, request, business)
     ranking, in_scope = reports.phrase_ranking(business, form)
     return form, ranking, PhraseContext(request, business, in_scope)
 
@@ -222,7 +235,7 @@ def _phrase_messages(request, business):
     words = parse_phrase(request.GET.get("phrase", ""))
     if words is None:
         raise Http404("Word Analysis counts no such phrase.")
-    form = WordFilterForm(request.GET, business)
+    form = filter_form(WordFilterForm, request, business)
     return " ".join(words), form, reports.phrase_messages(business, form, words)
 
 
@@ -250,7 +263,9 @@ def phrase_detail(request, membership, recount):
             "form": form,
             "columns": PHRASE_MESSAGES.columns,
             "page": page,
-            "rows": list(rows(PHRASE_MESSAGES.columns, page, RowContext(request, business))),
+            "rows": list(
+                rows(PHRASE_MESSAGES.columns, page, RowContext(request, business, form.presenter))
+            ),
             "back_url": reverse("analytics-words", args=[business.slug]) + "?" + back.urlencode(),
             "csv_url": reverse("analytics-phrase-csv", args=[business.slug]),
         },
@@ -262,9 +277,13 @@ def phrase_detail(request, membership, recount):
 @unless_phrases_hidden
 def phrase_detail_csv(request, membership, recount):
     business = membership.business
-    _phrase, _form, queryset = _phrase_messages(request, business)
+    _phrase, form, queryset = _phrase_messages(request, business)
     columns = PHRASE_MESSAGES.columns
-    cells = rows(columns, queryset.iterator(chunk_size=CSV_CHUNK), RowContext(request, business))
+    cells = rows(
+        columns,
+        queryset.iterator(chunk_size=CSV_CHUNK),
+        RowContext(request, business, form.presenter),
+    )
     return csv_response(f"{business.slug}-{PHRASE_MESSAGES.name}", columns, cells)
 
 
@@ -273,7 +292,7 @@ def phrase_detail_csv(request, membership, recount):
 def csat(request, membership):
     business = membership.business
     recount = Recount(business)
-    form = CsatFilterForm(request.GET, business)
+    form = filter_form(CsatFilterForm, request, business)
     summary = reports.csat_summary(business, form)
     reviews, total = reports.reviews(business, form)
     page = paginate(reviews, request.GET.get("page"), PER_PAGE, total)
@@ -296,7 +315,9 @@ def csat(request, membership):
             "trend_rows": list(rows(TREND.columns, summary.trend, None)),
             "columns": REVIEWS.columns,
             "page": page,
-            "rows": list(rows(REVIEWS.columns, page, RowContext(request, business))),
+            "rows": list(
+                rows(REVIEWS.columns, page, RowContext(request, business, form.presenter))
+            ),
         },
     )
 
@@ -327,12 +348,14 @@ def csat_csv(request, membership, table):
     business = membership.business
     if table not in CSAT_TABLES:
         raise Http404
-    form = CsatFilterForm(request.GET, business)
+    form = filter_form(CsatFilterForm, request, business)
     table = CSAT_TABLES[table]
     if table is REVIEWS:
         reviews, _total = reports.reviews(business, form)
         cells = rows(
-            REVIEWS.columns, reviews.iterator(chunk_size=CSV_CHUNK), RowContext(request, business)
+            REVIEWS.columns,
+            reviews.iterator(chunk_size=CSV_CHUNK),
+            RowContext(request, business, form.presenter),
         )
     else:
         summary = reports.csat_summary(business, form)

@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString
 
 from chatlinks.transcript import detail_rows, sender_label
 from conversations.models import Conversation
-from rules.redaction import Redactor, personal_entity_names, personal_values
+from rules.presenter import Presenter
 
 MESSAGES_PER_PAGE = 200
 
@@ -36,19 +36,20 @@ def chat_page(conversation, access, page_number, with_neighbours=True):
 
     Without `with_neighbours` (an external share link) the page leads to no other conversation.
     """
-    personal = personal_entity_names(conversation.business_id)
-    redactor = Redactor(access, personal_values(conversation.end_user, personal))
-
+    presenter = Presenter(access, conversation.business)
+    end_user = conversation.end_user
     tz = conversation.business.tzinfo
     messages = conversation.messages.select_related("agent").order_by("sent_at", "id")
+    if presenter.copies_current and presenter.masked:
+        messages = messages.defer("text")  # shown from the masked copies alone
     page = Paginator(messages, MESSAGES_PER_PAGE).get_page(page_number)
     shown = [
         ShownMessage(
             position=page.start_index() + offset,
             sender=message.sender,
-            label=sender_label(message, conversation, access),
+            label=sender_label(message, conversation, access, presenter),
             sent_at=message.sent_at.astimezone(tz),
-            html=redactor.html(message.text),
+            html=presenter.message_html(message, end_user),
             bot_break=message.bot_break,
         )
         for offset, message in enumerate(page.object_list)
@@ -56,8 +57,11 @@ def chat_page(conversation, access, page_number, with_neighbours=True):
     return {
         "conversation": conversation,
         "access": access,
-        "details": detail_rows(conversation.end_user, personal, access, redactor),
-        "csat_review": redactor.html(conversation.csat_review),
+        "conversation_id": presenter.conversation_id(conversation),
+        "bot_name": presenter.label(conversation.bot.name),
+        "channel": presenter.label(conversation.channel),
+        "details": detail_rows(end_user, access, presenter),
+        "csat_review": presenter.review_html(conversation),
         # Not "messages": every template has that name for the messages framework's notes.
         "transcript": shown,
         "page": page,

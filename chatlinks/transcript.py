@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from conversations.models import Sender
 from rules.access import Access
-from rules.redaction import Redactor
+from rules.presenter import Presenter
 
 USER_FIELDS = [("name", "Name"), ("email", "Email"), ("phone", "Phone")]
 
@@ -16,12 +16,12 @@ class DetailRow:
     masked: bool = False
 
 
-def detail_rows(end_user, personal_entities, access: Access, redactor: Redactor):
+def detail_rows(end_user, access: Access, presenter: Presenter):
     """The user details panel: name, email, phone and collected attributes.
 
-    `personal_entities` are the names of the personal entities. Analytics-only
-    viewers get no personal rows at all; masked viewers see that a value exists, not what it is.
-    Other attributes are shown, masked like any text, since anything may be typed into them.
+    Analytics-only viewers get no personal rows at all; masked viewers see that a value
+    exists, not what it is. Other attributes are shown, masked like any text, since anything
+    may be typed into them (keys included).
     """
     rows = []
     if access.shows_personal_fields:
@@ -31,20 +31,21 @@ def detail_rows(end_user, personal_entities, access: Access, redactor: Redactor)
                 rows.append(
                     DetailRow(label, f"[{field}]" if access.masked else value, access.masked)
                 )
-    for name, value in sorted((end_user.attributes or {}).items()):
-        if name not in personal_entities or not access.masked:
-            rows.append(DetailRow(name, redactor.text(str(value))))
+    for key, value in sorted((end_user.attributes or {}).items()):
+        label = presenter.label(key)
+        if not access.masked or not presenter.is_personal_entity(key):
+            rows.append(DetailRow(label, presenter.user_text(end_user, str(value))))
         elif access.shows_personal_fields:
-            rows.append(DetailRow(name, f"[personal: {name}]", masked=True))
+            rows.append(DetailRow(label, f"[personal: {label}]", masked=True))
     return rows
 
 
-def sender_label(message, conversation, access: Access) -> str:
+def sender_label(message, conversation, access: Access, presenter: Presenter) -> str:
     if message.sender == Sender.USER:
         name = conversation.end_user.name
         return name if name and not access.masked else "User"
     if message.sender == Sender.BOT:
-        return conversation.bot.name
+        return presenter.label(conversation.bot.name)
     if message.sender == Sender.AGENT:
         agent = message.agent
         return (agent.get_full_name() or agent.get_username()) if agent else "Agent"

@@ -35,6 +35,8 @@ class Business(models.Model):
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     # The channels its conversations came in on, kept by the importer for the filter menus.
     channels = models.JSONField(default=list, blank=True)
+    # The rules.masking.MASKER_VERSION that its stored masked texts were masked with.
+    masker_version = models.PositiveIntegerField(default=0)
 
     objects = BusinessQuerySet.as_manager()
 
@@ -191,6 +193,9 @@ class EndUser(models.Model):
     email = models.CharField(max_length=254, blank=True)
     phone = models.CharField(max_length=50, blank=True)
     attributes = models.JSONField(default=dict, blank=True)
+    # The id as viewers without the permission see it (a platform's user id is often a phone
+    # number); the writer keeps it, as it keeps every masked copy.
+    masked_external_id = models.TextField(blank=True)
 
     class Meta:
         verbose_name = "end user"
@@ -198,6 +203,10 @@ class EndUser(models.Model):
             models.UniqueConstraint(
                 fields=["business", "external_id"], name="end_user_id_unique_in_business"
             )
+        ]
+        indexes = [
+            # What a masked viewer's search by user id matches (rules.presenter).
+            models.Index(fields=["business", "masked_external_id"], name="end_user_masked_id"),
         ]
 
     def __str__(self):
@@ -258,6 +267,11 @@ class Conversation(models.Model):
     message_count = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
     last_message_text = models.CharField(max_length=300, blank=True)
+    # Masked copies, for viewers without the permission: kept by the writer, searched and
+    # shown instead of masking on every request (see rules.presenter).
+    masked_external_id = models.TextField(blank=True)
+    masked_last_message_text = models.CharField(max_length=300, blank=True)
+    masked_csat_review = models.TextField(blank=True)
 
     objects = ConversationQuerySet.as_manager()
 
@@ -282,6 +296,7 @@ class Conversation(models.Model):
                 fields=["agent", "business", "-started_at", "-id"], name="conv_agent_recent"
             ),
             models.Index(fields=["team", "-started_at", "-id"], name="conv_team_recent"),
+            models.Index(fields=["business", "masked_external_id"], name="conv_masked_id"),
             models.Index(
                 fields=["business", "-csat_at"],
                 condition=Q(csat_rating__isnull=False),
@@ -313,6 +328,8 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     text = models.TextField()
+    # The text as viewers without the permission see it, kept by the writer.
+    masked_text = models.TextField(blank=True)
     bot_break = models.BooleanField(default=False)
 
     class Meta:
@@ -345,10 +362,11 @@ class JobQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(state__in=[Job.State.QUEUED, Job.State.RUNNING])
 
-    def hides_phrases(self, business):
-        """Whether a pending job recounts phrases after a change of what masking hides: until
-        it is done, the stored phrases may hold a value that has just become personal."""
-        return self.pending().filter(business=business, hides_phrases=True).exists()
+    def remasking(self, business):
+        """Whether a pending job re-masks the business after a change of what masking hides:
+        until it is done, stored masked texts and phrases may hold a value that has just
+        become personal."""
+        return self.pending().filter(business=business, remasks=True).exists()
 
 
 class Job(models.Model):
@@ -366,7 +384,8 @@ class Job(models.Model):
     business = models.ForeignKey(Business, models.CASCADE, related_name="jobs")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     reason = models.CharField(max_length=500)
-    hides_phrases = models.BooleanField(default=False)
+    # What masking hides changed: the job masks the stored texts again before recounting.
+    remasks = models.BooleanField(default=False)
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)

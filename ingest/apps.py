@@ -1,6 +1,26 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class IngestConfig(AppConfig):
     name = "ingest"
     verbose_name = "Import and derived data"
+
+    def ready(self):
+        post_migrate.connect(remask_outdated_businesses, sender=self)
+
+
+def remask_outdated_businesses(using, **kwargs):
+    """After an upgrade, the businesses whose texts were masked with older rules than this
+    version's are masked again, each in a background job, so no one has to remember to."""
+    from conversations.models import Business
+    from ingest.tasks import schedule_rollup_rebuild
+    from rules.masking import MASKER_VERSION
+
+    for business in (
+        Business.objects.using(using)
+        .exclude(masker_version=MASKER_VERSION)
+        .filter(conversations__isnull=False)
+        .distinct()
+    ):
+        schedule_rollup_rebuild(business, f"new masking rules ({MASKER_VERSION})", remasks=True)

@@ -13,11 +13,13 @@ from django.utils import timezone
 
 from analytics.rollups import rebuild
 from conversations.models import Business, Job
+from ingest.copies import remask_business
+from rules.masking import MASKER_VERSION
 
 logger = logging.getLogger(__name__)
 
 
-def schedule_rollup_rebuild(business: Business, reason: str, hides_phrases: bool = False) -> Job:
+def schedule_rollup_rebuild(business: Business, reason: str, remasks: bool = False) -> Job:
     """Queue a recount of the business's rollups, or add `reason` to the one already queued
     (a job that has started may have read the data before this change, so it does not count)."""
     with transaction.atomic():
@@ -28,11 +30,11 @@ def schedule_rollup_rebuild(business: Business, reason: str, hides_phrases: bool
         )
         if queued is not None:
             queued.reason = f"{queued.reason}; {reason}"[: Job._meta.get_field("reason").max_length]
-            queued.hides_phrases = queued.hides_phrases or hides_phrases
-            queued.save(update_fields=["reason", "hides_phrases"])
+            queued.remasks = queued.remasks or remasks
+            queued.save(update_fields=["reason", "remasks"])
             return queued
         job = Job.objects.create(
-            business=business, kind=Job.Kind.ROLLUPS, reason=reason, hides_phrases=hides_phrases
+            business=business, kind=Job.Kind.ROLLUPS, reason=reason, remasks=remasks
         )
     if run_job.app.conf.task_always_eager:
         run_job.delay(job.pk)
@@ -52,8 +54,15 @@ def run_job(job_id: int) -> None:
         return
     job = Job.objects.select_related("business").get(pk=job_id)
     progress = ProgressReporter(job)
+    business = job.business
     try:
-        rebuild(job.business, progress=progress)
+        if job.remasks or business.masker_version != MASKER_VERSION:
+            # Two passes over the conversations: masking again, then the recount (whose
+            # phrases depend on what is masked).
+            remask_business(business, progress=lambda done, total: progress(done, 2 * total))
+            rebuild(business, progress=lambda done, total: progress(total + done, 2 * total))
+        else:
+            rebuild(business, progress=progress)
     except Exception as error:
         logger.exception("job %s failed", job_id)
         Job.objects.filter(pk=job_id).update(

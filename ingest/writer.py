@@ -27,10 +27,17 @@ from conversations.models import (
     Message,
     Team,
 )
+from ingest.copies import (
+    MASKED_CONVERSATION_FIELDS,
+    end_user_masker,
+    mask_conversation,
+    mask_end_user,
+    note_messages,
+    remask,
+)
 from ingest.tasks import schedule_rollup_rebuild
-from rules.redaction import personal_entity_names
-
-LAST_MESSAGE_LENGTH = 300
+from rules.masking import MASKER_VERSION
+from rules.redaction import personal_entity_names, personal_entity_names_by_business
 
 CONVERSATION_FIELDS = [
     "bot",
@@ -49,10 +56,11 @@ CONVERSATION_UPDATE_FIELDS = [
     "message_count",
     "last_message_at",
     "last_message_text",
+    *MASKED_CONVERSATION_FIELDS,
 ]
 # bot and channel follow the conversation; see _move_messages_of.
 MESSAGE_FIELDS = ["sent_at", "sender", "agent", "text", "bot_break"]
-END_USER_FIELDS = ["name", "email", "phone", "attributes"]
+END_USER_FIELDS = ["name", "email", "phone", "attributes", "masked_external_id"]
 
 
 # --- Settings: businesses, bots and their entities, teams ------------------------------------
@@ -62,7 +70,12 @@ def save_business(slug: str, name: str | None = None, timezone: str | None = Non
     """Create the business `slug`, or change its name and time zone (None: keep them)."""
     with transaction.atomic():
         business, created = Business.objects.select_for_update(no_key=True).get_or_create(
-            slug=slug, defaults={"name": name or slug, "timezone": timezone or "UTC"}
+            slug=slug,
+            defaults={
+                "name": name or slug,
+                "timezone": timezone or "UTC",
+                "masker_version": MASKER_VERSION,
+            },
         )
         if not created:
             update_business(business, name=name, timezone=timezone)
@@ -124,13 +137,13 @@ def set_entities(bot: Bot, entities: Mapping[str, bool]) -> None:
         personal_after = personal_entity_names(business.pk)
         if personal_after != personal_before:
             changed = ", ".join(sorted(personal_after ^ personal_before))
-            _recount(business, f"personal entities changed: {changed}", hides_phrases=True)
+            _recount(business, f"personal entities changed: {changed}", remasks=True)
 
 
-def _recount(business: Business, reason: str, hides_phrases: bool = False) -> None:
-    # A business without conversations has no rollups to recount.
+def _recount(business: Business, reason: str, remasks: bool = False) -> None:
+    # A business without conversations has no rollups to recount, nor texts to mask.
     if business.conversations.exists():
-        schedule_rollup_rebuild(business, reason, hides_phrases=hides_phrases)
+        schedule_rollup_rebuild(business, reason, remasks=remasks)
 
 
 def save_team(business: Business, slug: str, name: str | None = None) -> Team:
@@ -191,7 +204,8 @@ class _ConversationBatch:
         stored_messages = self._stored_messages(existing.values())
         # Taken before anything changes: the rollups subtract what they counted for it.
         rollups = RollupUpdate(writes, existing.values(), stored_messages)
-        end_users = self._save_end_users()
+        personal = personal_entity_names_by_business({write.business_id for write in writes})
+        end_users = self._save_end_users(personal)
 
         new_conversations: list[Conversation] = []
         changed_conversations: list[Conversation] = []
@@ -214,17 +228,23 @@ class _ConversationBatch:
             for name, value in write.values.items():
                 setattr(conversation, name, value)
             conversation.end_user = end_users[(write.business_id, write.user_id)]
+            masker = end_user_masker(conversation.end_user, personal[write.business_id])
+            mask_conversation(conversation, masker)
             for message_id, message in write.messages.items():
                 message.conversation = conversation
                 if message_id not in stored:
+                    message.masked_text = masker.mask(message.text)
                     new_messages.append(message)
                 elif field_values(message, MESSAGE_FIELDS) != field_values(
                     stored[message_id], MESSAGE_FIELDS
                 ):
                     # Re-sent messages are usually unchanged; only real edits are written.
                     message.pk = stored[message_id].pk
+                    message.masked_text = masker.mask(message.text)
                     changed_messages.append(message)
-            _count_messages(conversation, {**stored, **write.messages}.values())
+                else:
+                    message.masked_text = stored[message_id].masked_text
+            note_messages(conversation, {**stored, **write.messages}.values())
             if conversation.pk and before != field_values(conversation, CONVERSATION_UPDATE_FIELDS):
                 changed_conversations.append(conversation)
 
@@ -236,12 +256,19 @@ class _ConversationBatch:
             # The conversation got its primary key only on bulk_create above.
             message.conversation_id = message.conversation.pk
         Message.objects.bulk_create(new_messages, batch_size=1000)
-        Message.objects.bulk_update(changed_messages, MESSAGE_FIELDS, batch_size=500)
+        Message.objects.bulk_update(
+            changed_messages, [*MESSAGE_FIELDS, "masked_text"], batch_size=500
+        )
         _move_messages_of(moved_conversations)
         self._note_channels()
         rollups.save(new_conversations, new_messages, changed_messages)
+        # What masking knows of these users changed: their other texts hide it from now on.
+        if rollups.users_with_changed_values:
+            remask(Conversation.objects.filter(end_user__in=rollups.users_with_changed_values))
 
-    def _save_end_users(self) -> dict[tuple[int, str], EndUser]:
+    def _save_end_users(
+        self, personal: dict[int, frozenset[str]]
+    ) -> dict[tuple[int, str], EndUser]:
         by_business: dict[int, set[str]] = {}
         for write in self.writes:
             by_business.setdefault(write.business_id, set()).add(write.user_id)
@@ -267,6 +294,8 @@ class _ConversationBatch:
                     user.attributes = {**user.attributes, **value}
                 else:
                     setattr(user, name, value)
+        for (business_id, _external_id), user in users.items():
+            mask_end_user(user, end_user_masker(user, personal[business_id]))
         EndUser.objects.bulk_create(new.values(), batch_size=500)
         EndUser.objects.bulk_update(changed.values(), END_USER_FIELDS, batch_size=500)
         return users
@@ -291,7 +320,7 @@ class _ConversationBatch:
         ids = [conversation.pk for conversation in conversations]
         if ids:
             for message in Message.objects.filter(conversation_id__in=ids).only(
-                "conversation_id", "external_id", *MESSAGE_FIELDS
+                "conversation_id", "external_id", "masked_text", *MESSAGE_FIELDS
             ):
                 stored.setdefault(message.conversation_id, {})[message.external_id] = message
         return stored
@@ -305,14 +334,6 @@ class _ConversationBatch:
             if not seen.issubset(business.channels):
                 business.channels = sorted(seen.union(business.channels))
                 business.save(update_fields=["channels"])
-
-
-def _count_messages(conversation: Conversation, messages: Iterable[Message]) -> None:
-    messages = list(messages)
-    last = max(messages, key=lambda m: m.sent_at, default=None)
-    conversation.message_count = len(messages)
-    conversation.last_message_at = last.sent_at if last else None
-    conversation.last_message_text = last.text[:LAST_MESSAGE_LENGTH] if last else ""
 
 
 def _move_messages_of(conversations: Iterable[Conversation]) -> None:

@@ -9,6 +9,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from rules.presenter import Presenter
+
 PERIODS = [
     ("", "All time"),
     ("today", "Today"),
@@ -29,15 +31,29 @@ class ConversationFilterForm(forms.Form):
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, data, business, **kwargs):
+    def __init__(self, data, business, presenter: Presenter, **kwargs):
+        """`presenter` shows the bots' and channels' names as the viewer may see them."""
         # An unbound form would show nothing; empty GET parameters mean "no filter".
         super().__init__(data, **kwargs)
         self.business = business
+        self.presenter = presenter
         bots = list(business.bots.all())
         self.bot_ids = {bot.slug: bot.pk for bot in bots}
-        self.choose("bot", [("", "All bots")] + [(bot.slug, bot.name) for bot in bots])
-        channels = [(channel, channel) for channel in business.channels]
-        self.choose("channel", [("", "All channels"), *channels])
+        self.choose(
+            "bot", [("", "All bots")] + [(bot.slug, presenter.label(bot.name)) for bot in bots]
+        )
+        # A channel is chosen by the name the viewer sees, never by one they may not see.
+        self.channels: dict[str, list[str]] = {}
+        for channel in business.channels:
+            self.channels.setdefault(presenter.label(channel), []).append(channel)
+        self.choose("channel", [("", "All channels"), *[(c, c) for c in self.channels]])
+
+    def pause_search(self, name: str) -> None:
+        """While the masked copies that the search reads are masked again, it waits."""
+        if self.presenter.search_paused:
+            field = self.fields[name]
+            field.disabled = True
+            field.help_text = "Search waits while personal data is masked again; try later."
 
     def choose(self, name: str, choices: list[tuple[str, str]]) -> None:
         field = self.fields[name]
@@ -86,7 +102,7 @@ class ConversationFilterForm(forms.Form):
         if bot := self.value("bot"):
             queryset = queryset.filter(bot_id=self.bot_ids[bot])
         if channel := self.value("channel"):
-            queryset = queryset.filter(channel=channel)
+            queryset = queryset.filter(channel__in=self.channels[channel])
         since, until = self.time_range()
         if since:
             queryset = queryset.filter(**{f"{time_field}__gte": since})

@@ -43,6 +43,12 @@ def personal_placeholder(entity_name: str) -> str:
     return f"[personal: {entity_name}]"
 
 
+# A placeholder in a masked text, as `Masker.mask` writes them.
+PLACEHOLDER = re.compile(
+    r"\[(?:name|email|phone|card number|PAN|Aadhaar|personal: [^\[\]\n]{1,100})\]"
+)
+
+
 @dataclass(frozen=True)
 class PersonalValues:
     """What is known about one conversation's end user."""

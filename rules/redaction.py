@@ -1,4 +1,4 @@
-"""What masking needs to know about an end user, and texts masked for a viewer's access.
+"""What masking needs to know about an end user, and the maskers that hide it.
 
 The one cache of maskers lives here (`masker_for`): compiling the pattern of a user's known
 values is the costly part of masking, and a page, an export or a rollup rebuild meets the same
@@ -9,11 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
-
 from conversations.models import EndUser, Entity
-from rules.access import Access
 from rules.masking import Masker, PersonalValues
 
 MASKER_CACHE_SIZE = 1024
@@ -38,18 +34,25 @@ def personal_entity_names(business_id: int) -> frozenset[str]:
     return personal_entity_names_by_business([business_id])[business_id]
 
 
+def personal_entity_named(key: str, personal_entities: Iterable[str]) -> str | None:
+    """The personal entity that an attribute `key` names, whatever its case, or None."""
+    folded = key.casefold()
+    return next((name for name in personal_entities if name.casefold() == folded), None)
+
+
 def personal_values(end_user: EndUser, personal_entities: Iterable[str]) -> PersonalValues:
     """The values on record that the masking must hide, for one end user."""
-    attributes = end_user.attributes or {}
+    personal_entities = frozenset(personal_entities)
+    entities = {}
+    for key, value in sorted((end_user.attributes or {}).items()):
+        name = personal_entity_named(key, personal_entities)
+        if name is not None and value not in (None, ""):
+            entities.setdefault(name, _known_value(value))
     return PersonalValues(
         name=end_user.name,
         email=end_user.email,
         phone=end_user.phone,
-        entities=tuple(
-            (name, _known_value(attributes[name]))
-            for name in sorted(personal_entities)
-            if attributes.get(name) not in (None, "")
-        ),
+        entities=tuple(sorted(entities.items())),
     )
 
 
@@ -63,26 +66,3 @@ def _known_value(value: object) -> str | int | float:
 @lru_cache(maxsize=MASKER_CACHE_SIZE)
 def masker_for(known: PersonalValues) -> Masker:
     return Masker(known)
-
-
-class Redactor:
-    """Masks texts for a viewer, or passes them through for one with full access."""
-
-    def __init__(self, access: Access, known: PersonalValues | None = None):
-        self.masked = access.masked
-        self.masker = masker_for(known or PersonalValues()) if self.masked else None
-
-    def text(self, text: str) -> str:
-        return self.masker.mask(text) if self.masker else text
-
-    def html(self, text: str) -> SafeString:
-        """Escaped text with each masked span shown as a visible placeholder."""
-        if not self.masker:
-            return escape(text)
-        parts, position = [], 0
-        for start, end, placeholder in self.masker.find(text):
-            parts.append(escape(text[position:start]))
-            parts.append(format_html('<span class="masked">{}</span>', placeholder))
-            position = end
-        parts.append(escape(text[position:]))
-        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above

@@ -271,7 +271,7 @@ def test_constant_number_of_queries(client, django_assert_max_num_queries, messa
     client.force_login(MembershipFactory(business=conversation.business, agent=True).user)
     client.get(url(conversation))  # fills the per-process caches (content types)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(url(conversation))
 
     assert response.status_code == 200

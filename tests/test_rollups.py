@@ -243,7 +243,7 @@ def test_rebuild_rollups_counts_data_imported_before_them(imported):
     call_command("rebuild_rollups", BUSINESS, stdout=output)
 
     assert rollup_rows(business) == expected
-    assert output.getvalue() == f"{BUSINESS}: rollup recount done\n"
+    assert output.getvalue() == f"{BUSINESS}: rebuild_rollups done\n"
     job = Job.objects.get(business=business)
     assert (job.state, job.done, job.total) == (Job.State.DONE, 1, 1)  # one conversation
 

@@ -144,7 +144,7 @@ def test_a_new_time_zone_moves_the_rollups_days(write, tmp_path, client, busines
 
 
 def test_word_analysis_waits_for_a_pending_privacy_recount(client, business):
-    Job.objects.create(business=business, kind=Job.Kind.ROLLUPS, reason="test", hides_phrases=True)
+    Job.objects.create(business=business, kind=Job.Kind.ROLLUPS, reason="test", remasks=True)
     client.force_login(MembershipFactory(business=business, analyst=True).user)
 
     page = client.get(f"/b/{BUSINESS}/analytics/words/")

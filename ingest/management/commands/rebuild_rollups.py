@@ -10,18 +10,29 @@ class Command(BaseCommand):
         "as a background job each (shown to the business's admin): for data imported before "
         "the rollups existed, or after new stop words."
     )
+    remasks = False
 
     def add_arguments(self, parser):
         parser.add_argument("businesses", nargs="*", metavar="SLUG", help="default: all")
 
-    def handle(self, businesses, **options):
+    def chosen(self, businesses):
         queryset = Business.objects.order_by("slug")
-        if businesses:
-            queryset = queryset.filter(slug__in=businesses)
-            missing = set(businesses) - set(queryset.values_list("slug", flat=True))
-            if missing:
-                raise CommandError(f"Unknown business: {', '.join(sorted(missing))}")
-        for business in queryset:
-            job = schedule_rollup_rebuild(business, "asked for with manage.py rebuild_rollups")
+        if not businesses:
+            return queryset
+        queryset = queryset.filter(slug__in=businesses)
+        missing = set(businesses) - set(queryset.values_list("slug", flat=True))
+        if missing:
+            raise CommandError(f"Unknown business: {', '.join(sorted(missing))}")
+        return queryset
+
+    def handle(self, businesses, **options):
+        for business in self.chosen(businesses):
+            job = schedule_rollup_rebuild(
+                business, f"asked for with manage.py {self.name}", remasks=self.remasks
+            )
             job.refresh_from_db()
-            self.stdout.write(f"{business.slug}: rollup recount {job.get_state_display().lower()}")
+            self.stdout.write(f"{business.slug}: {self.name} {job.get_state_display().lower()}")
+
+    @property
+    def name(self):
+        return self.__module__.rsplit(".", 1)[-1]

@@ -1,0 +1,106 @@
+"""The masked copies that the writer keeps beside every text a masked viewer may be shown.
+
+A conversation's texts are masked with what is known about its end user (rules.redaction) when
+they are written; `remask` masks them again when that knowledge changes: inline, for the end
+users an import tells more about, and in a background job (ingest.tasks) for a whole business
+when an entity turns personal or the masker's rules change (MASKER_VERSION).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from conversations.models import Business, Conversation, EndUser, Message
+from rules.masking import MASKER_VERSION, Masker
+from rules.presenter import shorten
+from rules.redaction import masker_for, personal_entity_names_by_business, personal_values
+
+LAST_MESSAGE_LENGTH = 300
+REMASK_BATCH = 500
+MASKED_CONVERSATION_FIELDS = [
+    "masked_external_id",
+    "masked_csat_review",
+    "masked_last_message_text",
+]
+
+Progress = Callable[[int, int], None]
+
+
+def end_user_masker(end_user: EndUser, personal_entities: Iterable[str]) -> Masker:
+    return masker_for(personal_values(end_user, personal_entities))
+
+
+def mask_end_user(end_user: EndUser, masker: Masker) -> None:
+    end_user.masked_external_id = masker.mask(end_user.external_id)
+
+
+def mask_conversation(conversation: Conversation, masker: Masker) -> None:
+    """The masked copies of the conversation's own fields (its messages' are their own)."""
+    conversation.masked_external_id = masker.mask(conversation.external_id)
+    conversation.masked_csat_review = masker.mask(conversation.csat_review)
+
+
+def note_messages(conversation: Conversation, messages: Iterable[Message]) -> None:
+    """The counters and last message that lists show without reading the messages; the
+    preview is cut after masking, so no value is cut in two at its edge and half shown."""
+    messages = list(messages)
+    last = max(messages, key=lambda m: m.sent_at, default=None)
+    conversation.message_count = len(messages)
+    conversation.last_message_at = last.sent_at if last else None
+    conversation.last_message_text = last.text[:LAST_MESSAGE_LENGTH] if last else ""
+    conversation.masked_last_message_text = (
+        shorten(last.masked_text, LAST_MESSAGE_LENGTH) if last else ""
+    )
+
+
+def remask(conversations: QuerySet[Conversation], progress: Progress | None = None) -> int:
+    """Mask the texts of `conversations` (with their messages and end users) again, with
+    what is known now; returns how many conversations it read."""
+    conversations = conversations.select_related("end_user").order_by("pk")
+    total = conversations.count() if progress else 0
+    done, last_pk = 0, 0
+    while batch := list(conversations.filter(pk__gt=last_pk)[:REMASK_BATCH]):
+        _remask_batch(batch)
+        last_pk = batch[-1].pk
+        done += len(batch)
+        if progress:
+            progress(done, max(total, done))
+    return done
+
+
+def _remask_batch(batch: list[Conversation]) -> None:
+    personal = personal_entity_names_by_business({c.business_id for c in batch})
+    messages = defaultdict(list)
+    for message in Message.objects.filter(conversation__in=batch).only(
+        "conversation_id", "sent_at", "text", "masked_text"
+    ):
+        messages[message.conversation_id].append(message)
+    changed: list[Message] = []
+    end_users = {}
+    for conversation in batch:
+        end_user = conversation.end_user
+        masker = end_user_masker(end_user, personal[conversation.business_id])
+        for message in messages[conversation.pk]:
+            masked = masker.mask(message.text)
+            if masked != message.masked_text:
+                message.masked_text = masked
+                changed.append(message)
+        mask_conversation(conversation, masker)
+        note_messages(conversation, messages[conversation.pk])
+        mask_end_user(end_user, masker)
+        end_users[end_user.pk] = end_user
+    Message.objects.bulk_update(changed, ["masked_text"], batch_size=1000)
+    Conversation.objects.bulk_update(batch, MASKED_CONVERSATION_FIELDS, batch_size=500)
+    EndUser.objects.bulk_update(end_users.values(), ["masked_external_id"], batch_size=500)
+
+
+def remask_business(business: Business, progress: Progress | None = None) -> None:
+    """Mask every text of the business again, with the current rules; the business row is
+    locked meanwhile, so an import waits rather than write copies this would overwrite."""
+    with transaction.atomic():
+        locked = Business.objects.locked(business.pk)
+        remask(Conversation.objects.filter(business=locked), progress)
+        locked.masker_version = MASKER_VERSION
+        locked.save(update_fields=["masker_version"])

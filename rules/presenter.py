@@ -1,0 +1,151 @@
+"""Every string of a business's conversations that reaches a viewer, as their access allows.
+
+Pages, titles, attributes, CSV and JSON take their texts from a `Presenter`, never from the
+model fields: a viewer with full access gets the texts as imported, any other viewer the masked
+copies that the writer stores beside them (ingest.copies). Reading stored copies costs no
+masking per request, and what a masked viewer searches, filters and counts is exactly what
+they are shown: the copies, never the raw text.
+
+While a business's copies are being masked again (after an entity turned personal, or a new
+MASKER_VERSION), a copy may still hold a value that has just become personal: until the job is
+done, texts are masked from the raw text on the way out, and searches of masked text wait.
+"""
+
+from collections.abc import Iterable
+
+from django.utils.functional import cached_property
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from conversations.models import Business, Conversation, EndUser, Job, Message
+from rules.access import Access
+from rules.masking import MASKER_VERSION, PLACEHOLDER, Masker, PersonalValues
+from rules.redaction import (
+    masker_for,
+    personal_entity_named,
+    personal_entity_names,
+    personal_values,
+)
+
+ELLIPSIS = "…"
+
+
+def masked_copies_current(business: Business) -> bool:
+    """Whether the business's stored masked copies hide all that masking hides now."""
+    return business.masker_version == MASKER_VERSION and not Job.objects.remasking(business)
+
+
+def shorten(text: str, length: int) -> str:
+    """`text` cut to at most `length` characters at a word's end, never inside a placeholder
+    (a cut "[card num" reads as a broken page, a cut word as a typo)."""
+    if len(text) <= length:
+        return text
+    cut = text[: length - len(ELLIPSIS)]
+    opening = cut.rfind("[")
+    if opening > cut.rfind("]") and PLACEHOLDER.match(text, opening):
+        cut = cut[:opening]
+    elif text[len(cut)].isalnum() and " " in cut.strip():
+        cut = cut.rstrip().rsplit(" ", 1)[0]
+    return cut.rstrip() + ELLIPSIS
+
+
+def marked_html(text: str, spans: Iterable[tuple[int, int, str]]) -> SafeString:
+    """Escaped `text` with each (start, end, placeholder) span shown as a visible placeholder."""
+    parts, position = [], 0
+    for start, end, placeholder in spans:
+        parts.append(escape(text[position:start]))
+        parts.append(format_html('<span class="masked">{}</span>', placeholder))
+        position = end
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
+def placeholder_spans(masked: str) -> list[tuple[int, int, str]]:
+    return [(match.start(), match.end(), match[0]) for match in PLACEHOLDER.finditer(masked)]
+
+
+class Presenter:
+    """The texts of one business's conversations as a viewer with `access` may see them.
+
+    Each method takes the object whose text it shows; those of a conversation need its end user
+    loaded (select_related), as masking on the way out may need what is known about them.
+    """
+
+    def __init__(self, access: Access, business: Business):
+        self.masked = access.masked
+        self.business = business
+        self.copies_current = masked_copies_current(business) if self.masked else True
+
+    @cached_property
+    def personal_entities(self) -> frozenset[str]:
+        # Read only when masking on the way out: current copies need no query for it.
+        return personal_entity_names(self.business.pk) if self.masked else frozenset()
+
+    @property
+    def search_paused(self) -> bool:
+        """Whether a search of masked text would see copies that are being masked again."""
+        return self.masked and not self.copies_current
+
+    def masker(self, end_user: EndUser) -> Masker:
+        return masker_for(personal_values(end_user, self.personal_entities))
+
+    def _shown(self, end_user: EndUser, raw: str, copy: str) -> str:
+        if not self.masked:
+            return raw
+        if self.copies_current:
+            return copy
+        return self.masker(end_user).mask(raw)
+
+    def _shown_html(self, end_user: EndUser, raw: str, copy: str) -> SafeString:
+        if not self.masked:
+            return escape(raw)
+        if self.copies_current:
+            return marked_html(copy, placeholder_spans(copy))
+        return marked_html(raw, self.masker(end_user).find(raw))
+
+    def conversation_id(self, conversation: Conversation) -> str:
+        return self._shown(
+            conversation.end_user, conversation.external_id, conversation.masked_external_id
+        )
+
+    def user_id(self, end_user: EndUser) -> str:
+        return self._shown(end_user, end_user.external_id, end_user.masked_external_id)
+
+    def message_text(self, message: Message, end_user: EndUser) -> str:
+        return self._shown(end_user, message.text, message.masked_text)
+
+    def message_html(self, message: Message, end_user: EndUser) -> SafeString:
+        return self._shown_html(end_user, message.text, message.masked_text)
+
+    def review_text(self, conversation: Conversation) -> str:
+        return self._shown(
+            conversation.end_user, conversation.csat_review, conversation.masked_csat_review
+        )
+
+    def review_html(self, conversation: Conversation) -> SafeString:
+        return self._shown_html(
+            conversation.end_user, conversation.csat_review, conversation.masked_csat_review
+        )
+
+    def preview(self, conversation: Conversation, length: int) -> str:
+        """The conversation's last message, shortened: masked before it was cut."""
+        return shorten(
+            self._shown(
+                conversation.end_user,
+                conversation.last_message_text,
+                conversation.masked_last_message_text,
+            ),
+            length,
+        )
+
+    def user_text(self, end_user: EndUser, raw: str) -> str:
+        """Any other text about one end user (an attribute's value), masked as it is shown."""
+        return self.masker(end_user).mask(raw) if self.masked else raw
+
+    def label(self, text: str) -> str:
+        """A name the business chose (a bot's, a channel's, an attribute's key): anything may
+        be typed into those too, so the generic masking applies."""
+        return masker_for(PersonalValues()).mask(text) if self.masked else text
+
+    def is_personal_entity(self, name: str) -> bool:
+        return personal_entity_named(name, self.personal_entities) is not None
