@@ -89,53 +89,46 @@ class Presenter:
     def masker(self, end_user: EndUser) -> Masker:
         return masker_for(personal_values(end_user, self.personal_entities))
 
-    def _shown(self, end_user: EndUser, raw: str, copy: str) -> str:
+    def _shown(self, end_user: EndUser, obj: object, field: str) -> str:
+        """`obj`'s `field` as the viewer sees it; only the field read is loaded (a chat page
+        for a masked viewer defers the raw texts)."""
         if not self.masked:
-            return raw
+            return getattr(obj, field)
         if self.copies_current:
-            return copy
-        return self.masker(end_user).mask(raw)
+            return getattr(obj, f"masked_{field}")
+        return self.masker(end_user).mask(getattr(obj, field))
 
-    def _shown_html(self, end_user: EndUser, raw: str, copy: str) -> SafeString:
+    def _shown_html(self, end_user: EndUser, obj: object, field: str) -> SafeString:
         if not self.masked:
-            return escape(raw)
+            return escape(getattr(obj, field))
         if self.copies_current:
+            copy = getattr(obj, f"masked_{field}")
             return marked_html(copy, placeholder_spans(copy))
+        raw = getattr(obj, field)
         return marked_html(raw, self.masker(end_user).find(raw))
 
     def conversation_id(self, conversation: Conversation) -> str:
-        return self._shown(
-            conversation.end_user, conversation.external_id, conversation.masked_external_id
-        )
+        return self._shown(conversation.end_user, conversation, "external_id")
 
     def user_id(self, end_user: EndUser) -> str:
-        return self._shown(end_user, end_user.external_id, end_user.masked_external_id)
+        return self._shown(end_user, end_user, "external_id")
 
     def message_text(self, message: Message, end_user: EndUser) -> str:
-        return self._shown(end_user, message.text, message.masked_text)
+        return self._shown(end_user, message, "text")
 
     def message_html(self, message: Message, end_user: EndUser) -> SafeString:
-        return self._shown_html(end_user, message.text, message.masked_text)
+        return self._shown_html(end_user, message, "text")
 
     def review_text(self, conversation: Conversation) -> str:
-        return self._shown(
-            conversation.end_user, conversation.csat_review, conversation.masked_csat_review
-        )
+        return self._shown(conversation.end_user, conversation, "csat_review")
 
     def review_html(self, conversation: Conversation) -> SafeString:
-        return self._shown_html(
-            conversation.end_user, conversation.csat_review, conversation.masked_csat_review
-        )
+        return self._shown_html(conversation.end_user, conversation, "csat_review")
 
     def preview(self, conversation: Conversation, length: int) -> str:
         """The conversation's last message, shortened: masked before it was cut."""
         return shorten(
-            self._shown(
-                conversation.end_user,
-                conversation.last_message_text,
-                conversation.masked_last_message_text,
-            ),
-            length,
+            self._shown(conversation.end_user, conversation, "last_message_text"), length
         )
 
     def user_text(self, end_user: EndUser, raw: str) -> str:
