@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
@@ -7,7 +7,10 @@ class IngestConfig(AppConfig):
     verbose_name = "Import and derived data"
 
     def ready(self):
-        post_migrate.connect(remask_outdated_businesses, sender=self)
+        # Sent for apps with models only: the conversations app's, once per migrate.
+        post_migrate.connect(
+            remask_outdated_businesses, sender=apps.get_app_config("conversations")
+        )
 
 
 def remask_outdated_businesses(using, **kwargs):

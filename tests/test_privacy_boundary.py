@@ -1,0 +1,300 @@
+"""The privacy boundary across pages: what a masked viewer searches, filters and counts is
+what they are shown, every string they are shown is masked, and the stored masked copies follow
+every change of what masking hides."""
+
+import pytest
+from django.core.management import call_command
+
+from analytics.models import DailyPhraseCount
+from chatlinks.models import AuditEntry, ShareLink
+from conversations.models import Business, Conversation, EndUser, Job, Message
+from ingest import writer
+from rules.masking import MASKER_VERSION
+from rules.presenter import shorten
+from tests.factories import MembershipFactory, TeamFactory
+from tests.pii import CARD, EMAIL, NAME, USER_ID, leaked, planted_conversation_record
+from tests.records import BUSINESS, conversation, import_ok, message, setup_records
+
+pytestmark = pytest.mark.django_db
+
+MESSAGES = f"/b/{BUSINESS}/analytics/messages/"
+CHATS = f"/b/{BUSINESS}/business/"
+TEAMS = f"/b/{BUSINESS}/teams/"
+SURNAME = NAME.split()[1]
+
+
+@pytest.fixture
+def business():
+    import_ok(*setup_records(), planted_conversation_record())
+    return Business.objects.get(slug=BUSINESS)
+
+
+def sign_in(client, business, **roles):
+    membership = MembershipFactory(business=business, **roles)
+    membership.leads.set(TeamFactory._meta.model.objects.filter(business=business))
+    client.force_login(membership.user)
+    return membership
+
+
+def count(response):
+    return response.context["page"].paginator.count
+
+
+# --- 1. Searches and filters see only what the viewer sees ---------------------------------
+
+
+@pytest.mark.parametrize("roles", [{"analyst": True}, {"team_lead": True}])
+def test_no_prefix_of_a_masked_card_changes_the_message_count(client, business, roles):
+    sign_in(client, business, **roles)
+    counts = {
+        prefix: count(client.get(MESSAGES, {"text": f"card {prefix}"}))
+        for prefix in [CARD[:length] for length in range(1, len(CARD) + 1)]
+    }
+
+    assert set(counts.values()) == {0}
+    assert count(client.get(MESSAGES, {"text": "card"})) > 0  # the words around it are found
+
+
+def test_a_full_email_finds_no_message_in_message_analysis(client, business):
+    sign_in(client, business, team_lead=True, view_personal_details=True)
+
+    assert count(client.get(MESSAGES, {"text": EMAIL})) == 0
+    assert count(client.get(MESSAGES, {"text": "[email]"})) == 1
+
+
+def test_a_phrase_made_of_a_masked_surname_lists_no_message(client, business):
+    sign_in(client, business, analyst=True)
+
+    response = client.get(f"/b/{BUSINESS}/analytics/words/phrase/", {"phrase": SURNAME})
+    assert response.status_code == 200
+    assert count(response) == 0
+    found = client.get(f"/b/{BUSINESS}/analytics/words/phrase/", {"phrase": "blocked"})
+    assert count(found) == 1
+
+
+@pytest.mark.parametrize("url", [CHATS, TEAMS])
+def test_a_masked_viewer_cannot_confirm_a_user_id_by_searching_it(client, business, url):
+    sign_in(client, business, team_lead=True)
+    search = {"q": USER_ID} if url == CHATS else {}
+
+    if url == CHATS:
+        assert count(client.get(url, search)) == 0
+        assert count(client.get(url, {"q": "[phone]"})) == 1  # the id as they see it
+    assert USER_ID not in client.get(url).content.decode()
+
+
+def test_a_full_viewer_searches_the_raw_ids(client, business):
+    sign_in(client, business, team_lead=True, view_personal_details=True)
+
+    assert count(client.get(CHATS, {"q": USER_ID})) == 1
+    assert count(client.get(CHATS, {"q": "[phone]"})) == 0
+
+
+def test_channels_are_chosen_by_the_name_a_masked_viewer_sees(client, business):
+    import_ok(conversation("by-phone", [message("x", "hello")], channel=f"wa-{USER_ID}"))
+    sign_in(client, business, team_lead=True)
+
+    response = client.get(CHATS)
+    choices = [value for value, _label in response.context["form"].fields["channel"].choices]
+    assert "wa-[phone]" in choices
+    assert USER_ID not in response.content.decode()
+    listed = client.get(CHATS, {"channel": "wa-[phone]"}).context["rows"]
+    assert [row.conversation.external_id for row in listed] == ["by-phone"]
+
+
+# --- 2. Every string shown is masked ---------------------------------------------------------
+
+ODD_ID = f"wa:+{USER_ID}:{EMAIL}"
+
+
+@pytest.fixture
+def odd_conversation(business):
+    import_ok(
+        conversation(
+            ODD_ID,
+            [message("m1", "hello")],
+            user={"id": ODD_ID, "attributes": {"PAN_Number": "ABCPK1234F", f"note {EMAIL}": "x"}},
+            channel=f"wa {EMAIL}",
+            csat={"rating": 1, "review": f"mail {EMAIL}"},
+        ),
+        {**planted_bot_named(f"Bot of {EMAIL}")},
+    )
+    return Conversation.objects.get(external_id=ODD_ID)
+
+
+def planted_bot_named(name):
+    return {"type": "bot", "business": BUSINESS, "slug": "support", "name": name}
+
+
+@pytest.mark.parametrize("roles", [{"agent": True, "team_lead": True}, {"analyst": True}])
+def test_ids_channels_bot_names_and_attribute_keys_are_masked(client, odd_conversation, roles):
+    sign_in(client, odd_conversation.business, **roles)
+
+    body = client.get(f"/c/{odd_conversation.token}/").content.decode()
+
+    assert "<title>Conversation wa:[phone]:[email]" in body
+    assert "<h1>Conversation wa:[phone]:[email]</h1>" in body
+    for secret in (USER_ID, EMAIL, "ABCPK1234F"):
+        assert secret not in body
+
+
+def test_an_attribute_key_in_another_case_than_a_personal_entity_is_masked(
+    client, odd_conversation
+):
+    sign_in(client, odd_conversation.business, agent=True)
+
+    body = client.get(f"/c/{odd_conversation.token}/").content.decode()
+
+    assert "ABCPK1234F" not in body
+    assert "[personal: PAN_Number]" in body
+
+
+def test_list_links_and_labels_show_the_masked_id(client, odd_conversation):
+    sign_in(client, odd_conversation.business, team_lead=True)
+
+    body = client.get(CHATS).content.decode()
+
+    assert 'aria-label="Chat link of wa:[phone]:[email]"' in body
+    assert USER_ID not in body and EMAIL not in body
+
+
+def test_the_external_share_page_shows_the_masked_id(client, odd_conversation):
+    share = ShareLink.create_for(odd_conversation, None)
+
+    body = client.get(f"/s/{share.token}/").content.decode()
+
+    assert "Conversation wa:[phone]:[email]" in body
+    assert USER_ID not in body and EMAIL not in body
+
+
+def test_a_preview_is_masked_before_it_is_cut(client, business):
+    text = "x" * 280 + f" card {CARD} and more"
+    import_ok(conversation("long", [message("l1", text)]))
+    stored = Conversation.objects.get(external_id="long")
+    sign_in(client, business, team_lead=True)
+
+    body = client.get(CHATS).content.decode()
+
+    assert "4111" not in stored.masked_last_message_text
+    assert "4111" not in body and "[card num…" not in body
+
+
+@pytest.mark.parametrize(
+    "text, length, shortened",
+    [
+        ("short", 10, "short"),
+        ("mail [email] now", 10, "mail…"),
+        ("mail [card number]", 14, "mail…"),
+        ("the quick brown fox", 12, "the quick…"),
+        ("unbroken" * 3, 10, "unbrokenu…"),  # one long word can only be cut
+    ],
+)
+def test_shorten_never_cuts_a_placeholder_or_a_word(text, length, shortened):
+    assert shorten(text, length) == shortened
+    assert len(shorten(text, length)) <= length
+
+
+# --- Stored copies follow what masking hides -------------------------------------------------
+
+
+def test_new_user_details_mask_their_earlier_conversations_at_once(business):
+    import_ok(
+        conversation("earlier", [message("e1", "I am Priya Raman")], user="u-9"),
+    )
+    import_ok(conversation("later", [], user={"id": "u-9", "name": "Priya Raman"}))
+
+    earlier = Message.objects.get(conversation__external_id="earlier")
+    assert earlier.masked_text == "I am [name]"
+
+
+def test_an_entity_turning_personal_masks_the_copies_again_in_a_job(client, business):
+    import_ok(
+        conversation(
+            "c",
+            [message("m", "I live in Pune")],
+            user={"id": "u-5", "attributes": {"city": "Pune"}},
+        )
+    )
+    support = business.bots.get(slug="support")
+
+    writer.set_entities(
+        support, {**dict(support.entities.values_list("name", "personal")), "city": True}
+    )
+
+    assert (
+        Message.objects.get(conversation__external_id="c").masked_text
+        == "I live in [personal: city]"
+    )
+    job = Job.objects.get(business=business)
+    assert (job.remasks, job.state) == (True, Job.State.DONE)
+    assert not DailyPhraseCount.objects.filter(business=business, phrase="pune").exists()
+
+
+def test_while_copies_are_masked_again_pages_mask_the_raw_text_and_search_waits(client, business):
+    import_ok(
+        conversation(
+            "c",
+            [message("m", "I live in Pune")],
+            user={"id": "u-5", "attributes": {"city": "Pune"}},
+        )
+    )
+    Entity = business.bots.get(slug="support").entities.model
+    # An entity marked personal, with its job still queued (a worker has not run it).
+    Entity.objects.filter(bot__business=business, name="city").update(personal=True)
+    Job.objects.create(business=business, kind=Job.Kind.ROLLUPS, reason="test", remasks=True)
+    sign_in(client, business, team_lead=True)
+    chat = Conversation.objects.get(external_id="c")
+
+    page = client.get(f"/c/{chat.token}/").content.decode()
+    search = client.get(MESSAGES, {"text": "Pune"})
+
+    assert "Pune" not in page and "[personal: city]" in page
+    assert search.context["form"].fields["text"].disabled
+    assert count(search) == Message.objects.filter(business=business).count()  # no filter
+
+
+def test_new_masking_rules_mask_every_business_again(business):
+    Business.objects.filter(pk=business.pk).update(masker_version=MASKER_VERSION - 1)
+    Message.objects.filter(business=business).update(masked_text="stale")
+
+    call_command("remask", stdout=None)
+
+    business.refresh_from_db()
+    assert business.masker_version == MASKER_VERSION
+    assert not Message.objects.filter(masked_text="stale").exists()
+    assert leaked(" ".join(Message.objects.values_list("masked_text", flat=True))) == []
+
+
+def test_migrate_masks_again_what_older_rules_masked(business):
+    Business.objects.filter(pk=business.pk).update(masker_version=0)
+    Message.objects.filter(business=business).update(masked_text="stale")
+
+    call_command("migrate", verbosity=0)
+
+    assert not Message.objects.filter(masked_text="stale").exists()
+
+
+def test_the_copies_of_an_end_user_are_stored(business):
+    user = EndUser.objects.get(external_id=USER_ID)
+    assert user.masked_external_id == "[phone]"
+
+
+# --- 4. Audit: unmasked lists are recorded, once a page --------------------------------------
+
+
+def test_a_full_access_list_page_is_audited_once(client, business):
+    membership = sign_in(client, business, team_lead=True, view_personal_details=True)
+
+    client.get(CHATS)
+
+    (entry,) = AuditEntry.objects.filter(kind=AuditEntry.Kind.LIST)
+    assert (entry.viewer, entry.level, entry.business) == (membership.user, "full", business)
+    assert entry.what == "Business, page 1 (1 conversations)"
+
+
+def test_a_masked_list_page_is_not_audited(client, business):
+    sign_in(client, business, team_lead=True)
+
+    client.get(CHATS)
+
+    assert not AuditEntry.objects.filter(kind=AuditEntry.Kind.LIST).exists()
