@@ -126,6 +126,25 @@ def test_no_planted_value_on_any_page_a_masked_role_reaches(client, business, ro
     assert searches_finding_a_secret(client, pages) == []
 
 
+def test_an_entity_personal_on_one_bot_is_masked_in_chats_with_another(client):
+    """The user's account number, marked personal by the support bot, typed to the sales bot."""
+    user = {"id": "u-7", "attributes": {"account_number": ACCOUNT}}
+    sales = conversation(
+        "sales-1",
+        [message("s1", f"refund to account {ACCOUNT} please", bot_break=True)],
+        bot="sales",
+        user=user,
+    )
+    import_ok(*setup_records(), sales)
+    business = Business.objects.get(slug=BUSINESS)
+    client.force_login(MembershipFactory(business=business, analyst=True, admin=True).user)
+
+    pages = crawl(client)
+
+    assert any("/analytics/words/" in url for url in pages)
+    assert [url for url, body in pages.items() if ACCOUNT in body] == []
+
+
 # The searches and filters of the pages, and the query parameter each takes a value in.
 SEARCHES = {
     "/business/": ["q"],
