@@ -64,10 +64,6 @@ class Recount:
         return bool(self.jobs)
 
     @property
-    def remasks(self):
-        return any(job.remasks for job in self.jobs)
-
-    @property
     def percent(self):
         return min(job.percent for job in self.jobs)
 
@@ -91,7 +87,7 @@ def unless_phrases_hidden(view):
             return view(request, membership, recount, *args, **kwargs)
         if request.path.endswith(".csv"):
             response = HttpResponse(
-                "Word Analysis is being recounted; try again in a minute.\n",
+                "Personal data is being masked again; try again in a minute.\n",
                 content_type="text/plain; charset=utf-8",
                 status=503,
             )

@@ -43,7 +43,7 @@ def personal_entity_named(key: str, personal_entities: Iterable[str]) -> str | N
 def personal_values(end_user: EndUser, personal_entities: Iterable[str]) -> PersonalValues:
     """The values on record that the masking must hide, for one end user."""
     personal_entities = frozenset(personal_entities)
-    entities = {}
+    entities: dict[str, str | int | float] = {}
     for key, value in sorted((end_user.attributes or {}).items()):
         name = personal_entity_named(key, personal_entities)
         if name is not None and value not in (None, ""):

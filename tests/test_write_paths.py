@@ -151,7 +151,7 @@ def test_word_analysis_waits_for_a_pending_privacy_recount(client, business):
     csv = client.get(f"/b/{BUSINESS}/analytics/words/phrases.csv")
     phrase = client.get(f"/b/{BUSINESS}/analytics/words/phrase/", {"phrase": "gavaskar"})
 
-    assert "being recounted" in page.content.decode()
+    assert "being masked again" in page.content.decode()
     assert "gavaskar" not in page.content.decode().lower()
     assert csv.status_code == 503 and csv["Retry-After"] == "30"
     assert "gavaskar" not in phrase.content.decode().lower()
