@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
-from conversations.models import Conversation, EndUser
+from agentchat.search import Search, Snippet
+from conversations.models import Conversation
 from rules.filters import ConversationFilterForm
 from rules.pagination import paginate_by_id
 
@@ -21,13 +21,25 @@ class ChatListFilterForm(ConversationFilterForm):
     agent = forms.ChoiceField(required=False)
     rated = forms.ChoiceField(choices=RATED_CHOICES, required=False)
     csat = forms.ChoiceField(choices=CSAT_CHOICES, required=False, label="CSAT")
-    q = forms.CharField(required=False, max_length=200, label="Conversation or user ID", strip=True)
+    field_order = ["q"]
 
-    def __init__(
-        self, data, business, presenter, *, teams=None, with_agent=True, with_search=False
-    ):
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "data-search-box": ""}),
+    )
+
+    def __init__(self, data, business, presenter, *, teams=None, with_agent=True):
         """`teams`: the teams to choose from, or None for no team filter."""
         super().__init__(data, business, presenter)
+        self.search = None
+        self.fields["q"].widget.attrs["placeholder"] = (
+            "Conversation or user ID, or words of the messages"
+            if presenter.masked
+            else "Name, email, phone, conversation or user ID, or words of the messages"
+        )
+        self.pause_search("q")
         if teams is None:
             del self.fields["team"]
         else:
@@ -45,10 +57,6 @@ class ChatListFilterForm(ConversationFilterForm):
             ]
         else:
             del self.fields["agent"]
-        if not with_search:
-            del self.fields["q"]
-        else:
-            self.pause_search("q")
 
     def filter(self, queryset, time_field="started_at"):
         queryset = super().filter(queryset, time_field)
@@ -61,22 +69,10 @@ class ChatListFilterForm(ConversationFilterForm):
             queryset = queryset.filter(csat_rating__isnull=rated == "no")
         if csat := self.value("csat"):
             queryset = queryset.filter(csat_rating=int(csat))
-        if "q" in self.fields and (search := self.value("q")):
-            queryset = self._search(queryset, search)
-        return queryset
-
-    def _search(self, queryset, search):
-        """Conversations whose id, or whose user's id, is `search` as the viewer sees it: a
-        masked viewer matches the masked ids, so a guess at a hidden id confirms nothing."""
-        field = "masked_external_id" if self.presenter.masked else "external_id"
-        # The user's ids first: an OR across a join or a subquery would scan every
-        # conversation, while two plain conditions use two indexes.
-        user_ids = list(
-            EndUser.objects.filter(business=self.business, **{field: search}).values_list(
-                "pk", flat=True
-            )
-        )
-        return queryset.filter(Q(**{field: search}) | Q(end_user_id__in=user_ids))
+        if query := (self.value("q") or "").strip():
+            self.search = Search(query, self.business, self.presenter)
+            return self.search.conversations(queryset)
+        return queryset.order_by("-started_at", "-id")
 
     @property
     def is_filtered(self):
@@ -93,10 +89,19 @@ class ChatRow:
     channel: str
     bot_name: str
     preview: str
+    # A search's match: the message it opens at (None: the top), highlighted.
+    snippet: Snippet | None = None
+
+    @property
+    def open_query(self):
+        """The start of the chat link's query string: at the search's match, if any."""
+        message = self.snippet.message if self.snippet else None
+        return f"m={message.pk}&" if message else ""
 
 
-def chat_rows(conversations, presenter):
+def chat_rows(conversations, presenter, search=None):
     """List rows for one page of conversations (with their end users and bots loaded)."""
+    snippets = search.snippets(conversations) if search else {}
     rows = []
     for conversation in conversations:
         end_user = conversation.end_user
@@ -112,17 +117,15 @@ def chat_rows(conversations, presenter):
                 channel=presenter.label(conversation.channel),
                 bot_name=presenter.label(conversation.bot.name),
                 preview=presenter.preview(conversation, PREVIEW_LENGTH),
+                snippet=snippets.get(conversation.pk),
             )
         )
     return rows
 
 
 def chat_list_page(queryset, form, page_number):
-    """(page, rows) for a filtered list, newest conversations first."""
-    conversations = (
-        form.filter(queryset)
-        .select_related("bot", "end_user", "agent", "team")
-        .order_by("-started_at", "-id")
-    )
+    """(page, rows) for a filtered list: newest conversations first, or a search's best
+    matches first."""
+    conversations = form.filter(queryset).select_related("bot", "end_user", "agent", "team")
     page = paginate_by_id(conversations, page_number, CONVERSATIONS_PER_PAGE)
-    return page, chat_rows(page.object_list, form.presenter)
+    return page, chat_rows(page.object_list, form.presenter, form.search)

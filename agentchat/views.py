@@ -83,5 +83,18 @@ def business_chats(request, membership):
         Conversation.objects.filter(business=business),
         f"Every conversation of {business.name}.",
         teams=list(business.teams.all()),
-        with_search=True,
+    )
+
+
+@require_GET
+@business_page(Section.SEARCH)
+def search(request, membership):
+    business = membership.business
+    return chat_list(
+        request,
+        membership,
+        Section.SEARCH,
+        Conversation.objects.filter(business=business),
+        f"Find any conversation of {business.name}.",
+        teams=list(business.teams.all()),
     )

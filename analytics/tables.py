@@ -109,11 +109,14 @@ class RowContext:
     def label(self, text):
         return Cell(self.presenter.label(text))
 
-    def chat_link(self, conversation):
+    def chat_link(self, conversation, message=None):
+        """View Chat: the chat link, opened at `message` if given."""
         url = reverse("chat-link", args=[conversation.token])
-        back = urlencode({"from": self.request.get_full_path()})
+        at = {"m": message.pk} if message else {}
+        back = urlencode({**at, "from": self.request.get_full_path()})
+        absolute = self.request.build_absolute_uri(url)
         return Cell(
-            self.request.build_absolute_uri(url),
+            f"{absolute}?{urlencode(at)}" if at else absolute,
             format_html('<a class="button small" href="{}?{}">View Chat</a>', url, back),
         )
 
@@ -153,7 +156,7 @@ MESSAGES = Table(
     "messages",
     (
         Column("body", "Body", lambda m, ctx: ctx.message(m)),
-        Column("chat_link", "Chat Link", lambda m, ctx: ctx.chat_link(m.conversation)),
+        Column("chat_link", "Chat Link", lambda m, ctx: ctx.chat_link(m.conversation, m)),
         Column(
             "conversation", "Conversation ID", lambda m, ctx: ctx.conversation_id(m.conversation)
         ),

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.utils.safestring import SafeString
 
 from chatlinks.transcript import detail_rows, sender_label
@@ -70,6 +71,16 @@ def chat_page(conversation, access, page_number, with_neighbours=True):
         and Conversation.objects.only("token").previous_of(conversation),
         "next": with_neighbours and Conversation.objects.only("token").next_of(conversation),
     }
+
+
+def position_of(conversation, message_id):
+    """The 1-based position of a message in its conversation's transcript, or None when the
+    conversation has no such message."""
+    message = conversation.messages.filter(pk=message_id).values("sent_at", "id").first()
+    if message is None:
+        return None
+    before = Q(sent_at__lt=message["sent_at"]) | Q(sent_at=message["sent_at"], id__lt=message["id"])
+    return conversation.messages.filter(before).count() + 1
 
 
 def page_of_message(position):

@@ -1,3 +1,4 @@
+import re
 import sys
 
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from chatlinks.chat import chat_page, page_of_message
+from chatlinks.chat import chat_page, page_of_message, position_of
 from chatlinks.forms import ShareLinkForm
 from chatlinks.models import AuditEntry, ShareLink
 from conversations.models import Conversation, Membership
@@ -49,12 +50,13 @@ def chat_link(request, token):
 
     jump_to = request.GET.get("message", "")
     if jump_to.isdigit():
-        params = QueryDict(mutable=True)
-        params["page"] = page_of_message(int(jump_to))
-        if return_path:
-            params["from"] = return_path
-        url = reverse("chat-link", args=[token])
-        return redirect(f"{url}?{params.urlencode()}#m{int(jump_to)}")
+        return at_message(token, int(jump_to), return_path)
+    # A message by its id, as View Chat and search results link to it.
+    message_id = request.GET.get("m", "")
+    if ID.fullmatch(message_id):
+        position = position_of(conversation, int(message_id))
+        if position is not None:
+            return at_message(token, position, return_path)
 
     AuditEntry.objects.opened(request.user, conversation, access)
     context = chat_page(conversation, access, request.GET.get("page"))
@@ -65,6 +67,19 @@ def chat_link(request, token):
         context["share_links"] = conversation.share_links.select_related("created_by")
         context["share_form"] = ShareLinkForm()
     return private_page(render(request, "chatlinks/chat.html", context))
+
+
+ID = re.compile(r"[0-9]{1,18}")
+
+
+def at_message(token, position, return_path):
+    """A redirect to the transcript page that shows the message at `position`, focused."""
+    params = QueryDict(mutable=True)
+    params["page"] = page_of_message(position)
+    if return_path:
+        params["from"] = return_path
+    url = reverse("chat-link", args=[token])
+    return redirect(f"{url}?{params.urlencode()}#m{position}")
 
 
 def private_page(response):

@@ -196,6 +196,9 @@ class EndUser(models.Model):
     # The id as viewers without the permission see it (a platform's user id is often a phone
     # number); the writer keeps it, as it keeps every masked copy.
     masked_external_id = models.TextField(blank=True)
+    # The phone's digits alone, kept by the writer: a search finds "98200 12345" typed as
+    # "9820012345" or "+91-98200-12345".
+    phone_digits = models.CharField(max_length=50, blank=True)
 
     class Meta:
         verbose_name = "end user"

@@ -36,7 +36,7 @@ from ingest.copies import (
     remask,
 )
 from ingest.tasks import schedule_rollup_rebuild
-from rules.masking import MASKER_VERSION
+from rules.masking import MASKER_VERSION, digits_of
 from rules.redaction import personal_entity_names, personal_entity_names_by_business
 
 CONVERSATION_FIELDS = [
@@ -60,7 +60,7 @@ CONVERSATION_UPDATE_FIELDS = [
 ]
 # bot and channel follow the conversation; see _move_messages_of.
 MESSAGE_FIELDS = ["sent_at", "sender", "agent", "text", "bot_break"]
-END_USER_FIELDS = ["name", "email", "phone", "attributes", "masked_external_id"]
+END_USER_FIELDS = ["name", "email", "phone", "attributes", "masked_external_id", "phone_digits"]
 
 
 # --- Settings: businesses, bots and their entities, teams ------------------------------------
@@ -296,6 +296,7 @@ class _ConversationBatch:
                     setattr(user, name, value)
         for (business_id, _external_id), user in users.items():
             mask_end_user(user, end_user_masker(user, personal[business_id]))
+            user.phone_digits = digits_of(user.phone)
         EndUser.objects.bulk_create(new.values(), batch_size=500)
         EndUser.objects.bulk_update(changed.values(), END_USER_FIELDS, batch_size=500)
         return users

@@ -187,6 +187,11 @@ _EXTENSION = re.compile(
 )
 
 
+def digits_of(text: str) -> str:
+    """The digits of `text` alone, as 0-9: how a phone number is compared however typed."""
+    return _ascii_digits("".join(char for char in text if char.isdecimal()))
+
+
 def _ascii_digits(digits: str) -> str:
     # \d also matches other scripts' digits (Devanagari "९८७६..."): read them as 0-9.
     return digits if digits.isascii() else "".join(str(int(char)) for char in digits)

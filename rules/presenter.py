@@ -11,7 +11,7 @@ MASKER_VERSION), a copy may still hold a value that has just become personal: un
 done, texts are masked from the raw text on the way out, and searches of masked text wait.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
@@ -49,14 +49,17 @@ def shorten(text: str, length: int) -> str:
     return cut.rstrip() + ELLIPSIS
 
 
-def marked_html(text: str, spans: Iterable[tuple[int, int, str]]) -> SafeString:
-    """Escaped `text` with each (start, end, placeholder) span shown as a visible placeholder."""
+def marked_html(
+    text: str, spans: Iterable[tuple[int, int, str]], between: Callable[[str], str] = escape
+) -> SafeString:
+    """Escaped `text` with each (start, end, placeholder) span shown as a visible placeholder;
+    `between` escapes (and may mark up) the text between them."""
     parts, position = [], 0
     for start, end, placeholder in spans:
-        parts.append(escape(text[position:start]))
+        parts.append(between(text[position:start]))
         parts.append(format_html('<span class="masked">{}</span>', placeholder))
         position = end
-    parts.append(escape(text[position:]))
+    parts.append(between(text[position:]))
     return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
 
 

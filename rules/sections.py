@@ -19,6 +19,13 @@ class Section(enum.Enum):
     MY_CHATS = (Group.SMART_AGENT_CHAT, "My Chats", "my-chats", (Role.AGENT,))
     TEAMS = (Group.SMART_AGENT_CHAT, "Teams", "team-chats", (Role.TEAM_LEAD,))
     BUSINESS = (Group.SMART_AGENT_CHAT, "Business", "business-chats", (Role.TEAM_LEAD, Role.ADMIN))
+    # Any conversation of the business, as its chat links are open to all its chat staff.
+    SEARCH = (
+        Group.SMART_AGENT_CHAT,
+        "Search",
+        "business-search",
+        (Role.AGENT, Role.TEAM_LEAD, Role.ADMIN),
+    )
     MESSAGE_ANALYSIS = (
         Group.INTELLIGENT_ANALYTICS,
         "Message Analysis",

@@ -153,15 +153,20 @@ def test_pages_of_the_second_half_are_read_backwards_from_the_end(client, analys
     assert '"sent_at" ASC' in page_query and "OFFSET" not in page_query
 
 
-def test_view_chat_leads_to_the_chat_link_and_back_to_the_list(client, analyst):
+def test_view_chat_opens_the_chat_at_the_message_and_leads_back_to_the_list(client, analyst):
     url = f"{URL}?bot=sales&page=1"
     response = client.get(url)
-    token = Conversation.objects.get(external_id="c-2").token
+    conversation = Conversation.objects.get(external_id="c-2")
+    first, second = conversation.messages.order_by("sent_at")
+    token, back = conversation.token, quote(url, safe="")
 
-    link = f'href="/c/{token}/?from={quote(url, safe="")}"'
-    assert response.content.decode().count(link) == 2
+    body = response.content.decode()
+    assert f'href="/c/{token}/?m={second.pk}&amp;from={back}"' in body
+    assert f'href="/c/{token}/?m={first.pk}&amp;from={back}"' in body
 
-    chat = client.get(f"/c/{token}/?from={quote(url, safe='')}")
+    at_message = client.get(f"/c/{token}/?m={second.pk}&from={back}")
+    assert at_message["Location"] == f"/c/{token}/?page=1&from={back}#m2"
+    chat = client.get(at_message["Location"])
     assert chat.status_code == 200
     assert f'href="{url.replace("&", "&amp;")}"' in chat.content.decode()
 
@@ -270,12 +275,13 @@ def test_the_messages_csv_has_the_filtered_rows_and_absolute_chat_links(client, 
 
     rows = read_csv(response)
     token = Conversation.objects.get(external_id="c-2").token
+    refund, where = Message.objects.filter(conversation__external_id="c-2").order_by("sent_at")
     assert 'filename="acme-messages.csv"' in response["Content-Disposition"]
     assert rows[0] == MESSAGE_COLUMNS
     assert rows[1:] == [
         [
             "where is my refund",
-            f"http://testserver/c/{token}/",
+            f"http://testserver/c/{token}/?m={where.pk}",
             "c-2",
             "2026-10-03 10:05",
             "User",
@@ -284,7 +290,7 @@ def test_the_messages_csv_has_the_filtered_rows_and_absolute_chat_links(client, 
         ],
         [
             "refund please",
-            f"http://testserver/c/{token}/",
+            f"http://testserver/c/{token}/?m={refund.pk}",
             "c-2",
             "2026-10-03 10:00",
             "User",

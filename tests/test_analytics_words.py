@@ -142,8 +142,10 @@ def test_the_phrase_lists_the_user_messages_containing_it(client, analyst):
 
     bodies = [row[0].text for row in response.context["rows"]]
     assert bodies == ["card blocked hai", "card blocked TODAY!", "My card is blocked"]
-    token = Conversation.objects.get(external_id="c-2").token
-    assert f'href="/c/{token}/?from={quote(url, safe="")}"' in response.content.decode()
+    conversation = Conversation.objects.get(external_id="c-2")
+    message = conversation.messages.get(text="card blocked hai")
+    link = f'href="/c/{conversation.token}/?m={message.pk}&amp;from={quote(url, safe="")}"'
+    assert link in response.content.decode()
     assert [c.title for c in response.context["columns"]] == [
         "Body",
         "Chat Link",
@@ -213,12 +215,13 @@ def test_the_phrases_csv_has_every_phrase_with_the_filters(client, analyst):
 def test_the_phrase_messages_csv(client, analyst):
     rows = read_csv(client.get(f"{URL}phrase.csv?phrase=refund&scope=all&bot=support"))
 
-    token = Conversation.objects.get(external_id="c-1").token
+    conversation = Conversation.objects.get(external_id="c-1")
+    message = conversation.messages.get(text="refund pending please")
     assert rows == [
         ["Body", "Chat Link", "Conversation ID", "Created At", "Bot", "Channel"],
         [
             "refund pending please",
-            f"http://testserver/c/{token}/",
+            f"http://testserver/c/{conversation.token}/?m={message.pk}",
             "c-1",
             "2026-10-01 10:03",
             "Support",
