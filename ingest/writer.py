@@ -174,19 +174,25 @@ class ConversationWrite:
         return later
 
 
-def write_conversations(writes: list[ConversationWrite]) -> None:
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+def write_conversations(writes: list[ConversationWrite]) -> dict[tuple[int, str], str]:
     """Write a batch of conversations with their end users and messages, in one transaction
-    with everything derived from them."""
+    with everything derived from them. Returns, by (business id, external id), whether each
+    was created, updated (itself, a message or its end user) or left unchanged."""
     with transaction.atomic():
-        _ConversationBatch(writes).write()
+        return _ConversationBatch(writes).write()
 
 
 class _ConversationBatch:
     def __init__(self, writes: list[ConversationWrite]):
         self.writes = writes
+        self.changed_users: set[tuple[int, str]] = set()
 
-    def write(self) -> None:
+    def write(self) -> dict[tuple[int, str], str]:
         writes = self.writes
+        outcomes: dict[tuple[int, str], str] = {}
         existing = self._existing_conversations()
         stored_messages = self._stored_messages(existing.values())
         # Taken before anything changes: the rollups subtract what they counted for it.
@@ -199,7 +205,9 @@ class _ConversationBatch:
         changed_messages: list[Message] = []
         moved_conversations: list[Conversation] = []
         for write in writes:
-            conversation = existing.get((write.business_id, write.external_id))
+            key = (write.business_id, write.external_id)
+            edits_before = len(new_messages) + len(changed_messages)
+            conversation = existing.get(key)
             if conversation is None:
                 conversation = Conversation(
                     business_id=write.business_id, external_id=write.external_id
@@ -225,8 +233,19 @@ class _ConversationBatch:
                     message.pk = stored[message_id].pk
                     changed_messages.append(message)
             _count_messages(conversation, {**stored, **write.messages}.values())
-            if conversation.pk and before != field_values(conversation, CONVERSATION_UPDATE_FIELDS):
+            changed = before != field_values(conversation, CONVERSATION_UPDATE_FIELDS)
+            if conversation.pk and changed:
                 changed_conversations.append(conversation)
+            if not conversation.pk:
+                outcomes[key] = CREATED
+            elif (
+                changed
+                or len(new_messages) + len(changed_messages) > edits_before
+                or (write.business_id, write.user_id) in self.changed_users
+            ):
+                outcomes[key] = UPDATED
+            else:
+                outcomes[key] = UNCHANGED
 
         Conversation.objects.bulk_create(new_conversations, batch_size=500)
         Conversation.objects.bulk_update(
@@ -240,6 +259,7 @@ class _ConversationBatch:
         _move_messages_of(moved_conversations)
         self._note_channels()
         rollups.save(new_conversations, new_messages, changed_messages)
+        return outcomes
 
     def _save_end_users(self) -> dict[tuple[int, str], EndUser]:
         by_business: dict[int, set[str]] = {}
@@ -262,11 +282,14 @@ class _ConversationBatch:
             elif key not in new:
                 changed[key] = users[key]
             user = users[key]
+            before = field_values(user, END_USER_FIELDS)
             for name, value in write.user_details.items():
                 if name == "attributes":
                     user.attributes = {**user.attributes, **value}
                 else:
                     setattr(user, name, value)
+            if key in changed and before != field_values(user, END_USER_FIELDS):
+                self.changed_users.add(key)
         EndUser.objects.bulk_create(new.values(), batch_size=500)
         EndUser.objects.bulk_update(changed.values(), END_USER_FIELDS, batch_size=500)
         return users
