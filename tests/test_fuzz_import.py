@@ -61,7 +61,9 @@ TIMESTAMPS = [
     "2026-10-01T09:00:00.123456-12:00",
 ]
 
-hostile_strings = st.one_of(st.sampled_from(HOSTILE_STRINGS), st.text(max_size=20))
+# Any code point at all, lone surrogates and control characters included.
+any_characters = st.characters(exclude_categories=())
+hostile_strings = st.one_of(st.sampled_from(HOSTILE_STRINGS), st.text(any_characters, max_size=20))
 json_scalars = st.one_of(
     st.none(),
     st.booleans(),
@@ -89,8 +91,8 @@ timestamps = st.one_of(
     ).map(lambda when: when.isoformat()),
     st.sampled_from(TIMESTAMPS),
 )
-texts = st.one_of(st.text(max_size=200), st.sampled_from(HOSTILE_STRINGS))
-ids = st.one_of(st.text(min_size=1, max_size=12), st.sampled_from(HOSTILE_STRINGS))
+texts = st.one_of(st.text(any_characters, max_size=200), st.sampled_from(HOSTILE_STRINGS))
+ids = st.one_of(st.text(any_characters, min_size=1, max_size=12), st.sampled_from(HOSTILE_STRINGS))
 
 messages = st.fixed_dictionaries(
     {
