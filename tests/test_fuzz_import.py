@@ -61,8 +61,11 @@ TIMESTAMPS = [
     "2026-10-01T09:00:00.123456-12:00",
 ]
 
-# Any code point at all, lone surrogates and control characters included.
-any_characters = st.characters(exclude_categories=())
+# Any code point at all, with lone surrogates, NUL and a direction override drawn often:
+# drawn uniformly they would be rare.
+any_characters = st.one_of(
+    st.characters(exclude_categories=()), st.sampled_from(["\ud800", "\udfff", "\x00", "\u202e"])
+)
 hostile_strings = st.one_of(st.sampled_from(HOSTILE_STRINGS), st.text(any_characters, max_size=20))
 json_scalars = st.one_of(
     st.none(),
@@ -92,7 +95,9 @@ timestamps = st.one_of(
         timezones=st.sampled_from([dt.timezone(dt.timedelta(hours=h)) for h in (-12, 0, 5.5, 14)]),
     ).map(lambda when: when.isoformat()),
     st.sampled_from(TIMESTAMPS),
-)
+).filter(bool) | st.datetimes(
+    min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2030, 1, 1), timezones=st.just(dt.UTC)
+).map(lambda when: when.isoformat())
 texts = st.one_of(st.text(any_characters, max_size=200), st.sampled_from(HOSTILE_STRINGS))
 ids = st.one_of(st.text(any_characters, min_size=1, max_size=12), st.sampled_from(HOSTILE_STRINGS))
 
