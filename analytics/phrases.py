@@ -98,11 +98,17 @@ def _stop_word_pattern():
 
 
 _NOT_WORD = f"[^{_WORD_CHARS}]"
+_WORD_CHAR = f"[{_WORD_CHARS}]"
 # What `words` drops between two counted words: stop words, anything with a digit, single
-# characters and overlong words, each followed by more punctuation or spaces.
+# characters and overlong words. A dropped word is matched as one run of word characters that
+# a lookahead has classified, and _GAP follows it with a non-word character, so only the whole
+# run can match, one way only. Alternatives that could split one run several ways (such as
+# `\w*\d\w*`) inside the repeated group would backtrack without end over a long run of
+# digits or many short words; a lookahead is tried once, and needs neither possessive
+# quantifiers nor atomic groups, which PostgreSQL does not have.
 _DROPPED = (
-    rf"(?:{_stop_word_pattern()}|[{_WORD_CHARS}]*\d[{_WORD_CHARS}]*"
-    rf"|[{_WORD_CHARS}]|[{_WORD_CHARS}]{{{LONGEST_WORD + 1},}})"
+    rf"(?=(?:{_stop_word_pattern()})(?!{_WORD_CHAR})|{_WORD_CHAR}*\d"
+    rf"|{_WORD_CHAR}(?!{_WORD_CHAR})|{_WORD_CHAR}{{{LONGEST_WORD + 1}}}){_WORD_CHAR}+"
 )
 _GAP = rf"{_NOT_WORD}+(?:{_DROPPED}{_NOT_WORD}+)*"
 

@@ -26,6 +26,11 @@ def home(request):
     return render(request, "home.html", {"businesses": businesses})
 
 
+# ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() refuses or reads
+# as another number. Nine digits are more messages than any conversation has.
+MESSAGE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 def safe_return_path(request):
     """The list page the viewer came from (`?from=`), if it is a path on this site."""
     path = request.GET.get("from", "")
@@ -48,12 +53,14 @@ def chat_link(request, token):
         raise Http404
     return_path = safe_return_path(request)
 
-    jump_to = request.GET.get("message", "")
-    if jump_to.isdigit():
+    jump_to = request.GET.get("message", "").strip()
+    if MESSAGE_NUMBER.fullmatch(jump_to):
         return at_message(token, int(jump_to), return_path)
+    if jump_to:
+        messages.error(request, "Go to message: enter a message number, such as 12.")
     # A message by its id, as View Chat and search results link to it.
     message_id = request.GET.get("m", "")
-    if ID.fullmatch(message_id):
+    if MESSAGE_NUMBER.fullmatch(message_id):
         position = position_of(conversation, int(message_id))
         if position is not None:
             return at_message(token, position, return_path)
@@ -67,9 +74,6 @@ def chat_link(request, token):
         context["share_links"] = conversation.share_links.select_related("created_by")
         context["share_form"] = ShareLinkForm()
     return private_page(render(request, "chatlinks/chat.html", context))
-
-
-ID = re.compile(r"[0-9]{1,18}")
 
 
 def at_message(token, position, return_path):
@@ -116,10 +120,16 @@ def create_share_link(request, token):
 @login_required
 def revoke_share_link(request, token, share_id):
     conversation = conversation_for_sharing(request, token)
-    conversation.share_links.filter(pk=share_id, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    messages.success(request, "External link revoked.")
+    # Looked up among this conversation's links only: another conversation's link is not
+    # found here, and nothing is said to be revoked that was not.
+    share_link = get_object_or_404(conversation.share_links, pk=share_id)
+    if share_link.revoked_at is None:
+        conversation.share_links.filter(pk=share_id, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        messages.success(request, "External link revoked.")
+    else:
+        messages.info(request, "That external link was already revoked.")
     return redirect(reverse("chat-link", args=[token]) + "#share-links")
 
 

@@ -1,6 +1,10 @@
-"""`POST /api/v1/import`: a business's bot platform pushes records in the import format."""
+"""`POST /api/v1/import`: a business's bot platform pushes records in the import format.
 
-import json
+Every answer is JSON. Errors are objects `{"record": N, "field": "...", "message": "..."}`,
+with `record` null for an error of the request as a whole; `results` says, record by record,
+whether it was created, updated, left unchanged or rejected (docs/import-format.md).
+"""
+
 import time
 
 from django.conf import settings
@@ -10,11 +14,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from conversations.models import ApiKey
+from ingest import records
 from ingest.importer import import_records
 
+READ_CHUNK_BYTES = 64 * 1024
 
-def error_response(status, message, **headers):
-    response = JsonResponse({"errors": [message]}, status=status)
+
+def error_response(status, field, message, **headers):
+    response = JsonResponse(
+        {"errors": [{"record": None, "field": field, "message": message}]}, status=status
+    )
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     return response
@@ -32,40 +41,93 @@ def over_rate_limit(api_key):
     return cache.incr(counter) > settings.IMPORT_RATE_PER_MINUTE
 
 
+class BodyTooLarge(Exception):
+    pass
+
+
+def read_body(request, limit):
+    """The request body, never more than `limit` bytes of it held in memory.
+
+    Read from the stream, not request.body. A chunked body (Transfer-Encoding: chunked) has
+    no Content-Length, and Django then reads it as empty, so it is read from the server's
+    input stream, which de-chunks it, until it ends or passes the limit.
+    """
+    declared = request.headers.get("Content-Length")
+    if declared:
+        if int(declared) > limit:
+            raise BodyTooLarge
+        stream = request
+    elif "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        stream = request.META["wsgi.input"]
+    else:
+        return b""
+    body = bytearray()
+    while len(body) <= limit:
+        chunk = stream.read(min(READ_CHUNK_BYTES, limit + 1 - len(body)))
+        if not chunk:
+            break
+        body += chunk
+    if len(body) > limit:
+        raise BodyTooLarge
+    return bytes(body)
+
+
 @csrf_exempt  # Authenticated by a bearer key, never by cookies, so CSRF cannot apply.
 @require_POST
 def import_view(request):
     api_key = ApiKey.objects.authenticate(bearer_token(request))
     if api_key is None:
         return error_response(
-            401, "missing or invalid API key", WWW_Authenticate='Bearer realm="import"'
+            401,
+            "Authorization",
+            "missing or invalid API key",
+            WWW_Authenticate='Bearer realm="import"',
         )
 
     if over_rate_limit(api_key):
-        return error_response(429, "too many requests for this API key", Retry_After="60")
+        return error_response(
+            429, "Authorization", "too many requests for this API key", Retry_After="60"
+        )
 
     limit = settings.IMPORT_MAX_BODY_BYTES
     try:
-        declared_length = int(request.headers.get("Content-Length") or 0)
+        body = read_body(request, limit)
     except ValueError:
-        return error_response(400, "invalid Content-Length")
-    # Read from the stream, not request.body, so an oversized body is never held in memory.
-    body = request.read(limit + 1) if declared_length <= limit else b""
-    if declared_length > limit or len(body) > limit:
-        return error_response(413, f"body is larger than {limit} bytes")
+        return error_response(400, "Content-Length", "invalid Content-Length")
+    except BodyTooLarge:
+        return error_response(413, "body", f"body is larger than {limit} bytes")
 
     try:
-        payload = json.loads(body)
+        payload = records.loads(body)
     except ValueError as error:
-        return error_response(400, f"body: not valid JSON ({error})")
+        # UnicodeDecodeError is a ValueError too: a body that is not UTF-8.
+        return error_response(400, "body", f"not valid JSON ({error})")
     if isinstance(payload, dict):
         payload = [payload]
     if not isinstance(payload, list):
-        return error_response(400, "body: must be a record or an array of records")
+        return error_response(400, "body", "must be a record or an array of records")
 
-    records = ((f"record {index}", record) for index, record in enumerate(payload))
-    result = import_records(records, business=api_key.business)
+    locators = [f"record {index}" for index in range(len(payload))]
+    position = {locator: index for index, locator in enumerate(locators)}
+    result = import_records(zip(locators, payload, strict=True), business=api_key.business)
+    rejected = {rejection.locator for rejection in result.rejections}
+    results = [
+        {
+            "record": index,
+            "type": records.kind_of(record),
+            "result": "rejected" if locator in rejected else result.outcomes[locator],
+        }
+        for index, (locator, record) in enumerate(zip(locators, payload, strict=True))
+    ]
+    errors = [
+        {
+            "record": position[rejection.locator],
+            "field": rejection.field,
+            "message": rejection.reason,
+        }
+        for rejection in result.rejections
+    ]
     return JsonResponse(
-        {"imported": dict(result.counts), "errors": result.errors},
+        {"imported": dict(result.counts), "results": results, "errors": errors},
         status=200 if result.ok else 400,
     )

@@ -2,8 +2,9 @@
 
 Each record is validated (ingest.records), its references are resolved, and it is handed to
 the writer (ingest.writer, ingest.staff). A bad record is rejected with a message naming its
-locator ("line 7", "record 3") and field; the good ones are kept. Conversations are collected
-into batches that the writer stores a few queries at a time.
+locator ("line 7", "record 3") and field; the good ones are kept, and each says whether it
+created, updated or left unchanged what it describes. Conversations are collected into batches
+that the writer stores a few queries at a time.
 """
 
 import time
@@ -18,6 +19,7 @@ from conversations.models import Bot, Business, Membership, Message, Team
 from ingest import records, writer
 from ingest.records import ConversationRecord, RecordError
 from ingest.staff import MissingPassword, provision_staff
+from ingest.writer import CREATED, UNCHANGED, UPDATED
 
 BATCH_MESSAGES = 5000
 BATCH_CONVERSATIONS = 500
@@ -34,14 +36,31 @@ PLURALS = {
 Progress = Callable[[Counter, float], None]
 
 
+@dataclass(frozen=True)
+class Rejection:
+    locator: str  # "line 7", "record 3"
+    field: str  # "conversation.started_at"
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.locator}: {self.field}: {self.reason}"
+
+
 @dataclass
 class ImportResult:
     counts: Counter = field(default_factory=Counter)
-    errors: list[str] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    # What each accepted record did, by locator: CREATED, UPDATED or UNCHANGED.
+    outcomes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[str]:
+        """The rejections as `line N: field: reason` lines."""
+        return [str(rejection) for rejection in self.rejections]
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.rejections
 
     def summary(self) -> str:
         counts = ", ".join(
@@ -60,6 +79,8 @@ class Importer:
         self.progress = progress
         self.result = ImportResult()
         self.batch: dict[tuple[int, str], writer.ConversationWrite] = {}
+        # A conversation sent twice in one batch is written once, for both its locators.
+        self.batch_locators: dict[tuple[int, str], list[str]] = {}
         self.batch_messages = 0
         self.started = time.monotonic()
         self._businesses: dict[str, Business] = {}
@@ -77,9 +98,13 @@ class Importer:
             self._add(locator, record)
         except RecordError as error:
             self.reject(locator, error)
+        except DatabaseError:
+            # Validation catches what it can; a business, bot, team or staff member that the
+            # database still refuses (a concurrent import, say) is rejected on its own.
+            self.reject(locator, RecordError(records.kind_of(data), "could not be saved"))
 
     def reject(self, locator: str, error: RecordError) -> None:
-        self.result.errors.append(f"{locator}: {error}")
+        self.result.rejections.append(Rejection(locator, error.field, error.reason))
 
     def finish(self) -> ImportResult:
         self.flush()
@@ -89,24 +114,34 @@ class Importer:
         match record:
             case records.BusinessRecord():
                 self._check_own_business(record.slug, "business.slug")
-                self._businesses[record.slug] = writer.save_business(
-                    record.slug, record.name, record.timezone
-                )
-                self.result.counts["business"] += 1
+                before = business_state(record.slug)
+                business = writer.save_business(record.slug, record.name, record.timezone)
+                self._businesses[record.slug] = business
+                self.accepted(locator, "business", before, business_state(record.slug))
             case records.BotRecord():
                 business = self._business(record.business, "bot.business")
+                before = bot_state(business, record.slug)
                 bot = writer.save_bot(business, record.slug, record.name, record.entities)
                 self._bots[(business.pk, record.slug)] = bot
-                self.result.counts["bot"] += 1
+                self.accepted(locator, "bot", before, bot_state(business, record.slug))
             case records.TeamRecord():
                 business = self._business(record.business, "team.business")
+                before = team_state(business, record.slug)
                 team = writer.save_team(business, record.slug, record.name)
                 self._teams[(business.pk, record.slug)] = team
-                self.result.counts["team"] += 1
+                self.accepted(locator, "team", before, team_state(business, record.slug))
             case records.StaffRecord():
-                self._add_staff(record)
+                self._add_staff(locator, record)
             case records.ConversationRecord():
                 self._add_conversation(locator, record)
+
+    def accepted(self, locator: str, kind: str, before: Any, after: Any) -> None:
+        """Count a written record; `before` and `after` are its stored state (None: none)."""
+        self.result.counts[kind] += 1
+        if before is None:
+            self.result.outcomes[locator] = CREATED
+        else:
+            self.result.outcomes[locator] = UNCHANGED if before == after else UPDATED
 
     # Reference lookups: cached, since a big import names the same few objects over and over.
 
@@ -159,7 +194,7 @@ class Importer:
 
     # Records
 
-    def _add_staff(self, record: records.StaffRecord) -> None:
+    def _add_staff(self, locator: str, record: records.StaffRecord) -> None:
         if self.only_business:
             raise RecordError("staff", "staff records cannot be imported through the API")
         business = self._business(record.business, "staff.business")
@@ -171,6 +206,9 @@ class Importer:
             self._team(business, slug, f"staff.leads[{index}]")
             for index, slug in enumerate(record.leads)
         ]
+        existed = Membership.objects.filter(
+            business=business, user__username=record.username
+        ).exists()
         try:
             membership = provision_staff(
                 business,
@@ -186,6 +224,8 @@ class Importer:
             raise RecordError("staff.password", "is required for a new user") from None
         self._members[(business.pk, record.username)] = membership.user_id
         self.result.counts["staff"] += 1
+        # Always "updated" when it existed: a password cannot be compared without being set.
+        self.result.outcomes[locator] = UPDATED if existed else CREATED
 
     def _add_conversation(self, locator: str, record: ConversationRecord) -> None:
         business = self._business(record.business, "conversation.business")
@@ -239,6 +279,7 @@ class Importer:
         if key in self.batch:
             write = self.batch[key].merge(write)
         self.batch[key] = write
+        self.batch_locators.setdefault(key, []).append(locator)
         self.batch_messages += len(messages)
         if len(self.batch) >= BATCH_CONVERSATIONS or self.batch_messages >= BATCH_MESSAGES:
             self.flush()
@@ -247,24 +288,48 @@ class Importer:
         if not self.batch:
             return
         writes = list(self.batch.values())
+        locators = self.batch_locators
         self.batch = {}
+        self.batch_locators = {}
         self.batch_messages = 0
         try:
-            writer.write_conversations(writes)
+            outcomes = writer.write_conversations(writes)
         except DatabaseError:
             # Validation catches what it can; anything the database still refuses (a
             # concurrent import, say) is narrowed down to its own record.
             if len(writes) == 1:
-                self.reject(writes[0].locator, RecordError("conversation", "could not be saved"))
+                key = (writes[0].business_id, writes[0].external_id)
+                for locator in locators[key]:
+                    self.reject(locator, RecordError("conversation", "could not be saved"))
                 return
             for write in writes:
-                self.batch = {(write.business_id, write.external_id): write}
+                key = (write.business_id, write.external_id)
+                self.batch = {key: write}
+                self.batch_locators = {key: locators[key]}
                 self.flush()
             return
+        for key, outcome in outcomes.items():
+            for locator in locators[key]:
+                self.result.outcomes[locator] = outcome
         self.result.counts["conversation"] += len(writes)
         self.result.counts["message"] += sum(len(write.messages) for write in writes)
         if self.progress:
             self.progress(self.result.counts, time.monotonic() - self.started)
+
+
+def business_state(slug: str) -> Any:
+    return Business.objects.filter(slug=slug).values_list("name", "timezone").first()
+
+
+def bot_state(business: Business, slug: str) -> Any:
+    bot = Bot.objects.filter(business=business, slug=slug).first()
+    if bot is None:
+        return None
+    return bot.name, sorted(bot.entities.values_list("name", "personal"))
+
+
+def team_state(business: Business, slug: str) -> Any:
+    return Team.objects.filter(business=business, slug=slug).values_list("name").first()
 
 
 class PrintedProgress:

@@ -1,20 +1,36 @@
 """Records of the import format (docs/import-format.md), validated before anything is written.
 
-`validate(data)` turns one parsed JSON object into a typed record, or raises RecordError naming
-the field and the reason. Nothing here reads the database: references (a business, bot, team
-or staff member named by slug or username) are resolved afterwards by the importer.
+`loads(text)` parses one record's JSON strictly, and `validate(data)` turns the parsed object
+into a typed record, or raises RecordError naming the field and the reason. Whatever passes is
+safe to store and to show: valid Unicode, bounded sizes, dates every time zone can convert,
+slugs that fit in URLs. Nothing here reads the database: references (a business, bot, team or
+staff member named by slug or username) are resolved afterwards by the importer.
 """
 
+import functools
 import json
+import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from conversations.models import Role, Sender
 
 MAX_TEXT_BYTES = 64 * 1024
+# Records have a fixed shape a few levels deep; anything deeper is not a record.
+MAX_DEPTH = 8
+MAX_MESSAGES = 10_000
+MAX_LIST_ITEMS = 1_000  # entities of a bot, roles and teams of a staff member
+MAX_ATTRIBUTES = 200
+# Integers beyond what a 64-bit column or a JavaScript number holds exactly are not data.
+MAX_INTEGER = 2**53
+# Dates every time zone can convert both ways, and every database can store.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+# Django's slug rule (validate_slug, and the <slug:> converter of the URLs).
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 SENDERS = frozenset(Sender.values)  # Sender.values builds a new list each time
 ROLES = frozenset(Role.values)
 KINDS = ("business", "bot", "team", "staff", "conversation")
@@ -34,15 +50,91 @@ class InvalidJSON:
         self.reason = reason
 
 
-def parse_lines(lines: Iterable[str]) -> Iterator[tuple[str, Any]]:
-    """`(locator, parsed JSON)` for each non-blank line of a JSON Lines stream."""
+class DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # JSON allows a key twice and Python keeps the last; a record that says two things about
+    # one field is refused rather than half-read.
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise DuplicateKey(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse JSON strictly: no duplicate keys, no NaN or Infinity, bounded nesting.
+
+    Raises ValueError with the reason.
+    """
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except RecursionError:
+        # The C parser stops at the interpreter's recursion limit, before the stack does.
+        raise ValueError(f"nested more than {MAX_DEPTH} levels deep") from None
+
+
+def parse_lines(lines: Iterable[str | bytes]) -> Iterator[tuple[str, Any]]:
+    """`(locator, parsed JSON)` for each non-blank line of a JSON Lines stream.
+
+    Lines may be bytes, decoded here one by one, so a line that is not UTF-8 is rejected on
+    its own instead of failing the whole file.
+    """
     for number, line in enumerate(lines, 1):
+        locator = f"line {number}"
+        if isinstance(line, bytes):
+            try:
+                # A byte order mark is allowed at the start of the file only.
+                line = line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                yield locator, InvalidJSON(f"not UTF-8 text at byte {error.start}")
+                continue
         if not line.strip():
             continue
         try:
-            yield f"line {number}", json.loads(line)
+            yield locator, loads(line)
         except ValueError as error:
-            yield f"line {number}", InvalidJSON(str(error))
+            yield locator, InvalidJSON(str(error))
+
+
+def check_values(value: Any, path: str, depth: int = 0) -> None:
+    """Every string of a parsed record, keys included, is storable Unicode, every number a
+    real one in range, and the nesting is bounded; raises RecordError naming the place."""
+    if depth > MAX_DEPTH:
+        raise RecordError(path, f"is nested more than {MAX_DEPTH} levels deep")
+    if isinstance(value, str):
+        check_string(value, path)
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int | float):
+        if abs(value) > MAX_INTEGER:
+            raise RecordError(path, "number is out of range")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_string(key, f"{path} key")
+            check_values(item, f"{path}.{key}", depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_values(item, f"{path}[{index}]", depth + 1)
+
+
+def check_string(value: str, path: str) -> None:
+    try:
+        # A lone surrogate ("\ud800" in JSON) is no character: it cannot be encoded, stored
+        # or shown.
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RecordError(path, "is not valid Unicode (lone surrogate)") from None
+    if "\x00" in value:
+        # PostgreSQL text cannot hold NUL, and no chat needs it.
+        raise RecordError(path, "contains a NUL character")
 
 
 class Fields:
@@ -66,6 +158,14 @@ class Fields:
         # bool is an int subclass in Python, but not a number in JSON.
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             raise RecordError(f"{self.path}.{name}", f"must be {type_name}")
+        return value
+
+    def slug(self, name: str) -> str:
+        value = self.required_str(name, max_length=64)
+        if not SLUG.fullmatch(value):
+            raise RecordError(
+                f"{self.path}.{name}", "must be a slug: letters, digits, hyphens, underscores"
+            )
         return value
 
     def string(self, name: str, required: bool = False, max_length: int = 200) -> str | None:
@@ -96,8 +196,13 @@ class Fields:
     def integer(self, name: str, required: bool = False) -> int | None:
         return self._get(name, (int,), "an integer", required)
 
-    def array(self, name: str, required: bool = False) -> list | None:
-        return self._get(name, (list,), "a list", required)
+    def array(
+        self, name: str, required: bool = False, max_items: int = MAX_LIST_ITEMS
+    ) -> list | None:
+        value = self._get(name, (list,), "a list", required)
+        if value is not None and len(value) > max_items:
+            raise RecordError(f"{self.path}.{name}", f"has more than {max_items} items")
+        return value
 
     def object(self, name: str, required: bool = False) -> "Fields | None":
         value = self._get(name, (dict,), "an object", required)
@@ -111,8 +216,14 @@ class Fields:
             parsed = datetime.fromisoformat(value)
         except ValueError:
             raise RecordError(f"{self.path}.{name}", "is not an ISO 8601 timestamp") from None
-        if parsed.tzinfo is None:
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
             raise RecordError(f"{self.path}.{name}", "timestamp has no UTC offset")
+        # Comparing never converts, so it cannot overflow as converting 0001-01-01T00:00+05:30
+        # to UTC, or 9999-12-31T23:00-05:00 to a business's time zone, would.
+        if not EARLIEST <= parsed < LATEST:
+            raise RecordError(
+                f"{self.path}.{name}", f"is outside the years {EARLIEST.year}–{LATEST.year - 1}"
+            )
         return parsed
 
     def strings(self, name: str) -> list[str]:
@@ -204,18 +315,29 @@ def validate(data: Any) -> Record:
     kind = data.get("type")
     if not isinstance(kind, str) or kind not in KINDS:
         raise RecordError("type", f"must be one of {', '.join(KINDS)}")
+    check_values(data, kind)
     return VALIDATORS[kind](Fields(data, kind))
+
+
+def kind_of(data: Any) -> str:
+    """The record's type as far as it says, for errors about the record as a whole."""
+    kind = data.get("type") if isinstance(data, dict) else None
+    return kind if isinstance(kind, str) and kind in KINDS else "record"
+
+
+@functools.cache
+def time_zone_names() -> frozenset[str]:
+    # The IANA names only: ZoneInfo() would also open any file of the zoneinfo directory,
+    # such as "localtime" (the server's own zone) or "posixrules".
+    return frozenset(zoneinfo.available_timezones()) - {"localtime", "posixrules", "Factory"}
 
 
 def _business(fields: Fields) -> BusinessRecord:
     tz_name = fields.string("timezone", max_length=64)
-    if tz_name is not None:
-        try:
-            zoneinfo.ZoneInfo(tz_name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise RecordError("business.timezone", "is not an IANA time zone name") from None
+    if tz_name is not None and tz_name not in time_zone_names():
+        raise RecordError("business.timezone", "is not an IANA time zone name")
     return BusinessRecord(
-        slug=fields.required_str("slug", max_length=64),
+        slug=fields.slug("slug"),
         name=fields.string("name"),
         timezone=tz_name,
     )
@@ -230,7 +352,7 @@ def _bot(fields: Fields) -> BotRecord:
             entities[entity.required_str("name", max_length=100)] = entity.flag("personal")
     return BotRecord(
         business=fields.required_str("business", max_length=64),
-        slug=fields.required_str("slug", max_length=64),
+        slug=fields.slug("slug"),
         name=fields.string("name"),
         entities=entities,
     )
@@ -239,7 +361,7 @@ def _bot(fields: Fields) -> BotRecord:
 def _team(fields: Fields) -> TeamRecord:
     return TeamRecord(
         business=fields.required_str("business", max_length=64),
-        slug=fields.required_str("slug", max_length=64),
+        slug=fields.slug("slug"),
         name=fields.string("name"),
     )
 
@@ -271,9 +393,15 @@ def _conversation(fields: Fields) -> ConversationRecord:
     }
     attributes = user.object("attributes")
     if attributes is not None:
+        if len(attributes.data) > MAX_ATTRIBUTES:
+            raise RecordError(attributes.path, f"has more than {MAX_ATTRIBUTES} entries")
         for name, value in attributes.data.items():
+            if not name.strip() or len(name.encode()) > 100:
+                raise RecordError(f"{attributes.path} key", "must be a name of 1 to 100 bytes")
             if not isinstance(value, str | int | float | bool):
                 raise RecordError(f"{attributes.path}.{name}", "must be a string or number")
+            if isinstance(value, str) and len(value.encode()) > 1000:
+                raise RecordError(f"{attributes.path}.{name}", "is longer than 1000 bytes")
         user_details["attributes"] = attributes.data
 
     csat = None
@@ -286,7 +414,7 @@ def _conversation(fields: Fields) -> ConversationRecord:
         csat = CsatRecord(rating, csat_fields.text("review") or "", csat_fields.timestamp("at"))
 
     messages, seen = [], set()
-    for index, item in enumerate(fields.array("messages") or []):
+    for index, item in enumerate(fields.array("messages", max_items=MAX_MESSAGES) or []):
         message = Fields(item, f"conversation.messages[{index}]")
         message_id = message.required_str("id")
         if message_id in seen:

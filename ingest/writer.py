@@ -187,19 +187,25 @@ class ConversationWrite:
         return later
 
 
-def write_conversations(writes: list[ConversationWrite]) -> None:
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+def write_conversations(writes: list[ConversationWrite]) -> dict[tuple[int, str], str]:
     """Write a batch of conversations with their end users and messages, in one transaction
-    with everything derived from them."""
+    with everything derived from them. Returns, by (business id, external id), whether each
+    was created, updated (itself, a message or its end user) or left unchanged."""
     with transaction.atomic():
-        _ConversationBatch(writes).write()
+        return _ConversationBatch(writes).write()
 
 
 class _ConversationBatch:
     def __init__(self, writes: list[ConversationWrite]):
         self.writes = writes
+        self.changed_users: set[tuple[int, str]] = set()
 
-    def write(self) -> None:
+    def write(self) -> dict[tuple[int, str], str]:
         writes = self.writes
+        outcomes: dict[tuple[int, str], str] = {}
         existing = self._existing_conversations()
         stored_messages = self._stored_messages(existing.values())
         # Taken before anything changes: the rollups subtract what they counted for it.
@@ -213,7 +219,9 @@ class _ConversationBatch:
         changed_messages: list[Message] = []
         moved_conversations: list[Conversation] = []
         for write in writes:
-            conversation = existing.get((write.business_id, write.external_id))
+            key = (write.business_id, write.external_id)
+            edits_before = len(new_messages) + len(changed_messages)
+            conversation = existing.get(key)
             if conversation is None:
                 conversation = Conversation(
                     business_id=write.business_id, external_id=write.external_id
@@ -245,8 +253,19 @@ class _ConversationBatch:
                 else:
                     message.masked_text = stored[message_id].masked_text
             note_messages(conversation, {**stored, **write.messages}.values())
-            if conversation.pk and before != field_values(conversation, CONVERSATION_UPDATE_FIELDS):
+            changed = before != field_values(conversation, CONVERSATION_UPDATE_FIELDS)
+            if conversation.pk and changed:
                 changed_conversations.append(conversation)
+            if not conversation.pk:
+                outcomes[key] = CREATED
+            elif (
+                changed
+                or len(new_messages) + len(changed_messages) > edits_before
+                or (write.business_id, write.user_id) in self.changed_users
+            ):
+                outcomes[key] = UPDATED
+            else:
+                outcomes[key] = UNCHANGED
 
         Conversation.objects.bulk_create(new_conversations, batch_size=500)
         Conversation.objects.bulk_update(
@@ -265,6 +284,7 @@ class _ConversationBatch:
         # What masking knows of these users changed: their other texts hide it from now on.
         if rollups.users_with_changed_values:
             remask(Conversation.objects.filter(end_user__in=rollups.users_with_changed_values))
+        return outcomes
 
     def _save_end_users(
         self, personal: dict[int, frozenset[str]]
@@ -289,11 +309,14 @@ class _ConversationBatch:
             elif key not in new:
                 changed[key] = users[key]
             user = users[key]
+            before = field_values(user, END_USER_FIELDS)
             for name, value in write.user_details.items():
                 if name == "attributes":
                     user.attributes = {**user.attributes, **value}
                 else:
                     setattr(user, name, value)
+            if key in changed and before != field_values(user, END_USER_FIELDS):
+                self.changed_users.add(key)
         for (business_id, _external_id), user in users.items():
             mask_end_user(user, end_user_masker(user, personal[business_id]))
             user.phone_digits = digits_of(user.phone)

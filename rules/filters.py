@@ -7,6 +7,7 @@ filtered view is a bookmarkable URL.
 import datetime as dt
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from rules.presenter import Presenter
@@ -20,6 +21,23 @@ PERIODS = [
     ("custom", "Custom range"),
 ]
 PERIOD_DAYS = {"today": 1, "7d": 7, "30d": 30, "90d": 90}
+# The days a filter can name: those of the dates an import accepts (ingest.records). A day at
+# the edge of what Python's dates hold would overflow on the day after or in another time zone.
+FIRST_DAY = dt.date(1970, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
+
+
+def date_field():
+    return forms.DateField(
+        required=False,
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
+        ),
+        validators=[
+            MinValueValidator(FIRST_DAY, f"Enter a date from {FIRST_DAY.isoformat()} on."),
+            MaxValueValidator(LAST_DAY, f"Enter a date up to {LAST_DAY.isoformat()}."),
+        ],
+    )
 
 
 class ConversationFilterForm(forms.Form):
@@ -28,8 +46,8 @@ class ConversationFilterForm(forms.Form):
     bot = forms.ChoiceField(required=False)
     channel = forms.ChoiceField(required=False)
     period = forms.ChoiceField(choices=PERIODS, required=False)
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = date_field()
+    end = date_field()
 
     def __init__(self, data, business, presenter: Presenter, **kwargs):
         """`presenter` shows the bots' and channels' names as the viewer may see them."""

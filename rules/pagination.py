@@ -1,10 +1,14 @@
 """Pagination shared by every list: pages found on ids, totals from rollups when known."""
 
+import re
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+
+# ASCII digits only; nine are more pages than any list has.
+PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 class CountedPaginator(Paginator):
@@ -43,7 +47,20 @@ def paginate(object_list: Any, page_number: Any, per_page: int, total: int | Non
         paginator = Paginator(object_list, per_page)
     else:
         paginator = CountedPaginator(object_list, per_page, total)
-    return paginator.get_page(page_number)
+    page = paginator.get_page(page_number)
+    page.problem = page_problem(page_number, page.number)  # type: ignore[attr-defined]
+    return page
+
+
+def page_problem(asked: Any, shown: int) -> str:
+    """What pagination.html tells a viewer who asked for a page that is not there."""
+    if asked is None or asked == "" or asked == shown:
+        return ""
+    asked = str(asked)
+    if PAGE_NUMBER.fullmatch(asked) and int(asked) == shown:
+        return ""
+    quoted = asked if len(asked) <= 20 else f"{asked[:20]}…"
+    return f"There is no page “{quoted}” in this list; this is page {shown}."
 
 
 def load_page(page: Page, queryset: QuerySet) -> Page:

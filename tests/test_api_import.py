@@ -49,7 +49,11 @@ def test_one_record(client, key):
     response = post(client, conversation_record(), key)
 
     assert response.status_code == 200
-    assert response.json() == {"imported": {"conversation": 1, "message": 1}, "errors": []}
+    assert response.json() == {
+        "imported": {"conversation": 1, "message": 1},
+        "results": [{"record": 0, "type": "conversation", "result": "created"}],
+        "errors": [],
+    }
     assert Conversation.objects.count() == 1
 
 
@@ -60,7 +64,23 @@ def test_array_of_records_is_idempotent(client, key):
     response = post(client, records, key)
 
     assert response.status_code == 200
+    assert [result["result"] for result in response.json()["results"]] == ["unchanged"] * 3
     assert Conversation.objects.count() == 3
+
+
+def test_results_say_created_updated_or_unchanged(client, key):
+    post(client, [conversation_record("acme", "c-1"), conversation_record("acme", "c-2")], key)
+    edited = conversation_record("acme", "c-2")
+    edited["messages"][0]["text"] = "Hello"
+
+    response = post(client, [conversation_record("acme", "c-1"), edited, {"type": 1}], key)
+
+    assert response.status_code == 400
+    assert response.json()["results"] == [
+        {"record": 0, "type": "conversation", "result": "unchanged"},
+        {"record": 1, "type": "conversation", "result": "updated"},
+        {"record": 2, "type": "record", "result": "rejected"},
+    ]
 
 
 def test_no_key(client, acme):
@@ -90,7 +110,11 @@ def test_key_of_another_business_cannot_write_here(client, acme):
 
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        "record 0: conversation.business: belongs to another business than the API key"
+        {
+            "record": 0,
+            "field": "conversation.business",
+            "message": "belongs to another business than the API key",
+        }
     ]
     assert Conversation.objects.count() == 0
 
@@ -108,7 +132,13 @@ def test_staff_records_are_refused(client, key):
     response = post(client, staff, key)
 
     assert response.status_code == 400
-    assert "staff records cannot be imported through the API" in response.json()["errors"][0]
+    assert response.json()["errors"] == [
+        {
+            "record": 0,
+            "field": "staff",
+            "message": "staff records cannot be imported through the API",
+        }
+    ]
 
 
 def test_partial_success_reports_errors_and_keeps_good_records(client, key):
@@ -120,7 +150,17 @@ def test_partial_success_reports_errors_and_keeps_good_records(client, key):
     assert response.status_code == 400
     assert response.json() == {
         "imported": {"conversation": 1, "message": 1},
-        "errors": ["record 1: conversation.started_at: timestamp has no UTC offset"],
+        "results": [
+            {"record": 0, "type": "conversation", "result": "created"},
+            {"record": 1, "type": "conversation", "result": "rejected"},
+        ],
+        "errors": [
+            {
+                "record": 1,
+                "field": "conversation.started_at",
+                "message": "timestamp has no UTC offset",
+            }
+        ],
     }
     assert Conversation.objects.count() == 1
 
@@ -130,7 +170,8 @@ def test_malformed_body(client, key, body):
     response = post(client, body, key)
 
     assert response.status_code == 400
-    assert response.json()["errors"]
+    [error] = response.json()["errors"]
+    assert error["record"] is None and error["field"] == "body" and error["message"]
 
 
 def test_oversized_body(client, key, settings):

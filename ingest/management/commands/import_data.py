@@ -29,10 +29,11 @@ class Command(BaseCommand):
         reporter = PrintedProgress(self.stderr)
         try:
             if path == "-":
-                return import_records(parse_lines(sys.stdin), progress=reporter)
-            with open(path, encoding="utf-8") as stream:
+                # Bytes where there are any, so each line is decoded on its own: one line
+                # that is not UTF-8 is rejected by its number, and the others are kept.
+                stdin = getattr(sys.stdin, "buffer", sys.stdin)
+                return import_records(parse_lines(stdin), progress=reporter)
+            with open(path, "rb") as stream:
                 return import_records(parse_lines(stream), progress=reporter)
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{path}: not UTF-8 text") from None
