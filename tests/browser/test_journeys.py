@@ -147,3 +147,40 @@ def test_anonymous_visitor_signs_in_and_lands_on_the_link(page, sign_in, acme, l
 
     expect(page).to_have_url(link)
     expect(page.locator(".details")).to_contain_text(NAME)
+
+
+def test_agent_searches_by_keyboard_and_lands_on_the_matching_message(page, sign_in, acme):
+    _, planted, last = acme.conversations
+    sign_in(page, acme.agent)
+    page.get_by_role("link", name="My Chats").click()
+    page.wait_for_load_state()  # the shortcuts' script is deferred to the end of loading
+
+    page.keyboard.press("/")
+    expect(page.get_by_label("Search")).to_be_focused()
+    page.keyboard.type("Kumaraswamy card blocked")
+    page.keyboard.press("Enter")
+    row = page.locator(".chat-list tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("mark").first).to_be_visible()
+    row.get_by_role("link", name="Open").click()
+
+    expect(page).to_have_url(re.compile(rf"/c/{planted.token}/\?page=1.*#m4$"))
+    expect(page.locator("#m4")).to_be_focused()
+    page.keyboard.press("n")
+    expect(page).to_have_url(re.compile(rf"{chat_path(last)}\?from="))
+    page.keyboard.press("p")
+    expect(page).to_have_url(re.compile(rf"{chat_path(planted)}\?from="))
+
+
+def test_a_masked_agents_search_for_a_hidden_name_finds_nothing(page, sign_in, acme):
+    sign_in(page, acme.masked_agent)
+    page.get_by_role("link", name="Search").click()
+
+    page.get_by_label("Search").fill("Kumaraswamy")
+    page.get_by_role("button", name="Filter").click()
+
+    expect(page.locator(".chat-list tbody")).to_contain_text("No conversations")
+    page.get_by_label("Search").fill("blocked")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator(".chat-list tbody tr")).to_have_count(3)
+    assert leaked(page.content()) == []
