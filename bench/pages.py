@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from analytics.models import DailyMessageCount, DailyPhraseCount
 from analytics.tables import PER_PAGE
-from conversations.models import Business, Conversation
+from conversations.models import Business, Conversation, EndUser
 from demo.records import BUSINESSES
 
 BUSINESS = BUSINESSES[0]  # Acme Bank, the biggest of the demo businesses
@@ -132,6 +132,41 @@ def pages():
             f"“{phrase}”",
         ),
         Page("CSAT", analyst, reverse("analytics-csat", args=[slug])),
+        *_search_pages(business, agent, f"{prefix}_agent_masked"),
+    ]
+
+
+def _search_pages(business, agent, masked_agent):
+    """Search by a customer's name, email, a two-word phrase and a conversation id (each a
+    value of the data), as an agent with full access; the phrase also as a masked one."""
+    path = reverse("business-search", args=[business.slug])
+    customer = (
+        EndUser.objects.filter(business=business).exclude(name="").exclude(email="").order_by("pk")
+    ).first()
+    phrase = (
+        DailyPhraseCount.objects.filter(business=business, size=2)
+        .values("phrase")
+        .annotate(messages=Sum("count"))
+        .order_by("-messages", "phrase")
+        .values_list("phrase", flat=True)
+        .first()
+    )
+    conversation_id = (
+        Conversation.objects.filter(business=business)
+        .order_by("pk")
+        .values_list("external_id", flat=True)
+        .first()
+    )
+    searches = [
+        ("a name", agent, customer.name),
+        ("an email", agent, customer.email),
+        ("a two-word phrase", agent, phrase),
+        ("a two-word phrase, masked", masked_agent, phrase),
+        ("a conversation id", agent, conversation_id),
+    ]
+    return [
+        Page(f"Search, {what}", username, f"{path}?{urlencode({'q': query})}", f"“{query}”")
+        for what, username, query in searches
     ]
 
 
