@@ -72,29 +72,27 @@ def team_chats(request, membership):
     )
 
 
-@require_GET
-@business_page(Section.BUSINESS)
-def business_chats(request, membership):
+def business_wide(request, membership, section, intro):
     business = membership.business
     return chat_list(
         request,
         membership,
-        Section.BUSINESS,
+        section,
         Conversation.objects.filter(business=business),
-        f"Every conversation of {business.name}.",
+        intro,
         teams=list(business.teams.all()),
     )
+
+
+@require_GET
+@business_page(Section.BUSINESS)
+def business_chats(request, membership):
+    intro = f"Every conversation of {membership.business.name}."
+    return business_wide(request, membership, Section.BUSINESS, intro)
 
 
 @require_GET
 @business_page(Section.SEARCH)
 def search(request, membership):
-    business = membership.business
-    return chat_list(
-        request,
-        membership,
-        Section.SEARCH,
-        Conversation.objects.filter(business=business),
-        f"Find any conversation of {business.name}.",
-        teams=list(business.teams.all()),
-    )
+    intro = f"Find any conversation of {membership.business.name}."
+    return business_wide(request, membership, Section.SEARCH, intro)

@@ -21,3 +21,11 @@ def listed(response):
 
 def staff(business, **roles):
     return MembershipFactory(business=business, **roles)
+
+
+def sign_in_leading_every_team(client, business, **roles):
+    """Signs in new staff of `business` with `roles`, leading all its teams."""
+    membership = staff(business, **roles)
+    membership.leads.set(business.teams.all())
+    client.force_login(membership.user)
+    return membership

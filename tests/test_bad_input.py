@@ -252,10 +252,9 @@ def test_values_no_database_can_store_are_rejected(tmp_path, text, reason):
     assert reason in err
 
 
-def test_a_chunked_body_is_read(client, key):
-    body = json.dumps([good("c-1"), good("c-2")]).encode()
-
-    response = client.generic(
+def post_chunked(client, key, body):
+    """The API request a client makes that streams its body, with no Content-Length."""
+    return client.generic(
         "POST",
         URL,
         b"",
@@ -264,6 +263,12 @@ def test_a_chunked_body_is_read(client, key):
         HTTP_TRANSFER_ENCODING="chunked",
         **{"wsgi.input": io.BytesIO(body)},
     )
+
+
+def test_a_chunked_body_is_read(client, key):
+    body = json.dumps([good("c-1"), good("c-2")]).encode()
+
+    response = post_chunked(client, key, body)
 
     assert response.status_code == 200, response.json()
     assert stored_ids() == {"c-1", "c-2"}
@@ -273,15 +278,7 @@ def test_a_chunked_body_is_still_capped(client, key, settings):
     settings.IMPORT_MAX_BODY_BYTES = 1000
     body = json.dumps([good(f"c-{n}") for n in range(20)]).encode()
 
-    response = client.generic(
-        "POST",
-        URL,
-        b"",
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {key}",
-        HTTP_TRANSFER_ENCODING="chunked",
-        **{"wsgi.input": io.BytesIO(body)},
-    )
+    response = post_chunked(client, key, body)
 
     assert response.status_code == 413
     assert not Conversation.objects.exists()

@@ -11,7 +11,7 @@ from conversations.models import Business, Conversation, EndUser, Job, Message
 from ingest import writer
 from rules.masking import MASKER_VERSION
 from rules.presenter import shorten
-from tests.factories import MembershipFactory, TeamFactory
+from tests.chat_lists import sign_in_leading_every_team
 from tests.pii import CARD, EMAIL, NAME, USER_ID, leaked, planted_conversation_record
 from tests.records import BUSINESS, conversation, import_ok, message, setup_records
 
@@ -29,13 +29,6 @@ def business():
     return Business.objects.get(slug=BUSINESS)
 
 
-def sign_in(client, business, **roles):
-    membership = MembershipFactory(business=business, **roles)
-    membership.leads.set(TeamFactory._meta.model.objects.filter(business=business))
-    client.force_login(membership.user)
-    return membership
-
-
 def count(response):
     return response.context["page"].paginator.count
 
@@ -45,7 +38,7 @@ def count(response):
 
 @pytest.mark.parametrize("roles", [{"analyst": True}, {"team_lead": True}])
 def test_no_prefix_of_a_masked_card_changes_the_message_count(client, business, roles):
-    sign_in(client, business, **roles)
+    sign_in_leading_every_team(client, business, **roles)
     counts = {
         prefix: count(client.get(MESSAGES, {"text": f"card {prefix}"}))
         for prefix in [CARD[:length] for length in range(1, len(CARD) + 1)]
@@ -56,14 +49,14 @@ def test_no_prefix_of_a_masked_card_changes_the_message_count(client, business, 
 
 
 def test_a_full_email_finds_no_message_in_message_analysis(client, business):
-    sign_in(client, business, team_lead=True, view_personal_details=True)
+    sign_in_leading_every_team(client, business, team_lead=True, view_personal_details=True)
 
     assert count(client.get(MESSAGES, {"text": EMAIL})) == 0
     assert count(client.get(MESSAGES, {"text": "[email]"})) == 1
 
 
 def test_a_phrase_made_of_a_masked_surname_lists_no_message(client, business):
-    sign_in(client, business, analyst=True)
+    sign_in_leading_every_team(client, business, analyst=True)
 
     response = client.get(f"/b/{BUSINESS}/analytics/words/phrase/", {"phrase": SURNAME})
     assert response.status_code == 200
@@ -74,7 +67,7 @@ def test_a_phrase_made_of_a_masked_surname_lists_no_message(client, business):
 
 @pytest.mark.parametrize("url", [CHATS, TEAMS])
 def test_a_masked_viewer_cannot_confirm_a_user_id_by_searching_it(client, business, url):
-    sign_in(client, business, team_lead=True)
+    sign_in_leading_every_team(client, business, team_lead=True)
     search = {"q": USER_ID} if url == CHATS else {}
 
     if url == CHATS:
@@ -84,7 +77,7 @@ def test_a_masked_viewer_cannot_confirm_a_user_id_by_searching_it(client, busine
 
 
 def test_a_full_viewer_searches_the_raw_ids(client, business):
-    sign_in(client, business, team_lead=True, view_personal_details=True)
+    sign_in_leading_every_team(client, business, team_lead=True, view_personal_details=True)
 
     assert count(client.get(CHATS, {"q": USER_ID})) == 1
     assert count(client.get(CHATS, {"q": "[phone]"})) == 0
@@ -92,7 +85,7 @@ def test_a_full_viewer_searches_the_raw_ids(client, business):
 
 def test_channels_are_chosen_by_the_name_a_masked_viewer_sees(client, business):
     import_ok(conversation("by-phone", [message("x", "hello")], channel=f"wa-{USER_ID}"))
-    sign_in(client, business, team_lead=True)
+    sign_in_leading_every_team(client, business, team_lead=True)
 
     response = client.get(CHATS)
     choices = [value for value, _label in response.context["form"].fields["channel"].choices]
@@ -128,7 +121,7 @@ def planted_bot_named(name):
 
 @pytest.mark.parametrize("roles", [{"agent": True, "team_lead": True}, {"analyst": True}])
 def test_ids_channels_bot_names_and_attribute_keys_are_masked(client, odd_conversation, roles):
-    sign_in(client, odd_conversation.business, **roles)
+    sign_in_leading_every_team(client, odd_conversation.business, **roles)
 
     body = client.get(f"/c/{odd_conversation.token}/").content.decode()
 
@@ -141,7 +134,7 @@ def test_ids_channels_bot_names_and_attribute_keys_are_masked(client, odd_conver
 def test_an_attribute_key_in_another_case_than_a_personal_entity_is_masked(
     client, odd_conversation
 ):
-    sign_in(client, odd_conversation.business, agent=True)
+    sign_in_leading_every_team(client, odd_conversation.business, agent=True)
 
     body = client.get(f"/c/{odd_conversation.token}/").content.decode()
 
@@ -150,7 +143,7 @@ def test_an_attribute_key_in_another_case_than_a_personal_entity_is_masked(
 
 
 def test_list_links_and_labels_show_the_masked_id(client, odd_conversation):
-    sign_in(client, odd_conversation.business, team_lead=True)
+    sign_in_leading_every_team(client, odd_conversation.business, team_lead=True)
 
     body = client.get(CHATS).content.decode()
 
@@ -171,7 +164,7 @@ def test_a_preview_is_masked_before_it_is_cut(client, business):
     text = "x" * 280 + f" card {CARD} and more"
     import_ok(conversation("long", [message("l1", text)]))
     stored = Conversation.objects.get(external_id="long")
-    sign_in(client, business, team_lead=True)
+    sign_in_leading_every_team(client, business, team_lead=True)
 
     body = client.get(CHATS).content.decode()
 
@@ -242,7 +235,7 @@ def test_while_copies_are_masked_again_pages_mask_the_raw_text_and_search_waits(
     # An entity marked personal, with its job still queued (a worker has not run it).
     Entity.objects.filter(bot__business=business, name="city").update(personal=True)
     Job.objects.create(business=business, kind=Job.Kind.ROLLUPS, reason="test", remasks=True)
-    sign_in(client, business, team_lead=True)
+    sign_in_leading_every_team(client, business, team_lead=True)
     chat = Conversation.objects.get(external_id="c")
 
     page = client.get(f"/c/{chat.token}/").content.decode()
@@ -283,7 +276,9 @@ def test_the_copies_of_an_end_user_are_stored(business):
 
 
 def test_a_full_access_list_page_is_audited_once(client, business):
-    membership = sign_in(client, business, team_lead=True, view_personal_details=True)
+    membership = sign_in_leading_every_team(
+        client, business, team_lead=True, view_personal_details=True
+    )
 
     client.get(CHATS)
 
@@ -293,7 +288,7 @@ def test_a_full_access_list_page_is_audited_once(client, business):
 
 
 def test_a_masked_list_page_is_not_audited(client, business):
-    sign_in(client, business, team_lead=True)
+    sign_in_leading_every_team(client, business, team_lead=True)
 
     client.get(CHATS)
 

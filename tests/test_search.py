@@ -6,7 +6,8 @@ from guardian.shortcuts import assign_perm
 
 from agentchat.search import excerpt
 from conversations.models import PERSONAL_DETAILS_PERM, Business, Conversation, Membership
-from tests.factories import MembershipFactory, TeamFactory
+from tests.chat_lists import sign_in_leading_every_team
+from tests.factories import MembershipFactory
 from tests.pii import CARD, EMAIL, NAME, PHONE, USER_ID, planted_conversation_record
 from tests.records import BUSINESS, at, conversation, import_ok, message, setup_records
 
@@ -40,13 +41,6 @@ def business():
     return Business.objects.get(slug=BUSINESS)
 
 
-def sign_in(client, business, **roles):
-    membership = MembershipFactory(business=business, **roles)
-    membership.leads.set(TeamFactory._meta.model.objects.filter(business=business))
-    client.force_login(membership.user)
-    return membership
-
-
 def found(client, query, url=SEARCH):
     response = client.get(url, {"q": query})
     assert response.status_code == 200
@@ -54,7 +48,9 @@ def found(client, query, url=SEARCH):
 
 
 def full(client, business, **roles):
-    return sign_in(client, business, view_personal_details=True, **(roles or {"agent": True}))
+    return sign_in_leading_every_team(
+        client, business, view_personal_details=True, **(roles or {"agent": True})
+    )
 
 
 @pytest.mark.parametrize(
@@ -76,13 +72,13 @@ def test_a_phone_is_found_in_any_formatting(client, business, phone):
 
 @pytest.mark.parametrize("query", [NAME, "Kumaraswamy", EMAIL, "9820012345", USER_ID, CARD])
 def test_a_masked_viewer_finds_nothing_by_a_value_hidden_from_them(client, business, query):
-    sign_in(client, business, agent=True)
+    sign_in_leading_every_team(client, business, agent=True)
 
     assert found(client, query) == []
 
 
 def test_a_masked_viewer_finds_by_the_words_and_ids_they_see(client, business):
-    sign_in(client, business, agent=True)
+    sign_in_leading_every_team(client, business, agent=True)
 
     assert found(client, "refund") == ["meera-1"]
     assert found(client, "[phone]") == ["planted"]  # the planted user's id, as they see it
@@ -90,7 +86,7 @@ def test_a_masked_viewer_finds_by_the_words_and_ids_they_see(client, business):
 
 @pytest.mark.parametrize("roles", [{"agent": True}, {"team_lead": True}])
 def test_no_prefix_of_a_hidden_value_changes_a_masked_viewers_results(client, business, roles):
-    sign_in(client, business, **roles)
+    sign_in_leading_every_team(client, business, **roles)
     nowhere = found(client, "zzz-nowhere")
 
     for value in (EMAIL, USER_ID, NAME):
@@ -126,7 +122,7 @@ def test_results_show_the_matching_message_highlighted_and_open_at_it(client, bu
 
 
 def test_a_masked_snippet_shows_placeholders_and_no_hidden_value(client, business):
-    sign_in(client, business, agent=True)
+    sign_in_leading_every_team(client, business, agent=True)
 
     response = client.get(SEARCH, {"q": "card blocked"})
 
@@ -159,7 +155,7 @@ def test_search_keeps_the_list_filters(client, business):
 
 
 def test_the_search_page_is_for_chat_staff_only(client, business):
-    sign_in(client, business, analyst=True)
+    sign_in_leading_every_team(client, business, analyst=True)
 
     assert client.get(SEARCH).status_code == 403
 
