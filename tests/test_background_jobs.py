@@ -13,7 +13,7 @@ import redis
 from django.db import connection
 
 from chatlinks.celery import app
-from conversations.models import Business, Job
+from conversations.models import Business, Job, Message
 from ingest import writer
 from tests.factories import MembershipFactory
 from tests.records import (
@@ -167,7 +167,9 @@ def test_a_real_worker_runs_the_recount_while_pages_answer(worker, client):
         job.refresh_from_db()
 
     assert job.state == Job.State.DONE, job.error
-    assert (job.done, job.total) == (40, 40)
+    assert (job.done, job.total) == (80, 80)  # each conversation masked again, then counted
+    stored = Message.objects.filter(business=business).values_list("masked_text", flat=True)
+    assert not any("gavaskar" in text.lower() for text in stored)
     assert job.started_at and job.finished_at
     assert set(answered) <= {200}
     assert "ingest.tasks.run_job" in worker.read_text()  # run by the worker, not in process
