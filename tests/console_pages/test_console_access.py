@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from chatlinks.models import AuditEntry
 from conversations.models import ApiKey, Entity, Membership
-from tests.console import admin, agent, business, console_urls, other_admin  # noqa: F401
+from tests.console_pages import console_urls
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
