@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "agentchat",
     "analytics",
     "ingest",
+    "console",
 ]
 # The demo data generator needs the development requirements (Faker): `make run` has them.
 if env.bool("DEMO_DATA", default=DEBUG):

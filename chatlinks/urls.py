@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("ingest.urls")),
     path("b/<slug:business>/", include("agentchat.urls")),
     path("b/<slug:business>/analytics/", include("analytics.urls")),
+    path("b/<slug:business>/console/", include("console.urls")),
 ]
 
 handler500 = "chatlinks.views.server_error"

@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 import secrets
 import zoneinfo
@@ -53,6 +54,9 @@ class Business(models.Model):
         return zoneinfo.ZoneInfo(self.timezone)
 
 
+LAST_USE_PRECISION = dt.timedelta(minutes=1)
+
+
 def hash_api_key(raw_key):
     # Keys are 256 random bits, so a fast unsalted hash is as safe as a slow one and keeps
     # authentication to a single indexed lookup.
@@ -64,10 +68,15 @@ class ApiKeyQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True)
 
     def authenticate(self, raw_key):
-        """The active key matching `raw_key`, or None."""
+        """The active key matching `raw_key`, or None; notes when it was last used."""
         if not raw_key:
             return None
-        return self.active().select_related("business").filter(hashed=hash_api_key(raw_key)).first()
+        api_key = (
+            self.active().select_related("business").filter(hashed=hash_api_key(raw_key)).first()
+        )
+        if api_key is not None:
+            api_key.note_use()
+        return api_key
 
 
 class ApiKey(models.Model):
@@ -79,6 +88,8 @@ class ApiKey(models.Model):
     hashed = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # To the minute at best: a busy key writes it once a minute, not on every request.
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiKeyQuerySet.as_manager()
 
@@ -87,6 +98,19 @@ class ApiKey(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… ({self.business.slug})"
+
+    def note_use(self, now=None):
+        now = now or timezone.now()
+        if self.last_used_at is None or now - self.last_used_at >= LAST_USE_PRECISION:
+            # A conditional UPDATE: concurrent requests of one key write it once between them.
+            ApiKey.objects.filter(pk=self.pk).filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USE_PRECISION)
+            ).update(last_used_at=now)
+            self.last_used_at = now
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
 
     @classmethod
     def issue(cls, business):

@@ -219,6 +219,7 @@ class Importer:
                 teams=teams,
                 leads=leads,
                 view_personal_details=record.view_personal_details,
+                display_name=record.display_name,
             )
         except MissingPassword:
             raise RecordError("staff.password", "is required for a new user") from None

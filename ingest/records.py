@@ -266,6 +266,7 @@ class StaffRecord:
     teams: tuple[str, ...]
     leads: tuple[str, ...]
     view_personal_details: bool
+    display_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -380,6 +381,7 @@ def _staff(fields: Fields) -> StaffRecord:
         teams=tuple(fields.strings("teams")),
         leads=tuple(fields.strings("leads")),
         view_personal_details=fields.flag("view_personal_details"),
+        display_name=fields.string("display_name", max_length=150),
     )
 
 

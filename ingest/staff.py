@@ -23,8 +23,10 @@ def provision_staff(
     teams: Iterable[Team],
     leads: Iterable[Team],
     view_personal_details: bool,
+    display_name: str | None = None,
 ) -> Membership:
-    """Create or update the user and their membership of `business`, exactly as given."""
+    """Create or update the user and their membership of `business`, exactly as given
+    (None for `email` or `display_name`: keep it)."""
     User = get_user_model()
     roles = set(roles)
     with transaction.atomic():
@@ -37,6 +39,8 @@ def provision_staff(
             user.set_password(password)
         if email is not None:
             user.email = email
+        if display_name is not None:
+            set_display_name(user, display_name)
         user.save()
         membership, _ = Membership.objects.get_or_create(user=user, business=business)
         for role in Role:
@@ -53,3 +57,40 @@ def set_personal_details_permission(user, business: Business, granted: bool) -> 
         assign_perm(PERSONAL_DETAILS_PERM, user, business)
     else:
         remove_perm(PERSONAL_DETAILS_PERM, user, business)
+
+
+def set_display_name(user, display_name: str) -> None:
+    """The name pages show for a staff member instead of their username. It is kept whole in
+    first_name, so get_full_name(), which every page asks, gives it back unchanged."""
+    user.first_name, user.last_name = display_name.strip(), ""
+
+
+def works_only_for(user, business: Business) -> bool:
+    """Whether `business` is the only business `user` is staff of: its admin then owns the
+    account itself (its name, whether it may sign in), and changing it affects no one else."""
+    return not Membership.objects.filter(user=user).exclude(business=business).exists()
+
+
+def deactivate_staff(membership: Membership) -> None:
+    """Take every role, team and the permission in the membership's business away; the
+    membership stays, so the conversations they handled still name them. An account that
+    works for no other business can no longer sign in at all."""
+    with transaction.atomic():
+        for role in Role:
+            setattr(membership, f"is_{role.value}", False)
+        membership.save()
+        membership.teams.clear()
+        membership.leads.clear()
+        set_personal_details_permission(membership.user, membership.business, False)
+        user = membership.user
+        if user.is_active and works_only_for(user, membership.business):
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+
+
+def reactivate_staff(membership: Membership) -> None:
+    """Let an account that only this business deactivated sign in again."""
+    user = membership.user
+    if not user.is_active and works_only_for(user, membership.business):
+        user.is_active = True
+        user.save(update_fields=["is_active"])

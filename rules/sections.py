@@ -44,6 +44,12 @@ class Section(enum.Enum):
         "analytics-csat",
         (Role.ANALYST, Role.TEAM_LEAD, Role.ADMIN),
     )
+    # The business admin's console (console/): never across businesses, admin role only.
+    STAFF = (Group.ADMINISTRATION, "Staff", "console-staff", (Role.ADMIN,))
+    BOTS = (Group.ADMINISTRATION, "Bots and entities", "console-bots", (Role.ADMIN,))
+    API_KEYS = (Group.ADMINISTRATION, "API keys", "console-api-keys", (Role.ADMIN,))
+    AUDIT_LOG = (Group.ADMINISTRATION, "Audit log", "console-audit-log", (Role.ADMIN,))
+    SETTINGS = (Group.ADMINISTRATION, "Settings", "console-settings", (Role.ADMIN,))
     JOBS = (Group.ADMINISTRATION, "Background jobs", "business-jobs", (Role.ADMIN,))
 
     def __init__(self, group: Group, title: str, url_name: str, roles: tuple[Role, ...]):

@@ -6,7 +6,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Bottom to top, as the README's Layout section lists them; an app may import only those
 # before it. The project package (chatlinks) includes the URLs of the apps above it by name.
-LAYERS = ["conversations", "rules", "chatlinks", "agentchat", "analytics", "ingest", "demo"]
+LAYERS = [
+    "conversations",
+    "rules",
+    "chatlinks",
+    "agentchat",
+    "analytics",
+    "ingest",
+    "console",
+    "demo",
+]
 PACKAGES = {*LAYERS, "bench", "tests"}
 
 

@@ -8,7 +8,9 @@ from collections import deque
 
 import pytest
 
+from chatlinks.models import AuditEntry
 from conversations.models import Business, Conversation
+from rules.access import Access
 from tests.factories import MembershipFactory, TeamFactory
 from tests.pii import (
     ACCOUNT,
@@ -89,6 +91,9 @@ def crawl(client):
     return pages
 
 
+# The pages of the business admin's console that an admin's crawl must reach.
+CONSOLE_PAGES = ["staff", "bots", "api-keys", "audit-log", "settings"]
+
 MASKED_ROLES = {
     "agent without the permission": {"agent": True},
     "team lead without the permission": {"team_lead": True},
@@ -115,12 +120,18 @@ def test_no_planted_value_on_any_page_a_masked_role_reaches(client, business, ro
             for record in (planted_conversation_record(), later_conversation())
         )
     )
+    # Every conversation in the audit log, which a masked admin reads in the console.
+    for planted in Conversation.objects.filter(business=business).select_related("end_user"):
+        AuditEntry.objects.opened(membership.user, planted, Access.FULL)
     client.force_login(membership.user)
 
     pages = crawl(client)
 
     chat_pages = [url for url in pages if url.startswith("/c/")]
     assert chat_pages, "the crawl reached no chat page"
+    if roles.get("admin"):
+        console = {url.split("?")[0] for url in pages if url.startswith(f"/b/{BUSINESS}/console/")}
+        assert {f"/b/{BUSINESS}/console/{page}/" for page in CONSOLE_PAGES} <= console
     leaks = {url: leaked(body) for url, body in pages.items() if leaked(body)}
     assert leaks == {}
     assert searches_finding_a_secret(client, pages) == []
@@ -151,6 +162,7 @@ SEARCHES = {
     "/teams/": ["channel"],
     "/analytics/messages/": ["text", "channel"],
     "/analytics/words/phrase/": ["phrase"],
+    "/console/audit-log/": ["conversation"],
 }
 
 

@@ -6,6 +6,7 @@ PHONE = {"width": 360, "height": 740}
 
 LISTS = "/b/acme-bank"
 ANALYTICS = "/b/acme-bank/analytics"
+CONSOLE = "/b/acme-bank/console"
 CHAT = "{chat}"  # stands for the chat link of the conversation full of PII
 
 # Who (an attribute of the `acme` fixture, None for a visitor not signed in) opens which pages.
@@ -30,6 +31,14 @@ PAGES_BY_ROLE = {
         f"{LISTS}/my-chats/",  # not one of theirs: the 403 page
     ],
     "outsider": [CHAT],  # the 404 page
+    "admin": [
+        f"{CONSOLE}/staff/",
+        f"{CONSOLE}/staff/add/",
+        f"{CONSOLE}/bots/",
+        f"{CONSOLE}/api-keys/",
+        f"{CONSOLE}/audit-log/",
+        f"{CONSOLE}/settings/",
+    ],
 }
 
 

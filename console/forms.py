@@ -1,0 +1,200 @@
+"""The console's forms: plain Django forms, each knowing the one business it edits."""
+
+import datetime as dt
+import zoneinfo
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils import timezone
+
+from chatlinks.models import AuditEntry
+from conversations.models import Business, Membership, Role
+from rules.filters import PERIOD_DAYS, PERIODS
+
+
+class MemberForm(forms.Form):
+    """A staff member's display name, roles, teams and teams led in one business."""
+
+    display_name = forms.CharField(
+        max_length=150,
+        required=False,
+        help_text="Shown instead of the username on every page; empty: the username.",
+    )
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    teams = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    leads = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Teams led",
+    )
+
+    def __init__(self, *args, business: Business, actor: Membership, member=None, **kwargs):
+        """`member`: the membership edited (None: a new one); `actor`: the admin editing."""
+        if member is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "display_name": member.user.get_full_name(),
+                    "roles": [role.value for role in member.roles],
+                    "teams": list(member.teams.all()),
+                    "leads": list(member.leads.all()),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.actor, self.member = actor, member
+        teams = business.teams.order_by("name")
+        self.fields["teams"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["leads"].queryset = teams  # type: ignore[attr-defined]
+
+    def keep_display_name(self, reason: str) -> None:
+        field = self.fields["display_name"]
+        field.disabled = True
+        field.help_text = reason
+
+    def new_display_name(self) -> str | None:
+        """The new display name, or None to keep it (when the field may not be changed)."""
+        if self.fields["display_name"].disabled:
+            return None
+        return self.cleaned_data["display_name"]
+
+    def clean_roles(self):
+        roles = self.cleaned_data["roles"]
+        if self.member is not None and self.member.pk == self.actor.pk and Role.ADMIN not in roles:
+            # Otherwise a business could lose its last admin by a slip of the mouse.
+            raise forms.ValidationError(
+                "You cannot take away your own admin role; another admin of the business can."
+            )
+        return roles
+
+
+class NewMemberForm(MemberForm):
+    """A new account, staff of this business only."""
+
+    username = forms.CharField(
+        max_length=150,
+        validators=[get_user_model().username_validator],
+        help_text="Letters, digits and @ . + - _ only; they sign in with it.",
+    )
+    email = forms.EmailField(required=False)
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        help_text="Give it to them in person; they may change it after signing in.",
+    )
+
+    field_order = ["username", "display_name", "email", "password", "roles", "teams", "leads"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        # An existing account is never taken over from a business's console: it may be
+        # someone else's, staff of another business. The platform operator links those.
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That username is taken; choose another.")
+        return username
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        password = cleaned.get("password")
+        if password:
+            user = get_user_model()(
+                username=cleaned.get("username", ""), email=cleaned.get("email", "")
+            )
+            try:
+                password_validation.validate_password(password, user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class SettingsForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        help_text="Pages, filters and the analytics' days follow it; a change recounts the "
+        "analytics in the background.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = sorted(zoneinfo.available_timezones())
+        self.fields["timezone"].choices = [(zone, zone) for zone in zones]  # type: ignore[attr-defined]
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters: plain GET parameters, so a filtered log is a bookmark."""
+
+    person = forms.ChoiceField(required=False)
+    conversation = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text="Its chat link, or the token at its end.",
+    )
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "Everything"), *AuditEntry.Kind.choices], label="What"
+    )
+    level = forms.ChoiceField(
+        required=False, choices=[("", "Any level"), *AuditEntry.Level.choices]
+    )
+    period = forms.ChoiceField(choices=PERIODS, required=False)
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data, business: Business, **kwargs):
+        super().__init__(data, **kwargs)
+        self.business = business
+        staff = (
+            Membership.objects.filter(business=business)
+            .select_related("user")
+            .order_by("user__username")
+        )
+        self.fields["person"].choices = [  # type: ignore[attr-defined]
+            ("", "Anyone"),
+            *[(str(m.user_id), m.user.get_full_name() or m.user.get_username()) for m in staff],
+        ]
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end date is before the start date.")
+        return cleaned
+
+    def clean_conversation(self):
+        """A chat link's token: what follows /c/ in a pasted link, or the value itself."""
+        value = self.cleaned_data["conversation"].strip()
+        if "/c/" in value:
+            value = value.split("/c/", 1)[1]
+        return value.split("?")[0].split("#")[0].strip("/")
+
+    def value(self, name):
+        """A cleaned value, or None when the field is empty or invalid."""
+        if not self.is_valid() and name in self.errors:
+            return None
+        return self.cleaned_data.get(name) or None
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.value(name) for name in self.fields)
+
+    def time_range(self):
+        """(from, until): aware datetimes of the period's days in the business's time zone."""
+        period, tz = self.value("period"), self.business.tzinfo
+        first = last = None
+        if period in PERIOD_DAYS:
+            last = timezone.localdate(timezone=tz)
+            first = last - dt.timedelta(days=PERIOD_DAYS[period] - 1)
+        elif period == "custom":
+            first, last = self.value("start"), self.value("end")
+
+        def midnight(day):
+            return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+
+        return (
+            midnight(first) if first else None,
+            midnight(last + dt.timedelta(days=1)) if last else None,
+        )

@@ -1,0 +1,185 @@
+"""The rules of the Staff page: who holds the permission, and each change, audited.
+
+Every change goes through ingest.staff (the one writer of staff) and is written to the audit
+log in the same transaction, naming the staff member by username: never end-user data.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from guardian.models import GroupObjectPermission, UserObjectPermission
+
+from chatlinks.models import AuditEntry
+from conversations.models import PERSONAL_DETAILS_CODENAME, Business, Membership, Role
+from ingest.staff import (
+    deactivate_staff,
+    provision_staff,
+    reactivate_staff,
+    set_personal_details_permission,
+    works_only_for,
+)
+
+PERMISSION_NAME = "Chat Agent View Personal Details"
+
+
+class Grant:
+    """How a staff member holds the permission for a business."""
+
+    HERE = "here"  # granted for this business: its admin may revoke it
+    PLATFORM = "platform"  # globally, through a group, or as superuser: the operator's
+
+
+def permission_holders(business: Business, user_ids) -> dict[int, str]:
+    """{user id: Grant} for those of `user_ids` who hold the permission for `business`; in
+    three queries whatever their number."""
+    user_ids = list(user_ids)
+    business_type = ContentType.objects.get_for_model(Business)
+    for_this_business = {
+        "permission__codename": PERSONAL_DETAILS_CODENAME,
+        "content_type": business_type,
+        "object_pk": str(business.pk),
+    }
+    granted_here = set(
+        UserObjectPermission.objects.filter(user_id__in=user_ids, **for_this_business).values_list(
+            "user_id", flat=True
+        )
+    )
+    global_permission = Q(codename=PERSONAL_DETAILS_CODENAME, content_type=business_type)
+    holders_elsewhere = set(
+        get_user_model()
+        .objects.filter(pk__in=user_ids)
+        .filter(
+            Q(is_superuser=True)
+            | Q(user_permissions__in=business_type.permission_set.filter(global_permission))
+            | Q(groups__permissions__in=business_type.permission_set.filter(global_permission))
+        )
+        .values_list("pk", flat=True)
+    )
+    holders_elsewhere |= set(
+        GroupObjectPermission.objects.filter(
+            group__user__in=user_ids, **for_this_business
+        ).values_list("group__user", flat=True)
+    )
+    holders = {user_id: Grant.PLATFORM for user_id in holders_elsewhere}
+    holders.update({user_id: Grant.HERE for user_id in granted_here})
+    return holders
+
+
+def roles_text(roles) -> str:
+    return ", ".join(Role(role).label.lower() for role in roles) or "no roles"
+
+
+def names_text(objects) -> str:
+    return ", ".join(sorted(str(obj) for obj in objects)) or "none"
+
+
+def audited(actor, business, kind, what):
+    # The column holds 300 characters; a long list of teams is cut, never the change's kind.
+    AuditEntry.objects.changed(actor, business, kind, what[:300])
+
+
+def add_member(actor, business, *, username, password, email, display_name, roles, teams, leads):
+    with transaction.atomic():
+        membership = provision_staff(
+            business,
+            username,
+            password=password,
+            email=email,
+            roles=roles,
+            teams=teams,
+            leads=leads,
+            view_personal_details=False,
+            display_name=display_name,
+        )
+        audited(
+            actor,
+            business,
+            AuditEntry.Kind.STAFF,
+            f"Added {username} as {roles_text(roles)}; teams {names_text(teams)}; "
+            f"leads {names_text(leads)}",
+        )
+    return membership
+
+
+def change_member(actor, membership: Membership, *, display_name, roles, teams, leads):
+    """Roles, teams, teams led and (for an account only this business has) the display name."""
+    business, user = membership.business, membership.user
+    before = {
+        "roles": roles_text(membership.roles),
+        "teams": names_text(membership.teams.all()),
+        "leads": names_text(membership.leads.all()),
+        "display name": user.get_full_name(),
+    }
+    after = {
+        "roles": roles_text(roles),
+        "teams": names_text(teams),
+        "leads": names_text(leads),
+        "display name": display_name if display_name is not None else before["display name"],
+    }
+    changes = [
+        f"{field} {before[field] or 'none'} → {after[field] or 'none'}"
+        for field in before
+        if before[field] != after[field]
+    ]
+    if not changes:
+        return
+    with transaction.atomic():
+        holds_permission = permission_holders(business, [user.pk]).get(user.pk) == Grant.HERE
+        provision_staff(
+            business,
+            user.get_username(),
+            password=None,
+            email=None,
+            roles=roles,
+            teams=teams,
+            leads=leads,
+            view_personal_details=holds_permission,
+            display_name=display_name,
+        )
+        if roles:
+            reactivate_staff(membership)
+        audited(
+            actor,
+            business,
+            AuditEntry.Kind.STAFF,
+            f"Changed {user.get_username()}: {'; '.join(changes)}",
+        )
+
+
+def may_rename(membership: Membership) -> bool:
+    """A display name belongs to the account: only an admin of its one business renames it."""
+    return works_only_for(membership.user, membership.business)
+
+
+def grant_personal_details(actor, membership: Membership) -> None:
+    with transaction.atomic():
+        set_personal_details_permission(membership.user, membership.business, True)
+        audited(
+            actor,
+            membership.business,
+            AuditEntry.Kind.PERMISSION,
+            f"Granted {PERMISSION_NAME} to {membership.user.get_username()}",
+        )
+
+
+def revoke_personal_details(actor, membership: Membership) -> None:
+    with transaction.atomic():
+        set_personal_details_permission(membership.user, membership.business, False)
+        audited(
+            actor,
+            membership.business,
+            AuditEntry.Kind.PERMISSION,
+            f"Revoked {PERMISSION_NAME} from {membership.user.get_username()}",
+        )
+
+
+def deactivate_member(actor, membership: Membership) -> None:
+    with transaction.atomic():
+        deactivate_staff(membership)
+        audited(
+            actor,
+            membership.business,
+            AuditEntry.Kind.STAFF,
+            f"Deactivated {membership.user.get_username()}: no roles, teams or permission",
+        )

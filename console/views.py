@@ -1,0 +1,411 @@
+"""The business admin's console: staff, bots and entities, API keys, the audit log, settings.
+
+Every page is a page of one business (rules.access.business_page): 404 for anyone who is not
+its staff, 403 for staff without the admin role. Objects are always looked up within that
+business, so an id of another business's object is a 404 too. The rules live in
+console.staff, console.audit and console.forms; these views only wire them to templates.
+"""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from console import changes as changes_module
+from console import staff as staff_rules
+from console.audit import AUDIT_FIELDS, audit_csv, audit_rows, filtered_entries
+from console.forms import AuditFilterForm, MemberForm, NewMemberForm, SettingsForm
+from conversations.models import ApiKey, Bot, Entity, Job, Membership
+from rules.access import access_for, business_page
+from rules.pagination import paginate, paginate_by_id
+from rules.presenter import Presenter
+from rules.sections import Section
+
+STAFF_PER_PAGE = 25
+BOTS_PER_PAGE = 10
+API_KEYS_PER_PAGE = 25
+AUDIT_PER_PAGE = 50
+CSV_CHUNK = 2000
+
+
+def presenter_for(request, membership):
+    """Texts of conversations as this admin may see them: masked unless they hold the
+    permission themselves."""
+    return Presenter(access_for(request.user, membership), membership.business)
+
+
+def confirm(request, membership, *, title, question, consequence, action, cancel_url):
+    """The page that asks before a destructive change; its form POSTs to the same URL."""
+    return render(
+        request,
+        "console/confirm.html",
+        {
+            "membership": membership,
+            "business": membership.business,
+            "title": title,
+            "question": question,
+            "consequence": consequence,
+            "action": action,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
+# --- Staff -----------------------------------------------------------------------------------
+
+
+def member_of(membership, member_id):
+    return get_object_or_404(
+        Membership.objects.select_related("user", "business"),
+        pk=member_id,
+        business=membership.business,
+    )
+
+
+@require_GET
+@business_page(Section.STAFF)
+def staff(request, membership):
+    business = membership.business
+    page = paginate(
+        Membership.objects.filter(business=business)
+        .select_related("user")
+        .prefetch_related("teams", "leads")
+        .order_by("user__username", "pk"),
+        request.GET.get("page"),
+        STAFF_PER_PAGE,
+    )
+    holders = staff_rules.permission_holders(business, [member.user_id for member in page])
+    return render(
+        request,
+        "console/staff.html",
+        {
+            "membership": membership,
+            "business": business,
+            "page": page,
+            "members": [(member, holders.get(member.user_id)) for member in page],
+            "permission_name": staff_rules.PERMISSION_NAME,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@business_page(Section.STAFF)
+def add_member(request, membership):
+    business = membership.business
+    form = NewMemberForm(request.POST or None, business=business, actor=membership)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        staff_rules.add_member(
+            request.user,
+            business,
+            username=data["username"],
+            password=data["password"],
+            email=data["email"],
+            display_name=data["display_name"],
+            roles=data["roles"],
+            teams=data["teams"],
+            leads=data["leads"],
+        )
+        messages.success(request, f"{data['username']} can now sign in to {business.name}.")
+        return redirect("console-staff", business.slug)
+    return render(
+        request,
+        "console/member_form.html",
+        {"membership": membership, "business": business, "form": form, "member": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@business_page(Section.STAFF)
+def member(request, membership, member_id):
+    business = membership.business
+    member = member_of(membership, member_id)
+    form = MemberForm(request.POST or None, business=business, actor=membership, member=member)
+    if not staff_rules.may_rename(member):
+        form.keep_display_name(
+            "They also work for another business: the platform operator names them."
+        )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        staff_rules.change_member(
+            request.user,
+            member,
+            display_name=form.new_display_name(),
+            roles=data["roles"],
+            teams=data["teams"],
+            leads=data["leads"],
+        )
+        messages.success(request, f"Saved the changes to {member.user.get_username()}.")
+        return redirect("console-staff", business.slug)
+    return render(
+        request,
+        "console/member_form.html",
+        {"membership": membership, "business": business, "form": form, "member": member},
+    )
+
+
+@require_POST
+@business_page(Section.STAFF)
+def grant_personal_details(request, membership, member_id):
+    member = member_of(membership, member_id)
+    staff_rules.grant_personal_details(request.user, member)
+    messages.success(
+        request,
+        f"{member.user.get_username()} now sees personal details in "
+        f"{membership.business.name} (agents, team leads and admins; never analysts).",
+    )
+    return redirect("console-staff", membership.business.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@business_page(Section.STAFF)
+def revoke_personal_details(request, membership, member_id):
+    member = member_of(membership, member_id)
+    username = member.user.get_username()
+    if request.method == "POST":
+        staff_rules.revoke_personal_details(request.user, member)
+        messages.success(request, f"{username} now sees personal details masked.")
+        return redirect("console-staff", membership.business.slug)
+    return confirm(
+        request,
+        membership,
+        title=f"Revoke {staff_rules.PERMISSION_NAME}",
+        question=f"Revoke {staff_rules.PERMISSION_NAME} from {username}?",
+        consequence="From their next page on, they see every conversation with personal "
+        "data masked.",
+        action="Revoke",
+        cancel_url=reverse("console-staff", args=[membership.business.slug]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@business_page(Section.STAFF)
+def deactivate_member(request, membership, member_id):
+    member = member_of(membership, member_id)
+    username = member.user.get_username()
+    staff_url = reverse("console-staff", args=[membership.business.slug])
+    if member.pk == membership.pk:
+        messages.error(request, "You cannot deactivate yourself; another admin can.")
+        return redirect(staff_url)
+    if request.method == "POST":
+        staff_rules.deactivate_member(request.user, member)
+        messages.success(request, f"Deactivated {username}.")
+        return redirect(staff_url)
+    return confirm(
+        request,
+        membership,
+        title=f"Deactivate {username}",
+        question=f"Deactivate {username}?",
+        consequence="They lose every role, team and the personal-details permission here, "
+        "and can no longer open this business's pages or chat links. The conversations they "
+        "handled keep their name. Give them roles again to bring them back.",
+        action="Deactivate",
+        cancel_url=staff_url,
+    )
+
+
+# --- Bots and entities -----------------------------------------------------------------------
+
+
+@require_GET
+@business_page(Section.BOTS)
+def bots(request, membership):
+    business = membership.business
+    page = paginate(
+        Bot.objects.filter(business=business).prefetch_related("entities").order_by("name", "pk"),
+        request.GET.get("page"),
+        BOTS_PER_PAGE,
+    )
+    # Names a business chose may hold anything typed into them: shown as the admin may see.
+    presenter = presenter_for(request, membership)
+    shown = [
+        (
+            bot,
+            presenter.label(bot.name),
+            [(entity, presenter.label(entity.name)) for entity in bot.entities.all()],
+        )
+        for bot in page
+    ]
+    latest_job = Job.objects.filter(business=business).order_by("-created_at", "-id").first()
+    return render(
+        request,
+        "console/bots.html",
+        {
+            "membership": membership,
+            "business": business,
+            "page": page,
+            "bots": shown,
+            "latest_job": latest_job,
+        },
+    )
+
+
+def entity_of(membership, entity_id):
+    return get_object_or_404(
+        Entity.objects.select_related("bot"), pk=entity_id, bot__business=membership.business
+    )
+
+
+def mark_entity(request, membership, entity, personal):
+    changes_module.mark_entity(request.user, entity, personal)
+    messages.success(
+        request,
+        "Saved. Stored texts are masked again and the analytics recounted in the background: "
+        "see the latest job below.",
+    )
+    return redirect("console-bots", membership.business.slug)
+
+
+@require_POST
+@business_page(Section.BOTS)
+def mark_personal(request, membership, entity_id):
+    return mark_entity(request, membership, entity_of(membership, entity_id), personal=True)
+
+
+@require_http_methods(["GET", "POST"])
+@business_page(Section.BOTS)
+def mark_not_personal(request, membership, entity_id):
+    entity = entity_of(membership, entity_id)
+    if request.method == "POST":
+        return mark_entity(request, membership, entity, personal=False)
+    presenter = presenter_for(request, membership)
+    name = presenter.label(entity.name)
+    return confirm(
+        request,
+        membership,
+        title=f"Stop masking {name}",
+        question=f"Mark the entity {name} of {presenter.label(entity.bot.name)} as not personal?",
+        consequence="Staff without the personal-details permission, and analysts, will then "
+        "see its values wherever they appear.",
+        action="Mark not personal",
+        cancel_url=reverse("console-bots", args=[membership.business.slug]),
+    )
+
+
+# --- API keys --------------------------------------------------------------------------------
+
+
+def api_key_of(membership, key_id):
+    return get_object_or_404(
+        ApiKey.objects.select_related("business"), pk=key_id, business=membership.business
+    )
+
+
+@require_GET
+@business_page(Section.API_KEYS)
+def api_keys(request, membership):
+    business = membership.business
+    page = paginate(
+        ApiKey.objects.filter(business=business).order_by("-created_at", "-id"),
+        request.GET.get("page"),
+        API_KEYS_PER_PAGE,
+    )
+    return render(
+        request,
+        "console/api_keys.html",
+        {"membership": membership, "business": business, "page": page},
+    )
+
+
+@require_POST
+@business_page(Section.API_KEYS)
+def create_api_key(request, membership):
+    business = membership.business
+    api_key, raw_key = changes_module.create_api_key(request.user, business)
+    # Rendered, not redirected to: the key is shown this once and never stored.
+    response = render(
+        request,
+        "console/api_key_created.html",
+        {"membership": membership, "business": business, "api_key": api_key, "raw_key": raw_key},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@business_page(Section.API_KEYS)
+def revoke_api_key(request, membership, key_id):
+    api_key = api_key_of(membership, key_id)
+    keys_url = reverse("console-api-keys", args=[membership.business.slug])
+    if not api_key.is_active:
+        messages.info(request, f"The key {api_key.prefix}… was already revoked.")
+        return redirect(keys_url)
+    if request.method == "POST":
+        changes_module.revoke_api_key(request.user, api_key)
+        messages.success(request, f"Revoked the key {api_key.prefix}….")
+        return redirect(keys_url)
+    return confirm(
+        request,
+        membership,
+        title=f"Revoke the API key {api_key.prefix}…",
+        question=f"Revoke the API key {api_key.prefix}…?",
+        consequence="Imports that use it are refused (401) from now on. This cannot be undone: "
+        "create a new key instead.",
+        action="Revoke",
+        cancel_url=keys_url,
+    )
+
+
+# --- Audit log -------------------------------------------------------------------------------
+
+
+@require_GET
+@business_page(Section.AUDIT_LOG)
+def audit_log(request, membership):
+    business = membership.business
+    form = AuditFilterForm(request.GET, business=business)
+    page = paginate_by_id(
+        filtered_entries(business, form).select_related(*AUDIT_FIELDS),
+        request.GET.get("page"),
+        AUDIT_PER_PAGE,
+    )
+    page.object_list = list(audit_rows(page.object_list, presenter_for(request, membership)))
+    return render(
+        request,
+        "console/audit_log.html",
+        {
+            "membership": membership,
+            "business": business,
+            "form": form,
+            "page": page,
+            "csv_query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_GET
+@business_page(Section.AUDIT_LOG)
+def audit_log_csv(request, membership):
+    business = membership.business
+    form = AuditFilterForm(request.GET, business=business)
+    entries = filtered_entries(business, form).select_related(*AUDIT_FIELDS)
+    rows = audit_rows(entries.iterator(chunk_size=CSV_CHUNK), presenter_for(request, membership))
+    site = f"{request.scheme}://{request.get_host()}"
+    return audit_csv(f"{business.slug}-audit-log", rows, site)
+
+
+# --- Settings --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@business_page(Section.SETTINGS)
+def settings(request, membership):
+    business = membership.business
+    form = SettingsForm(
+        request.POST or None, initial={"name": business.name, "timezone": business.timezone}
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = changes_module.change_settings(
+            request.user,
+            business,
+            name=form.cleaned_data["name"],
+            timezone_name=form.cleaned_data["timezone"],
+        )
+        if changes:
+            messages.success(request, f"Saved: {'; '.join(changes)}.")
+        return redirect("console-settings", business.slug)
+    return render(
+        request,
+        "console/settings.html",
+        {"membership": membership, "business": business, "form": form},
+    )

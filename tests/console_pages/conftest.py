@@ -1,0 +1,38 @@
+"""The fixtures the console's tests share: a business with staff, a bot with entities, an API
+key and the conversation full of PII; the admins of it and of another business."""
+
+import pytest
+
+from conversations.models import ApiKey, Business, Membership
+from tests.factories import MembershipFactory
+from tests.pii import planted_conversation_record
+from tests.records import BUSINESS, import_ok, setup_records
+
+
+@pytest.fixture
+def business():
+    """Acme: its support bot (pan_number and account_number personal, city not), a team, the
+    agent acme-asha, and the planted conversation, opened once by the agent."""
+    import_ok(*setup_records(), planted_conversation_record())
+    business = Business.objects.get(slug=BUSINESS)
+    ApiKey.issue(business)
+    return business
+
+
+@pytest.fixture
+def admin(business):
+    """An admin of the business, without the personal-details permission."""
+    return MembershipFactory(business=business, admin=True, user__username="ada_admin")
+
+
+@pytest.fixture
+def agent(business):
+    return Membership.objects.select_related("user").get(
+        business=business, user__username=f"{BUSINESS}-asha"
+    )
+
+
+@pytest.fixture
+def other_admin():
+    """The admin of another business, with the permission there."""
+    return MembershipFactory(admin=True, view_personal_details=True)
