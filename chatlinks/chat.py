@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.safestring import SafeString
 
 from chatlinks.transcript import detail_rows, sender_label
 from conversations.models import Conversation
+from rules.pagination import paginate
 from rules.presenter import Presenter
 
 MESSAGES_PER_PAGE = 200
@@ -43,7 +43,9 @@ def chat_page(conversation, access, page_number, with_neighbours=True):
     messages = conversation.messages.select_related("agent").order_by("sent_at", "id")
     if presenter.copies_current and presenter.masked:
         messages = messages.defer("text")  # shown from the masked copies alone
-    page = Paginator(messages, MESSAGES_PER_PAGE).get_page(page_number)
+    # A page that is not there (?page=², -1, 99999) shows the nearest one, saying so: a shared
+    # link with a stale page number still opens the conversation.
+    page = paginate(messages, page_number, MESSAGES_PER_PAGE, of_what="this transcript")
     shown = [
         ShownMessage(
             position=page.start_index() + offset,

@@ -40,27 +40,33 @@ class CountedPaginator(Paginator):
         return self._get_page(list(backwards)[::-1], number, self)  # type: ignore[attr-defined]
 
 
-def paginate(object_list: Any, page_number: Any, per_page: int, total: int | None = None) -> Page:
-    """The page `page_number` (any value: a bad one gives the nearest page) of `object_list`;
-    `total`, when known, saves the COUNT query."""
+def paginate(
+    object_list: Any,
+    page_number: Any,
+    per_page: int,
+    total: int | None = None,
+    of_what: str = "this list",
+) -> Page:
+    """The page `page_number` (any value: a bad one gives the nearest page, and `page.problem`
+    says so) of `object_list`; `total`, when known, saves the COUNT query."""
     if total is None:
         paginator = Paginator(object_list, per_page)
     else:
         paginator = CountedPaginator(object_list, per_page, total)
     page = paginator.get_page(page_number)
-    page.problem = page_problem(page_number, page.number)  # type: ignore[attr-defined]
+    page.problem = page_problem(page_number, page.number, of_what)  # type: ignore[attr-defined]
     return page
 
 
-def page_problem(asked: Any, shown: int) -> str:
-    """What pagination.html tells a viewer who asked for a page that is not there."""
+def page_problem(asked: Any, shown: int, of_what: str = "this list") -> str:
+    """What a viewer who asked for a page that is not there is told (pagination.html)."""
     if asked is None or asked == "" or asked == shown:
         return ""
     asked = str(asked)
     if PAGE_NUMBER.fullmatch(asked) and int(asked) == shown:
         return ""
     quoted = asked if len(asked) <= 20 else f"{asked[:20]}…"
-    return f"There is no page “{quoted}” in this list; this is page {shown}."
+    return f"There is no page “{quoted}” in {of_what}; this is page {shown}."
 
 
 def load_page(page: Page, queryset: QuerySet) -> Page:

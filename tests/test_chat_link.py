@@ -6,7 +6,7 @@ import factory
 import pytest
 from django.contrib.auth.models import Permission
 
-from chatlinks.models import AuditEntry
+from chatlinks.models import AuditEntry, ShareLink
 from conversations.models import PERSONAL_DETAILS_CODENAME
 from rules.access import Access, access_for, membership_of
 from rules.masking import luhn_valid
@@ -247,6 +247,68 @@ def test_long_transcript_is_paged_and_jump_goes_to_the_right_page(client):
 
 def factory_time(start):
     return factory.Sequence(lambda n: start + dt.timedelta(seconds=n))
+
+
+def three_page_conversation():
+    conversation = ConversationFactory()
+    MessageFactory.create_batch(
+        401, conversation=conversation, sent_at=factory_time(conversation.started_at)
+    )
+    return conversation
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [
+        ("²", 1),  # a digit to str.isdigit(), not to int()
+        ("x", 1),
+        ("1.5", 1),
+        ("-1", 3),
+        ("0", 3),
+        ("99999", 3),
+        ("99999999999999999999", 3),
+    ],
+)
+def test_a_page_that_is_not_there_gives_the_nearest_one_and_says_so(client, asked, shown):
+    conversation = three_page_conversation()
+    client.force_login(MembershipFactory(business=conversation.business, agent=True).user)
+
+    response = client.get(url(conversation), {"page": asked})
+
+    assert response.status_code == 200
+    assert response.context["page"].number == shown
+    assert response.context["transcript"][0].position == (shown - 1) * 200 + 1
+    quoted = asked if len(asked) <= 20 else f"{asked[:20]}…"
+    assert (
+        f"There is no page “{quoted}” in this transcript; this is page {shown}."
+        in response.content.decode()
+    )
+
+
+@pytest.mark.parametrize("asked", ["", "1", "2", "3"])
+def test_a_page_that_is_there_is_shown_without_a_message(client, asked):
+    conversation = three_page_conversation()
+    client.force_login(MembershipFactory(business=conversation.business, agent=True).user)
+
+    response = client.get(url(conversation), {"page": asked})
+
+    assert response.status_code == 200
+    assert response.context["page"].number == int(asked or 1)
+    assert "There is no page" not in response.content.decode()
+
+
+def test_a_share_link_with_a_page_that_is_not_there_says_so(client):
+    conversation = three_page_conversation()
+    owner = MembershipFactory(
+        business=conversation.business, agent=True, view_personal_details=True
+    )
+    link = ShareLink.create_for(conversation, owner.user, 7)
+
+    response = client.get(f"/s/{link.token}/", {"page": "²"})
+
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
+    assert "There is no page “²” in this transcript; this is page 1." in response.content.decode()
 
 
 @pytest.mark.parametrize(
