@@ -21,6 +21,9 @@ from analytics.phrases import phrase_pattern
 from conversations.models import Conversation, Message
 
 RATINGS = (5, 4, 3, 2, 1)
+# The trend's longest run of days or weeks: data spread over decades (a stray 1971 and 2099)
+# would otherwise draw tens of thousands of columns.
+MAX_TREND_PERIODS = 400
 SATISFIED = (4, 5)  # the ratings that count towards CSAT %
 
 
@@ -123,6 +126,7 @@ class Ratings:
 class CsatSummary:
     overall: Ratings
     trend: list  # of Ratings, one per day or week, oldest first, without gaps
+    trend_cut: bool = False  # the trend shows only the latest MAX_TREND_PERIODS periods
 
 
 def csat_summary(business, form):
@@ -139,14 +143,17 @@ def csat_summary(business, form):
         periods.setdefault(start, Ratings(start)).counts[rating] += n
         overall.counts[rating] += n
     step = dt.timedelta(weeks=1) if weekly else dt.timedelta(days=1)
-    return CsatSummary(overall, _without_gaps(periods, step))
+    trend = _without_gaps(periods, step)
+    return CsatSummary(overall, trend, trend_cut=bool(trend) and trend[0].start > min(periods))
 
 
 def _without_gaps(periods, step):
-    """The periods from the first to the last, with the empty ones between them."""
+    """The periods from the first to the last, with the empty ones between them: the latest
+    MAX_TREND_PERIODS of them."""
     if not periods:
         return []
-    start, last = min(periods), max(periods)
+    last = max(periods)
+    start = max(min(periods), last - step * (MAX_TREND_PERIODS - 1))
     filled = []
     while start <= last:
         filled.append(periods.get(start) or Ratings(start))

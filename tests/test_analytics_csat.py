@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from analytics import reports
+from analytics.reports import MAX_TREND_PERIODS
 from conversations.models import Business, Conversation
 from tests.factories import MembershipFactory
 from tests.records import BUSINESS, DAY, at, conversation, import_ok, setup_records
@@ -185,3 +186,18 @@ def test_no_ratings_at_all():
     summary = reports.Ratings()
 
     assert (summary.average, summary.satisfied_share, summary.response_rate) == (None, None, None)
+
+
+def test_the_trend_of_data_spread_over_decades_shows_its_latest_days(client, analyst):
+    import_ok(
+        conversation("old", [], csat={"rating": 4}, started_at=at(dt.date(1971, 1, 1))),
+        conversation("far", [], csat={"rating": 2}, started_at=at(dt.date(2099, 1, 1))),
+    )
+
+    response = client.get(URL)
+
+    summary = response.context["summary"]
+    assert len(summary.trend) == MAX_TREND_PERIODS and summary.trend_cut
+    assert summary.trend[-1].start == dt.date(2099, 1, 1)
+    assert summary.overall.rated == Conversation.objects.filter(csat_rating__isnull=False).count()
+    assert "The trend shows the latest 400 days" in response.content.decode()
