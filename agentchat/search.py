@@ -83,7 +83,7 @@ class Search:
             found |= Q(name__icontains=self.query) | Q(email__icontains=self.query)
             digits = digits_of(self.query).lstrip("0")
             if len(digits) >= MIN_PHONE_DIGITS and not re.search(r"[^\d\s+()./-]", self.query):
-                found |= Q(phone_digits__contains=digits)
+                found |= Q(phone_digits__icontains=digits)  # served by the UPPER() index
         return users.filter(found).values("pk")
 
     def matching_messages(self) -> QuerySet[Message]:

@@ -45,7 +45,10 @@ def create_search_indexes(apps, schema_editor):
         schema_editor.add_index(message, full_text_index(name, field))
     for model, name, column in TRIGRAM:
         table = apps.get_model("conversations", model)._meta.db_table
-        schema_editor.execute(f"CREATE INDEX {name} ON {table} USING gin ({column} gin_trgm_ops)")
+        # Django's icontains is UPPER(column::text) LIKE UPPER(%s): the index is on that.
+        schema_editor.execute(
+            f"CREATE INDEX {name} ON {table} USING gin ((UPPER(({column})::text)) gin_trgm_ops)"
+        )
 
 
 def drop_search_indexes(apps, schema_editor):
