@@ -109,10 +109,11 @@ class RowContext:
     def label(self, text):
         return Cell(self.presenter.label(text))
 
-    def chat_link(self, conversation, message=None):
-        """View Chat: the chat link, opened at `message` if given."""
+    def chat_link(self, conversation, at=None):
+        """View Chat: the chat link, opened where `at` says: {"m": a message's id} or
+        {"message": its position}."""
         url = reverse("chat-link", args=[conversation.token])
-        at = {"m": message.pk} if message else {}
+        at = at or {}
         back = urlencode({**at, "from": self.request.get_full_path()})
         absolute = self.request.build_absolute_uri(url)
         return Cell(
@@ -156,7 +157,7 @@ MESSAGES = Table(
     "messages",
     (
         Column("body", "Body", lambda m, ctx: ctx.message(m)),
-        Column("chat_link", "Chat Link", lambda m, ctx: ctx.chat_link(m.conversation, m)),
+        Column("chat_link", "Chat Link", lambda m, ctx: ctx.chat_link(m.conversation, {"m": m.pk})),
         Column(
             "conversation", "Conversation ID", lambda m, ctx: ctx.conversation_id(m.conversation)
         ),
@@ -216,7 +217,14 @@ REVIEWS = Table(
         Column("date", "Date", lambda c, ctx: ctx.moment(c.csat_at or c.started_at)),
         Column("bot", "Bot", lambda c, ctx: ctx.label(c.bot.name)),
         Column("agent", "Agent", lambda c, ctx: plain(staff_name(c.agent))),
-        Column("chat_link", "Chat Link", lambda c, ctx: ctx.chat_link(c)),
+        # A review is given when the chat ends: View Chat opens it at its last message.
+        Column(
+            "chat_link",
+            "Chat Link",
+            lambda c, ctx: ctx.chat_link(
+                c, {"message": c.message_count} if c.message_count else None
+            ),
+        ),
     ),
 )
 

@@ -13,7 +13,7 @@ from analytics import reports
 from analytics.reports import MAX_TREND_PERIODS
 from conversations.models import Business, Conversation
 from tests.factories import MembershipFactory
-from tests.records import BUSINESS, DAY, at, conversation, import_ok, setup_records
+from tests.records import BUSINESS, DAY, at, conversation, import_ok, message, setup_records
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +201,16 @@ def test_the_trend_of_data_spread_over_decades_shows_its_latest_days(client, ana
     assert summary.trend[-1].start == dt.date(2099, 1, 1)
     assert summary.overall.rated == Conversation.objects.filter(csat_rating__isnull=False).count()
     assert "The trend shows the latest 400 days" in response.content.decode()
+
+
+def test_view_chat_of_a_review_opens_the_chat_at_its_last_message(client, analyst):
+    import_ok(
+        rated("long", 3, review="ok", messages=[message(f"m{n}", f"text {n}") for n in range(3)])
+    )
+
+    response = client.get(URL)
+
+    token = Conversation.objects.get(external_id="long").token
+    assert (
+        f'href="/c/{token}/?message=3&amp;from={quote(URL, safe="")}"' in response.content.decode()
+    )
