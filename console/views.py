@@ -7,6 +7,7 @@ console.staff, console.audit and console.forms; these views only wire them to te
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,7 +17,7 @@ from console import staff as staff_rules
 from console.audit import AUDIT_FIELDS, audit_csv, audit_rows, filtered_entries
 from console.forms import AuditFilterForm, MemberForm, NewMemberForm, SettingsForm
 from conversations.models import ApiKey, Bot, Entity, Job, Membership
-from rules.access import access_for, business_page
+from rules.access import access_for, business_page, may_reveal_personal_data
 from rules.pagination import paginate, paginate_by_id
 from rules.presenter import Presenter
 from rules.sections import Section
@@ -26,6 +27,15 @@ BOTS_PER_PAGE = 10
 API_KEYS_PER_PAGE = 25
 AUDIT_PER_PAGE = 50
 CSV_CHUNK = 2000
+
+
+def unless_revealing_allowed(request, membership, what):
+    """403, with the reason, for an admin who does not see personal data in full."""
+    if not may_reveal_personal_data(request.user, membership):
+        raise PermissionDenied(
+            f"Only an admin who holds {staff_rules.PERMISSION_NAME} for "
+            f"{membership.business.name} can {what}."
+        )
 
 
 def presenter_for(request, membership):
@@ -84,6 +94,7 @@ def staff(request, membership):
             "page": page,
             "members": [(member, holders.get(member.user_id)) for member in page],
             "permission_name": staff_rules.PERMISSION_NAME,
+            "may_reveal": may_reveal_personal_data(request.user, membership),
         },
     )
 
@@ -147,6 +158,7 @@ def member(request, membership, member_id):
 @require_POST
 @business_page(Section.STAFF)
 def grant_personal_details(request, membership, member_id):
+    unless_revealing_allowed(request, membership, "grant it")
     member = member_of(membership, member_id)
     staff_rules.grant_personal_details(request.user, member)
     messages.success(
@@ -236,6 +248,8 @@ def bots(request, membership):
             "page": page,
             "bots": shown,
             "latest_job": latest_job,
+            # Who sees personal data unmasked may reveal it (rules.access).
+            "may_reveal": not presenter.masked,
         },
     )
 
@@ -265,6 +279,7 @@ def mark_personal(request, membership, entity_id):
 @require_http_methods(["GET", "POST"])
 @business_page(Section.BOTS)
 def mark_not_personal(request, membership, entity_id):
+    unless_revealing_allowed(request, membership, "stop masking an entity")
     entity = entity_of(membership, entity_id)
     if request.method == "POST":
         return mark_entity(request, membership, entity, personal=False)
@@ -303,13 +318,19 @@ def api_keys(request, membership):
     return render(
         request,
         "console/api_keys.html",
-        {"membership": membership, "business": business, "page": page},
+        {
+            "membership": membership,
+            "business": business,
+            "page": page,
+            "may_reveal": may_reveal_personal_data(request.user, membership),
+        },
     )
 
 
 @require_POST
 @business_page(Section.API_KEYS)
 def create_api_key(request, membership):
+    unless_revealing_allowed(request, membership, "create an API key")
     business = membership.business
     api_key, raw_key = changes_module.create_api_key(request.user, business)
     # Rendered, not redirected to: the key is shown this once and never stored.

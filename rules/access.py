@@ -19,6 +19,8 @@ analytics, the exports and the administration pages. The role table (README, "Wh
 * Analysts see no personal data even when someone granted them the permission.
 * Intelligent Analytics pages show no personal data to anyone (Access.ANALYTICS).
 * Inactive users are treated as signed out.
+* Only staff with FULL access may reveal personal data to others (`may_reveal_personal_data`):
+  grant the permission, mark an entity not personal, issue an API key.
 """
 
 import enum
@@ -57,6 +59,14 @@ class Access(enum.IntEnum):
 def may_view_personal_details(user: Any, business: Business) -> bool:
     """The permission, granted for this business (guardian) or globally, or as superuser."""
     return user.has_perm(PERSONAL_DETAILS_PERM) or user.has_perm(PERSONAL_DETAILS_PERM, business)
+
+
+def may_reveal_personal_data(user: Any, membership: Membership) -> bool:
+    """Whether `user` may give others sight of personal data: grant the permission, mark an
+    entity not personal, or issue an API key (whose bot records can do either). Only someone
+    who sees it in full may; otherwise an admin without the permission would unmask it all
+    by granting it to themselves."""
+    return access_for(user, membership) is Access.FULL
 
 
 def membership_of(user: Any, business: Business) -> Membership | None:

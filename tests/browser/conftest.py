@@ -156,7 +156,7 @@ def acme(transactional_db):
     staff("masked_mira", agent=True)
     staff("lena_lead", team_lead=True, view_personal_details=True).leads.add(cards)
     staff("arun_analyst", analyst=True)
-    staff("ada_admin", admin=True, user__first_name="Ada")
+    staff("ada_admin", admin=True, view_personal_details=True, user__first_name="Ada")
     MembershipFactory(
         business=BusinessFactory(slug="shopkart", name="ShopKart"),
         user__username="sam_shopkart",

@@ -2,8 +2,9 @@
 key and the conversation full of PII; the admins of it and of another business."""
 
 import pytest
+from guardian.shortcuts import assign_perm
 
-from conversations.models import ApiKey, Business, Membership
+from conversations.models import PERSONAL_DETAILS_PERM, ApiKey, Business, Membership
 from tests.factories import MembershipFactory
 from tests.pii import planted_conversation_record
 from tests.records import BUSINESS, import_ok, setup_records
@@ -23,6 +24,14 @@ def business():
 def admin(business):
     """An admin of the business, without the personal-details permission."""
     return MembershipFactory(business=business, admin=True, user__username="ada_admin")
+
+
+@pytest.fixture
+def full_admin(business, admin):
+    """The same admin, holding the permission: only they may reveal personal data to others
+    (grant the permission, stop masking an entity, create an API key)."""
+    assign_perm(PERSONAL_DETAILS_PERM, admin.user, business)
+    return admin
 
 
 @pytest.fixture

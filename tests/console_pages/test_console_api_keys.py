@@ -23,8 +23,8 @@ def push(client, raw_key, records=()):
     )
 
 
-def test_create_shows_the_key_once_with_a_copy_button(client, business, admin):
-    client.force_login(admin.user)
+def test_create_shows_the_key_once_with_a_copy_button(client, business, full_admin):
+    client.force_login(full_admin.user)
 
     response = client.post(reverse("console-create-api-key", args=[business.slug]))
 

@@ -144,8 +144,8 @@ def test_csv_export_with_the_filters_applied(client, business, admin, entries):
     assert leaked(body) == []
 
 
-def test_staff_changes_appear_in_the_log(client, business, admin, agent):
-    client.force_login(admin.user)
+def test_staff_changes_appear_in_the_log(client, business, full_admin, agent):
+    client.force_login(full_admin.user)
     client.post(reverse("console-grant-personal-details", args=[business.slug, agent.pk]))
 
     response = audit(client, business, kind="permission")

@@ -76,10 +76,10 @@ def test_marking_an_entity_personal_masks_it_again_in_a_job_shown_on_the_page(
     ]
 
 
-def test_marking_an_entity_not_personal_asks_first(client, business, admin):
+def test_marking_an_entity_not_personal_asks_first(client, business, full_admin):
     pan = entity(business, "pan_number")
     url = reverse("console-mark-not-personal", args=[business.slug, pan.pk])
-    client.force_login(admin.user)
+    client.force_login(full_admin.user)
 
     confirmation = client.get(url)
     assert confirmation.status_code == 200 and entity(business, "pan_number").personal

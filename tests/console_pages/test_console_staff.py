@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from chatlinks.models import AuditEntry
-from conversations.models import Membership, Team
+from conversations.models import ApiKey, Membership, Team
 from rules.access import Access, access_for
 from tests.console_pages import changes_of
 from tests.factories import PASSWORD, BusinessFactory, MembershipFactory, TeamFactory
@@ -62,15 +62,15 @@ def test_constant_number_of_queries_and_pages(
         member.leads.add(team)
     client.force_login(admin.user)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(url("console-staff", business))
 
     assert len(response.context["members"]) == min(count + 2, 25)
     assert response.context["page"].paginator.count == count + 2
 
 
-def test_grant_then_revoke_the_permission_with_a_confirmation(client, business, admin, agent):
-    client.force_login(admin.user)
+def test_grant_then_revoke_the_permission_with_a_confirmation(client, business, full_admin, agent):
+    client.force_login(full_admin.user)
     assert access_of(agent) is Access.MASKED
 
     client.post(url("console-grant-personal-details", business, agent.pk))
@@ -292,3 +292,28 @@ def test_display_names_come_in_with_staff_records(run_import, business):
 
     assert result.ok, result.errors
     assert get_user_model().objects.get(username="acme-asha").get_full_name() == "Asha Menon"
+
+
+def test_an_admin_without_the_permission_cannot_reveal_personal_data(
+    client, business, admin, agent
+):
+    """Not to themselves, nor through another member, an entity or an API key's records."""
+    client.force_login(admin.user)
+    pan = business.bots.get(slug="support").entities.get(name="pan_number")
+    keys = ApiKey.objects.count()
+
+    refused = [
+        client.post(url("console-grant-personal-details", business, admin.pk)),
+        client.post(url("console-grant-personal-details", business, agent.pk)),
+        client.get(url("console-mark-not-personal", business, pan.pk)),
+        client.post(url("console-mark-not-personal", business, pan.pk)),
+        client.post(url("console-create-api-key", business)),
+    ]
+
+    assert [response.status_code for response in refused] == [403] * 5
+    assert b"Only an admin who holds Chat Agent View Personal Details" in refused[0].content
+    assert access_of(admin) is access_of(agent) is Access.MASKED
+    pan.refresh_from_db()
+    assert pan.personal and ApiKey.objects.count() == keys
+    staff_page = client.get(url("console-staff", business)).content.decode()
+    assert "console-grant" not in staff_page and "/grant/" not in staff_page
