@@ -223,6 +223,9 @@ class EndUser(models.Model):
     # The phone's digits alone, kept by the writer: a search finds "98200 12345" typed as
     # "9820012345" or "+91-98200-12345".
     phone_digits = models.CharField(max_length=50, blank=True)
+    # Personal values the user was known by before an import corrected them (rules.redaction
+    # `remember_former_values`): older texts hold them, and masking still hides them.
+    former_personal = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = "end user"

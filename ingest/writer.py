@@ -37,7 +37,12 @@ from ingest.copies import (
 )
 from ingest.tasks import schedule_rollup_rebuild
 from rules.masking import MASKER_VERSION, digits_of
-from rules.redaction import personal_entity_names, personal_entity_names_by_business
+from rules.redaction import (
+    personal_entity_names,
+    personal_entity_names_by_business,
+    personal_values,
+    remember_former_values,
+)
 
 CONVERSATION_FIELDS = [
     "bot",
@@ -60,7 +65,15 @@ CONVERSATION_UPDATE_FIELDS = [
 ]
 # bot and channel follow the conversation; see _move_messages_of.
 MESSAGE_FIELDS = ["sent_at", "sender", "agent", "text", "bot_break"]
-END_USER_FIELDS = ["name", "email", "phone", "attributes", "masked_external_id", "phone_digits"]
+END_USER_FIELDS = [
+    "name",
+    "email",
+    "phone",
+    "attributes",
+    "masked_external_id",
+    "phone_digits",
+    "former_personal",
+]
 
 
 # --- Settings: businesses, bots and their entities, teams ------------------------------------
@@ -310,11 +323,15 @@ class _ConversationBatch:
                 changed[key] = users[key]
             user = users[key]
             before = field_values(user, END_USER_FIELDS)
+            known_before = personal_values(user, personal[write.business_id])
             for name, value in write.user_details.items():
                 if name == "attributes":
                     user.attributes = {**user.attributes, **value}
                 else:
                     setattr(user, name, value)
+            remember_former_values(
+                user, known_before, personal_values(user, personal[write.business_id])
+            )
             if key in changed and before != field_values(user, END_USER_FIELDS):
                 self.changed_users.add(key)
         for (business_id, _external_id), user in users.items():

@@ -29,7 +29,7 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 13
+MASKER_VERSION = 14
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -58,6 +58,9 @@ class PersonalValues:
     phone: str = ""
     # (entity name, value), each entity marked personal; a value may be a number, as in JSON.
     entities: tuple[tuple[str, str | int | float], ...] = ()
+    # What the user was known by before a correction (a new name, another account number):
+    # older texts still hold those values, and they stay hidden.
+    former: tuple["PersonalValues", ...] = ()
 
 
 # --- Check digits ----------------------------------------------------------------------------
@@ -722,6 +725,8 @@ def _known_alternatives(known: PersonalValues) -> list[tuple[str, str, int, str]
             add_digits(value, placeholder, with_prefix=len(re.sub(r"\D", "", value)) == 10)
         else:
             add_text(value, placeholder)
+    for earlier in known.former:
+        alternatives.extend(_known_alternatives(earlier))
     return alternatives
 
 

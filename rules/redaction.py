@@ -5,6 +5,8 @@ values is the costly part of masking, and a page, an export or a rollup rebuild 
 users again and again.
 """
 
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
@@ -13,6 +15,7 @@ from conversations.models import EndUser, Entity
 from rules.masking import Masker, PersonalValues
 
 MASKER_CACHE_SIZE = 1024
+MAX_FORMER = 50
 
 
 def personal_entity_names_by_business(business_ids: Iterable[int]) -> dict[int, frozenset[str]]:
@@ -34,26 +37,65 @@ def personal_entity_names(business_id: int) -> frozenset[str]:
     return personal_entity_names_by_business([business_id])[business_id]
 
 
+def entity_key(name: str) -> str:
+    """An attribute key or entity name as compared: case, width, spaces, hyphens and
+    underscores aside, so "Account No", "ACCOUNT_NO " and "ａｃｃｏｕｎｔ‑ｎｏ" name one entity."""
+    return _NOT_KEY.sub("_", unicodedata.normalize("NFKC", name).casefold()).strip("_")
+
+
+_NOT_KEY = re.compile(r"[\W_]+")
+
+
 def personal_entity_named(key: str, personal_entities: Iterable[str]) -> str | None:
-    """The personal entity that an attribute `key` names, whatever its case, or None."""
-    folded = key.casefold()
-    return next((name for name in personal_entities if name.casefold() == folded), None)
+    """The personal entity that an attribute `key` names (see `entity_key`), or None."""
+    wanted = entity_key(key)
+    return next((name for name in personal_entities if entity_key(name) == wanted), None)
 
 
 def personal_values(end_user: EndUser, personal_entities: Iterable[str]) -> PersonalValues:
-    """The values on record that the masking must hide, for one end user."""
+    """The values on record that the masking must hide, for one end user: their current
+    details, every value of each attribute that names a personal entity, and the values they
+    were known by before (`EndUser.former_personal`)."""
     personal_entities = frozenset(personal_entities)
-    entities: dict[str, str | int | float] = {}
-    for key, value in sorted((end_user.attributes or {}).items()):
-        name = personal_entity_named(key, personal_entities)
-        if name is not None and value not in (None, ""):
-            entities.setdefault(name, _known_value(value))
     return PersonalValues(
         name=end_user.name,
         email=end_user.email,
         phone=end_user.phone,
-        entities=tuple(sorted(entities.items())),
+        entities=_personal_pairs((end_user.attributes or {}).items(), personal_entities),
+        former=tuple(
+            PersonalValues(
+                name=earlier.get("name", ""),
+                email=earlier.get("email", ""),
+                phone=earlier.get("phone", ""),
+                entities=_personal_pairs(earlier.get("entities", []), personal_entities),
+            )
+            for earlier in end_user.former_personal or []
+        ),
     )
+
+
+def _personal_pairs(items: Iterable, personal_entities: frozenset[str]):
+    pairs = set()
+    for key, value in items:
+        name = personal_entity_named(key, personal_entities)
+        if name is not None and value not in (None, ""):
+            pairs.add((name, _known_value(value)))
+    return tuple(sorted(pairs, key=lambda pair: (pair[0], str(pair[1]))))
+
+
+def remember_former_values(end_user: EndUser, before: PersonalValues, after: PersonalValues):
+    """Keep on `end_user` the values `before` had that `after` lost, so older texts that
+    hold them stay masked. At most MAX_FORMER corrections are kept, the latest."""
+    lost = {
+        field: getattr(before, field)
+        for field in ("name", "email", "phone")
+        if getattr(before, field) and getattr(before, field) != getattr(after, field)
+    }
+    entities = sorted(set(before.entities) - set(after.entities), key=str)
+    if entities:
+        lost["entities"] = [list(pair) for pair in entities]
+    if lost:
+        end_user.former_personal = [*(end_user.former_personal or []), lost][-MAX_FORMER:]
 
 
 def _known_value(value: object) -> str | int | float:

@@ -293,3 +293,61 @@ def test_a_masked_list_page_is_not_audited(client, business):
     client.get(CHATS)
 
     assert not AuditEntry.objects.filter(kind=AuditEntry.Kind.LIST).exists()
+
+
+# --- Values the user was known by, and every form of an entity's key --------------------------
+
+
+def test_a_corrected_name_still_hides_the_old_one_in_earlier_texts(client, business):
+    import_ok(
+        conversation(
+            "c-4",
+            [message("v1", "this is Vexnor Brightwater")],
+            user={"id": "u-v", "name": "Vexnor Brightwater"},
+        )
+    )
+    import_ok(conversation("c-5", [message("v2", "hi")], user={"id": "u-v", "name": "Vex Smith"}))
+    sign_in_leading_every_team(client, business, team_lead=True)
+
+    earlier = Message.objects.get(external_id="v1")
+    assert earlier.masked_text == "this is [name]"
+    assert count(client.get(f"/b/{BUSINESS}/search/", {"q": "Brightwater"})) == 0
+    body = client.get(f"/c/{earlier.conversation.token}/").content.decode()
+    assert "Brightwater" not in body and "Vexnor" not in body
+
+
+def test_a_changed_personal_value_still_hides_the_old_one(business):
+    user = {"id": "u-p", "attributes": {"pan_number": "KQZPL4242X"}}
+    import_ok(conversation("c-6", [message("code-1", "my code is KQZPL4242X")], user=user))
+    import_ok(
+        conversation("c-7", [], user={"id": "u-p", "attributes": {"pan_number": "NEWCD1111Z"}})
+    )
+
+    assert Message.objects.get(external_id="code-1").masked_text == "my code is [personal: pan_number]"
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        {"account_number": "AC-55-7788", "ACCOUNT_NUMBER": "AC-99-1122"},
+        {"account_number": 123456789012, "Account_Number": 9876500001.0},
+        {"account_number ": "AC-55-7788", "ａｃｃｏｕｎｔ_ｎｕｍｂｅｒ": "AC-99-1122"},
+        {"account‑number": "AC-55-7788", "Account Number": "AC-99-1122"},
+    ],
+    ids=["case", "JSON numbers", "space and full width", "hyphen and space"],
+)
+def test_every_key_that_names_a_personal_entity_is_masked(client, business, attributes):
+    values = [str(value).removesuffix(".0") for value in attributes.values()]
+    text = " and ".join(f"acct {value}" for value in values)
+    import_ok(
+        conversation("keys", [message("k1", text)], user={"id": "u-k", "attributes": attributes})
+    )
+    sign_in_leading_every_team(client, business, agent=True)
+
+    chat = Conversation.objects.get(external_id="keys")
+    body = client.get(f"/c/{chat.token}/").content.decode()
+
+    assert (
+        Message.objects.get(external_id="k1").masked_text.count("[personal: account_number]") == 2
+    )
+    assert [value for value in values if value in body] == []
