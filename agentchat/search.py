@@ -30,6 +30,7 @@ SNIPPET_LENGTH = 160
 SNIPPET_LEAD = 50  # characters of context before the first match
 MIN_PHONE_DIGITS = 6
 MAX_WORDS = 8
+MAX_LISTED_USERS = 500
 
 
 @dataclass(frozen=True)
@@ -55,18 +56,28 @@ class Search:
         self.text_field = "masked_text" if presenter.masked else "text"
 
     def conversations(self, queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
-        """`queryset` narrowed to the matching conversations, best matches first."""
-        exact = Q(**{self.id_field: self.query}) | Q(end_user__in=self._users(exact=True))
-        partial = Q(**{f"{self.id_field}__icontains": self.query}) | Q(
-            end_user__in=self._users(exact=False)
+        """`queryset` narrowed to the matching conversations, best matches first.
+
+        The candidates are the union of three index lookups (ids, the users' conversations,
+        messages with the words), so no conversation of the business is read to test it.
+        """
+        exact_users, users = self._users()
+        by_id = Q(**{f"{self.id_field}__icontains": self.query})
+        candidates = (
+            Conversation.objects.filter(by_id, business=self.business)
+            .values("pk")
+            .union(
+                Conversation.objects.filter(end_user__in=users).values("pk"),
+                self.matching_messages().values("conversation_id"),
+            )
         )
-        words = Q(pk__in=self.matching_messages().values("conversation_id"))
+        exact = Q(**{self.id_field: self.query}) | Q(end_user__in=exact_users)
         return (
-            queryset.filter(partial | words)
+            queryset.filter(pk__in=candidates)
             .annotate(
                 match=Case(
                     When(exact, then=Value(self.EXACT)),
-                    When(partial, then=Value(self.PARTIAL)),
+                    When(by_id | Q(end_user__in=users), then=Value(self.PARTIAL)),
                     default=Value(self.WORDS),
                     output_field=IntegerField(),
                 )
@@ -74,17 +85,24 @@ class Search:
             .order_by("match", "-started_at", "-id")
         )
 
-    def _users(self, exact: bool) -> QuerySet[EndUser]:
-        users = EndUser.objects.filter(business=self.business)
-        if exact:
-            return users.filter(**{self.id_field: self.query}).values("pk")
+    def _users(self):
+        """(the users whose id is the search, those it finds at all): ids, read once, as the
+        page and its count each ask twice; a subquery when there are too many to list."""
+        users = EndUser.objects.filter(business=self.business).filter(self._user_match())
+        found = list(users.values_list("pk", self.id_field)[: MAX_LISTED_USERS + 1])
+        if len(found) > MAX_LISTED_USERS:
+            return users.filter(**{self.id_field: self.query}).values("pk"), users.values("pk")
+        exact = [pk for pk, user_id in found if user_id == self.query]
+        return exact, [pk for pk, _ in found]
+
+    def _user_match(self) -> Q:
         found = Q(**{f"{self.id_field}__icontains": self.query})
         if not self.presenter.masked:
             found |= Q(name__icontains=self.query) | Q(email__icontains=self.query)
             digits = digits_of(self.query).lstrip("0")
             if len(digits) >= MIN_PHONE_DIGITS and not re.search(r"[^\d\s+()./-]", self.query):
                 found |= Q(phone_digits__icontains=digits)  # served by the UPPER() index
-        return users.filter(found).values("pk")
+        return found
 
     def matching_messages(self) -> QuerySet[Message]:
         """The business's messages that contain every word, in the text the viewer sees."""
