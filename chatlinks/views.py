@@ -123,7 +123,7 @@ def updates_response(conversation, access, after, with_private_notes):
         )
     transcript, last = messages_after(conversation, access, int(after), with_private_notes)
     html = render_to_string(
-        "chatlinks/messages.html", {"transcript": transcript, "conversation": conversation}
+        "chatlinks/messages.html", {"transcript": transcript, "live": True}
     )
     response = JsonResponse({"html": html, "last": last, "closed": conversation.is_closed})
     return private_page(response)

@@ -288,7 +288,8 @@ def test_rich_chat_page_runs_a_constant_number_of_queries(
 
 
 def media(conversation, external_id, ref):
-    return f"/c/{conversation.token}/media/{conversation.messages.get(external_id=external_id).pk}/{ref}/"
+    message = conversation.messages.get(external_id=external_id)
+    return f"/c/{conversation.token}/media/{message.pk}/{ref}/"
 
 
 def test_a_full_viewer_opens_an_attachment_through_an_audited_redirect(client, rich, agent):
