@@ -1315,14 +1315,14 @@ RICH_ELEMENTS = (
 )
 
 
-def _filled(value, context):
+def filled(value, context):
     """`value` (a rich element) with every string filled from the chat's context."""
     if isinstance(value, str):
         return value.format_map(context)
     if isinstance(value, dict):
-        return {key: _filled(item, context) for key, item in value.items()}
+        return {key: filled(item, context) for key, item in value.items()}
     if isinstance(value, list):
-        return [_filled(item, context) for item in value]
+        return [filled(item, context) for item in value]
     return value
 
 
@@ -1350,7 +1350,7 @@ def enrich(transcript: "_Transcript", chat_id: str) -> None:
     if sender == "bot" and transcript.agent:
         sender, agent = "agent", transcript.agent  # once an agent has taken over, they answer
     messages.insert(
-        len(messages) - 1, _Message(sender, text, agent=agent, element=_filled(element, context))
+        len(messages) - 1, _Message(sender, text, agent=agent, element=filled(element, context))
     )
 
 
