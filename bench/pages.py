@@ -89,10 +89,11 @@ RICH_CHAT_ID = "bench-rich-200"
 def _rich_chat_pages():
     """A chat of 200 rich messages (every element type, pictures, files, forms, a private note
     every tenth), beside the 200-message text chat above: imported once, through the import
-    path, into the planted user's business; re-importing it changes nothing."""
-    business = Business.objects.get(slug=BUSINESS.slug)
+    path, for that chat's user; re-importing it changes nothing."""
     text_chat = _closest_conversation(200)
-    agent = f"{BUSINESS.prefix}_agent"
+    business = text_chat.business
+    prefix = {demo.slug: demo.prefix for demo in BUSINESSES}[business.slug]
+    agent = f"{prefix}_agent"
     context = {
         "first_name": "Asha",
         "name": "Asha Rao",
