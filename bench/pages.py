@@ -30,6 +30,7 @@ from ingest.importer import import_records
 BUSINESS = BUSINESSES[0]  # Acme Bank, the biggest of the demo businesses
 CHAT_SIZES = (20, 200, 2000)
 WARM_UP = 2
+RICH_CHAT_ID = "bench-rich-200"
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,9 @@ def percentile(samples, share):
 def _closest_conversation(size):
     distance = Func(F("message_count") - size, function="ABS")
     return (
-        Conversation.objects.alias(distance=distance)
+        # The rich chat below is measured on its own, beside the text chat this finds.
+        Conversation.objects.exclude(external_id=RICH_CHAT_ID)
+        .alias(distance=distance)
         .select_related("business")
         .order_by("distance", "pk")
         .first()
@@ -81,9 +84,6 @@ def _chat_pages():
             name = f"chat link {view}, {size:,} messages"
             pages.append(Page(name, f"{prefix}_{suffix}", path, note))
     return pages
-
-
-RICH_CHAT_ID = "bench-rich-200"
 
 
 def _rich_chat_pages():
@@ -142,7 +142,7 @@ def _rich_chat_pages():
     return [
         Page(
             f"chat link {view}, 200 rich messages",
-            f"{BUSINESS.prefix}_{suffix}",
+            f"{prefix}_{suffix}",
             path,
             "every element type",
         )
