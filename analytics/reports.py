@@ -30,7 +30,7 @@ SATISFIED = (4, 5)  # the ratings that count towards CSAT %
 def messages(business, form):
     """(the messages, newest first; their total from the rollups, None if it needs a COUNT)."""
     queryset = (
-        form.filter_messages(Message.objects.filter(business=business))
+        form.filter_messages(Message.objects.filter(business=business, private=False))
         .select_related("conversation__end_user", "conversation__agent", "bot")
         .order_by("-sent_at", "-id")
     )

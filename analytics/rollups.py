@@ -39,7 +39,7 @@ from rules.masking import PersonalValues
 from rules.redaction import masker_for, personal_entity_names_by_business, personal_values
 
 # The message fields the rollups count; a message whose fields are all unchanged is skipped.
-COUNTED_MESSAGE_FIELDS = ("sent_at", "sender", "bot_break", "text")
+COUNTED_MESSAGE_FIELDS = ("sent_at", "sender", "bot_break", "text", "private")
 REBUILD_BATCH = 500
 
 
@@ -120,6 +120,8 @@ class Tally:
         self.deltas[DailyConversationCount][(*key, state.agent_id, state.rating)] += sign
 
     def count_message(self, context, message, sign=1):
+        if message.private:
+            return  # an agent's internal note is no part of what analysts count or read
         day = context.day(message.sent_at)
         key = (context.business_id, day, context.bot_id, context.channel, message.sender)
         self.deltas[DailyMessageCount][(*key, message.bot_break, context.handled)] += sign

@@ -6,6 +6,7 @@ more request is made with its queries captured; the floor is the time of running
 statements again, straight on a database cursor, fetching every row.
 """
 
+import datetime
 import math
 import statistics
 import time
@@ -23,11 +24,13 @@ from django.urls import reverse
 from analytics.models import DailyMessageCount, DailyPhraseCount
 from analytics.tables import PER_PAGE
 from conversations.models import Business, Conversation, EndUser
-from demo.records import BUSINESSES
+from demo.records import BUSINESSES, MENU, RICH_ELEMENTS, filled
+from ingest.importer import import_records
 
 BUSINESS = BUSINESSES[0]  # Acme Bank, the biggest of the demo businesses
 CHAT_SIZES = (20, 200, 2000)
 WARM_UP = 2
+RICH_CHAT_ID = "bench-rich-200"
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,9 @@ def percentile(samples, share):
 def _closest_conversation(size):
     distance = Func(F("message_count") - size, function="ABS")
     return (
-        Conversation.objects.alias(distance=distance)
+        # The rich chat below is measured on its own, beside the text chat this finds.
+        Conversation.objects.exclude(external_id=RICH_CHAT_ID)
+        .alias(distance=distance)
         .select_related("business")
         .order_by("distance", "pk")
         .first()
@@ -79,6 +84,70 @@ def _chat_pages():
             name = f"chat link {view}, {size:,} messages"
             pages.append(Page(name, f"{prefix}_{suffix}", path, note))
     return pages
+
+
+def _rich_chat_pages():
+    """A chat of 200 rich messages (every element type, pictures, files, forms, a private note
+    every tenth), beside the 200-message text chat above: imported once, through the import
+    path, for that chat's user; re-importing it changes nothing."""
+    text_chat = _closest_conversation(200)
+    business = text_chat.business
+    prefix = {demo.slug: demo.prefix for demo in BUSINESSES}[business.slug]
+    agent = f"{prefix}_agent"
+    context = {
+        "first_name": "Asha",
+        "name": "Asha Rao",
+        "phone": "+91 98200 12345",
+        "card_last4": "4242",
+    }
+    start = text_chat.started_at
+    messages = []
+    for number in range(200):
+        sender, text, element = RICH_ELEMENTS[number % len(RICH_ELEMENTS)]
+        if number % 10 == 9:
+            sender, text, element = "agent", "Checked the card ending 4242", {"private": True}
+        elif number % 10 == 8:
+            sender, text, element = "user", MENU[0], {"picked": MENU[0]}
+        elif number % 10 == 7:
+            text, element = "How can I help?", {"type": "quick_replies", "options": list(MENU)}
+        messages.append(
+            {
+                "id": f"r{number}",
+                "sender": sender,
+                "text": text,
+                "at": (start + datetime.timedelta(seconds=number)).isoformat(),
+                **({"agent": agent} if sender == "agent" else {}),
+                **filled(element, context),
+            }
+        )
+    record = {
+        "type": "conversation",
+        "id": RICH_CHAT_ID,
+        "business": business.slug,
+        "bot": text_chat.bot.slug,
+        "channel": text_chat.channel,
+        "user": {"id": text_chat.end_user.external_id},
+        "started_at": start.isoformat(),
+        "status": "with_agent",
+        "agent": agent,
+        "messages": messages,
+    }
+    result = import_records([("bench", record)])
+    if not result.ok:
+        raise RuntimeError(f"the rich chat was rejected: {result.errors}")
+    path = reverse(
+        "chat-link",
+        args=[Conversation.objects.get(business=business, external_id=RICH_CHAT_ID).token],
+    )
+    return [
+        Page(
+            f"chat link {view}, 200 rich messages",
+            f"{prefix}_{suffix}",
+            path,
+            "every element type",
+        )
+        for view, suffix in (("masked", "agent_masked"), ("full", "agent"))
+    ]
 
 
 def _last_page(total):
@@ -112,6 +181,7 @@ def pages():
     )
     return [
         *_chat_pages(),
+        *_rich_chat_pages(),
         Page("My Chats", agent, reverse("my-chats", args=[slug])),
         Page("Teams", lead, reverse("team-chats", args=[slug])),
         Page("Business", lead, reverse("business-chats", args=[slug])),

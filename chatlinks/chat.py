@@ -1,19 +1,36 @@
 """The chat link page: one conversation, as much of it as the viewer may see."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from chatlinks.transcript import detail_rows, sender_label
-from conversations.models import Conversation
+from conversations.models import Conversation, MessageKind, Sender
+from rules.access import Access
 from rules.pagination import paginate
 from rules.presenter import Presenter
 
 MESSAGES_PER_PAGE = 200
+# The elements that offer options the user may pick; the pick is highlighted in the last one.
+OFFERING_KINDS = frozenset({MessageKind.QUICK_REPLIES, MessageKind.BUTTONS, MessageKind.CAROUSEL})
 
 
 @dataclass(frozen=True)
+class ShownAttachment:
+    kind: str  # image, audio, video or file: what a placeholder names
+    name: str
+    size: int | None
+    url: str | None  # our access-checked view, for full viewers only
+    hidden: bool  # sent by the user, and the viewer is masked: kind and size alone
+
+
+MEDIA_KINDS = ("image", "audio", "video")
+
+
+@dataclass
 class ShownMessage:
     position: int
     sender: str
@@ -21,10 +38,33 @@ class ShownMessage:
     sent_at: object  # in the business's time zone, so its date is the local day
     html: SafeString
     bot_break: bool
+    kind: str
+    data: dict[str, Any]  # the element's fields, masked as the viewer must see them
+    private: bool
+    # Where the viewer opens the message's attachments and pictures; None: nowhere (masked).
+    media_url: str | None
+    chosen: str | None = None  # the option the user picked from this element
 
     @property
     def day(self):
         return self.sent_at.date()
+
+    @property
+    def attachments(self):
+        shown = []
+        for index, attachment in enumerate(self.data.get("attachments", ())):
+            major = attachment.get("media_type", "").partition("/")[0]
+            kind = major if major in MEDIA_KINDS else self.kind
+            shown.append(
+                ShownAttachment(
+                    kind=kind if kind in MEDIA_KINDS else "file",
+                    name=attachment.get("name", ""),
+                    size=attachment.get("size"),
+                    url=self.media_url and f"{self.media_url}a{index}/",
+                    hidden=attachment.get("hidden", False),
+                )
+            )
+        return shown
 
     @property
     def time(self):
@@ -32,42 +72,76 @@ class ShownMessage:
         return self.sent_at.strftime("%H:%M")
 
 
-def chat_page(conversation, access, page_number, with_neighbours=True):
-    """Everything the chat page template shows, already masked for `access`.
+def visible_messages(conversation, shows_private_notes):
+    """The conversation's messages in transcript order; agents' private notes only for Smart
+    Agent Chat staff (not analysts, not an external share link)."""
+    messages = conversation.messages.order_by("sent_at", "id")
+    return messages if shows_private_notes else messages.filter(private=False)
 
-    Without `with_neighbours` (an external share link) the page leads to no other conversation.
-    """
-    presenter = Presenter(access, conversation.business)
+
+def shown_messages(conversation, access, presenter, messages, first_position):
+    """`messages` (from `first_position` on) as the viewer sees them."""
     end_user = conversation.end_user
     tz = conversation.business.tzinfo
-    messages = conversation.messages.select_related("agent").order_by("sent_at", "id")
-    if presenter.copies_current and presenter.masked:
-        messages = messages.defer("text")  # shown from the masked copies alone
-    # A page that is not there (?page=², -1, 99999) shows the nearest one, saying so: a shared
-    # link with a stale page number still opens the conversation.
-    page = paginate(messages, page_number, MESSAGES_PER_PAGE, of_what="this transcript")
-    shown = [
-        ShownMessage(
-            position=page.start_index() + offset,
+    # Attachments open through an access-checked view of our own, for full viewers only.
+    media_prefix = (
+        None if access.masked else reverse("chat-link", args=[conversation.token]) + "media/"
+    )
+    shown, offering = [], None
+    for offset, message in enumerate(messages):
+        item = ShownMessage(
+            position=first_position + offset,
             sender=message.sender,
             label=sender_label(message, conversation, access, presenter),
             sent_at=message.sent_at.astimezone(tz),
             html=presenter.message_html(message, end_user),
             bot_break=message.bot_break,
+            kind=message.kind,
+            data=presenter.message_data(message, end_user),
+            private=message.private,
+            media_url=media_prefix and f"{media_prefix}{message.pk}/",
         )
-        for offset, message in enumerate(page.object_list)
-    ]
+        if item.kind in OFFERING_KINDS:
+            offering = item
+        picked = item.data.get("picked")
+        if offering is not None and item.sender == Sender.USER and picked:
+            offering.chosen = picked
+        shown.append(item)
+    return shown
+
+
+def chat_page(conversation, access, page_number, with_neighbours=True):
+    """Everything the chat page template shows, already masked for `access`.
+
+    Without `with_neighbours` (an external share link) the page leads to no other conversation
+    and shows no private note.
+    """
+    presenter = Presenter(access, conversation.business)
+    messages = visible_messages(
+        conversation, with_neighbours and access.sees_private_notes
+    ).select_related("agent")
+    if presenter.copies_current and presenter.masked:
+        messages = messages.defer("text", "data")  # shown from the masked copies alone
+    # A page that is not there (?page=², -1, 99999) shows the nearest one, saying so: a shared
+    # link with a stale page number still opens the conversation.
+    page = paginate(messages, page_number, MESSAGES_PER_PAGE, of_what="this transcript")
+    shown = shown_messages(conversation, access, presenter, page.object_list, page.start_index())
+    follows = not conversation.is_closed and not page.has_next()
     return {
         "conversation": conversation,
         "access": access,
         "conversation_id": presenter.conversation_id(conversation),
         "bot_name": presenter.label(conversation.bot.name),
         "channel": presenter.label(conversation.channel),
-        "details": detail_rows(end_user, access, presenter),
+        "details": detail_rows(conversation.end_user, access, presenter),
         "csat_review": presenter.review_html(conversation),
+        "close_reason": presenter.close_reason(conversation),
         # Not "messages": every template has that name for the messages framework's notes.
         "transcript": shown,
         "page": page,
+        # The live updates ask for what follows the last message shown: on the last page only.
+        "follows": follows,
+        "last_position": page.end_index() if page.paginator.count else 0,
         "with_neighbours": with_neighbours,
         "previous": with_neighbours
         and Conversation.objects.only("token").previous_of(conversation),
@@ -75,14 +149,28 @@ def chat_page(conversation, access, page_number, with_neighbours=True):
     }
 
 
-def position_of(conversation, message_id):
-    """The 1-based position of a message in its conversation's transcript, or None when the
-    conversation has no such message."""
-    message = conversation.messages.filter(pk=message_id).values("sent_at", "id").first()
+LIVE_BATCH = MESSAGES_PER_PAGE
+
+
+def messages_after(conversation, access, position, with_private_notes=True):
+    """The messages after the 1-based `position`, as the chat page would show them, at most a
+    page of them; and the position of the last one."""
+    presenter = Presenter(access, conversation.business)
+    messages = visible_messages(conversation, with_private_notes and access.sees_private_notes)
+    batch = list(messages.select_related("agent")[position : position + LIVE_BATCH])
+    shown = shown_messages(conversation, access, presenter, batch, position + 1)
+    return shown, position + len(batch)
+
+
+def position_of(conversation, message_id, access=Access.FULL):
+    """The 1-based position of a message in its conversation's transcript as `access` sees it,
+    or None when the conversation has no such message for them."""
+    messages = visible_messages(conversation, access.sees_private_notes)
+    message = messages.filter(pk=message_id).values("sent_at", "id").first()
     if message is None:
         return None
     before = Q(sent_at__lt=message["sent_at"]) | Q(sent_at=message["sent_at"], id__lt=message["id"])
-    return conversation.messages.filter(before).count() + 1
+    return messages.filter(before).count() + 1
 
 
 def page_of_message(position):

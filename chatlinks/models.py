@@ -67,6 +67,18 @@ class AuditEntryQuerySet(models.QuerySet):
             share_link=share_link,
         )
 
+    def attachment_opened(self, viewer, conversation, what):
+        """A full viewer opened an attachment or picture of a conversation (only full viewers
+        may: masked pages link to none)."""
+        return self.create(
+            viewer=viewer,
+            business_id=conversation.business_id,
+            kind=AuditEntry.Kind.ATTACHMENT,
+            level=AuditEntry.Level.FULL,
+            conversation=conversation,
+            what=what,
+        )
+
     def shown(self, viewer, business, access, kind, what):
         """A page or export that showed `viewer` several conversations (one row per page)."""
         return self.create(
@@ -83,6 +95,7 @@ class AuditEntry(models.Model):
 
     class Kind(models.TextChoices):
         CONVERSATION = "conversation", "Opened a conversation"
+        ATTACHMENT = "attachment", "Opened an attachment"
         LIST = "list", "Listed conversations"
         EXPORT = "export", "Exported"
         STAFF = "staff", "Changed staff"

@@ -11,6 +11,10 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("c/<str:token>/", views.chat_link, name="chat-link"),
+    path("c/<str:token>/updates/", views.chat_updates, name="chat-updates"),
+    path(
+        "c/<str:token>/media/<int:message_id>/<str:ref>/", views.attachment, name="chat-attachment"
+    ),
     path("c/<str:token>/share/", views.create_share_link, name="create-share-link"),
     path(
         "c/<str:token>/share/<int:share_id>/revoke/",
@@ -18,6 +22,7 @@ urlpatterns = [
         name="revoke-share-link",
     ),
     path("s/<str:token>/", views.shared_conversation, name="shared-conversation"),
+    path("s/<str:token>/updates/", views.shared_updates, name="shared-updates"),
     path("", include("ingest.urls")),
     path("b/<slug:business>/", include("agentchat.urls")),
     path("b/<slug:business>/analytics/", include("analytics.urls")),

@@ -4,14 +4,15 @@ import sys
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from chatlinks.chat import chat_page, page_of_message, position_of
+from chatlinks.chat import chat_page, messages_after, page_of_message, position_of
 from chatlinks.forms import ShareLinkForm
 from chatlinks.models import AuditEntry, ShareLink
 from conversations.models import Conversation, Membership
@@ -39,9 +40,10 @@ def safe_return_path(request):
     return ""
 
 
-@require_GET
-@login_required
-def chat_link(request, token):
+def viewed_conversation(request, token):
+    """The conversation of a chat link, with the viewer's membership and access; 404 for a
+    viewer who may not open it, as for a token that does not exist: a link never reveals a
+    chat."""
     conversation = get_object_or_404(
         Conversation.objects.select_related("business", "bot", "end_user", "agent", "team"),
         token=token,
@@ -49,8 +51,14 @@ def chat_link(request, token):
     membership = membership_of(request.user, conversation.business)
     access = access_for(request.user, membership)
     if access is Access.NONE:
-        # The same answer as for a token that does not exist: a link never reveals a chat.
         raise Http404
+    return conversation, membership, access
+
+
+@require_GET
+@login_required
+def chat_link(request, token):
+    conversation, membership, access = viewed_conversation(request, token)
     return_path = safe_return_path(request)
 
     jump_to = request.GET.get("message", "").strip()
@@ -61,7 +69,7 @@ def chat_link(request, token):
     # A message by its id, as View Chat and search results link to it.
     message_id = request.GET.get("m", "")
     if MESSAGE_NUMBER.fullmatch(message_id):
-        position = position_of(conversation, int(message_id))
+        position = position_of(conversation, int(message_id), access)
         if position is not None:
             return at_message(token, position, return_path)
 
@@ -70,10 +78,88 @@ def chat_link(request, token):
     context["membership"] = membership
     context["share_url"] = request.build_absolute_uri(reverse("chat-link", args=[token]))
     context["return_path"] = return_path
+    context["updates_url"] = reverse("chat-updates", args=[token])
     if access is Access.FULL:
         context["share_links"] = conversation.share_links.select_related("created_by")
         context["share_form"] = ShareLinkForm()
-    return private_page(render(request, "chatlinks/chat.html", context))
+    response = render(request, "chatlinks/chat.html", context)
+    if access is Access.FULL:
+        # Pictures show through the attachment view, which sends the browser on to where the
+        # platform keeps them; masked pages have no picture to allow (rules.presenter).
+        response._csp_update = {"img-src": "https:"}
+    return private_page(response)
+
+
+@require_GET
+@login_required
+def chat_updates(request, token):
+    """What the chat page's live updates ask for: the messages after `?after=` (a position),
+    as the chat page would show them, and whether the conversation has closed.
+
+    Not audited: opening the chat link was, and this shows nothing it did not allow.
+    """
+    conversation, _membership, access = viewed_conversation(request, token)
+    return updates_response(conversation, access, request.GET.get("after", ""), True)
+
+
+@require_GET
+def shared_updates(request, token):
+    """The live updates of an external share link: masked, no private note."""
+    share_link = get_object_or_404(
+        ShareLink.objects.active().select_related(
+            "conversation__business", "conversation__bot", "conversation__end_user"
+        ),
+        token=token,
+    )
+    return updates_response(
+        share_link.conversation, Access.MASKED, request.GET.get("after", ""), False
+    )
+
+
+def updates_response(conversation, access, after, with_private_notes):
+    if not MESSAGE_NUMBER.fullmatch(after):
+        return JsonResponse(
+            {"error": "after: give the position of the last message shown"}, status=400
+        )
+    transcript, last = messages_after(conversation, access, int(after), with_private_notes)
+    html = render_to_string("chatlinks/messages.html", {"transcript": transcript, "live": True})
+    response = JsonResponse({"html": html, "last": last, "closed": conversation.is_closed})
+    return private_page(response)
+
+
+@require_GET
+@login_required
+def attachment(request, token, message_id, ref):
+    """An attachment or card picture of a message, for full viewers alone: the viewer is sent
+    on to where the platform keeps it, and the opening is audited. Masked viewers get 404, as
+    their pages never link here."""
+    conversation, _membership, access = viewed_conversation(request, token)
+    if access is not Access.FULL:
+        raise Http404
+    message = get_object_or_404(conversation.messages.only("data"), pk=message_id)
+    url = media_url(message.data, ref)
+    if url is None:
+        raise Http404
+    AuditEntry.objects.attachment_opened(
+        request.user, conversation, f"{ref} of message {message.pk}"
+    )
+    return private_page(HttpResponseRedirect(url))
+
+
+MEDIA_REF = re.compile(r"([ac])([0-9]{1,3})")
+
+
+def media_url(data, ref):
+    """The URL of attachment `aN` or of card `cN`'s picture, if the message has it; import
+    checked that it is an http or https URL (ingest.records)."""
+    match = MEDIA_REF.fullmatch(ref)
+    if match is None:
+        return None
+    items = data.get("attachments" if match[1] == "a" else "cards", [])
+    index = int(match[2])
+    if index >= len(items):
+        return None
+    return items[index].get("url" if match[1] == "a" else "image")
 
 
 def at_message(token, position, return_path):
@@ -151,6 +237,7 @@ def shared_conversation(request, token):
     context = chat_page(conversation, Access.MASKED, request.GET.get("page"), False)
     context["share_url"] = request.build_absolute_uri(reverse("shared-conversation", args=[token]))
     context["external_link"] = share_link
+    context["updates_url"] = reverse("shared-updates", args=[token])
     return private_page(render(request, "chatlinks/chat.html", context))
 
 

@@ -270,6 +270,14 @@ class ConversationQuerySet(models.QuerySet):
         )
 
 
+class ConversationStatus(models.TextChoices):
+    BOT = "bot", "With the bot"
+    QUEUED = "queued", "Queued for an agent"
+    WITH_AGENT = "with_agent", "With an agent"
+    WAITING_FOR_USER = "waiting_for_user", "Waiting for the user"
+    CLOSED = "closed", "Closed"
+
+
 class Conversation(models.Model):
     business = models.ForeignKey(Business, models.CASCADE, related_name="conversations")
     bot = models.ForeignKey(Bot, models.PROTECT, related_name="conversations")
@@ -291,6 +299,10 @@ class Conversation(models.Model):
     csat_rating = models.PositiveSmallIntegerField("CSAT rating", null=True, blank=True)
     csat_review = models.TextField("CSAT review", blank=True)
     csat_at = models.DateTimeField("CSAT time", null=True, blank=True)
+    # Where the conversation stands, as the platform last said; blank for records that never
+    # said (format v1), which count as closed once they have ended (see `is_closed`).
+    status = models.CharField(max_length=16, choices=ConversationStatus.choices, blank=True)
+    close_reason = models.CharField(max_length=1000, blank=True)
     # The secret part of the chat link; never derived from ids, so links cannot be guessed.
     token = models.CharField(max_length=40, unique=True, default=new_share_token, editable=False)
     # Kept up to date by the importer so list pages need not count or scan messages.
@@ -302,6 +314,7 @@ class Conversation(models.Model):
     masked_external_id = models.TextField(blank=True)
     masked_last_message_text = models.CharField(max_length=300, blank=True)
     masked_csat_review = models.TextField(blank=True)
+    masked_close_reason = models.TextField(blank=True)
 
     objects = ConversationQuerySet.as_manager()
 
@@ -337,12 +350,34 @@ class Conversation(models.Model):
     def __str__(self):
         return self.external_id
 
+    @property
+    def is_closed(self):
+        """Whether no more messages are expected: the chat page stops following it."""
+        if self.status:
+            return self.status == ConversationStatus.CLOSED
+        return self.ended_at is not None
+
 
 class Sender(models.TextChoices):
     USER = "user", "User"
     BOT = "bot", "Bot"
     AGENT = "agent", "Agent"
     SYSTEM = "system", "System"
+
+
+class MessageKind(models.TextChoices):
+    """The elements a chat widget shows (docs/import-format.md, format v2)."""
+
+    TEXT = "text", "Text"
+    QUICK_REPLIES = "quick_replies", "Quick replies"
+    BUTTONS = "buttons", "Buttons"
+    CAROUSEL = "carousel", "Carousel"
+    IMAGE = "image", "Image"
+    FILE = "file", "File"
+    AUDIO = "audio", "Audio"
+    VIDEO = "video", "Video"
+    LOCATION = "location", "Location"
+    FORM = "form", "Form"
 
 
 class Message(models.Model):
@@ -361,6 +396,14 @@ class Message(models.Model):
     # The text as viewers without the permission see it, kept by the writer.
     masked_text = models.TextField(blank=True)
     bot_break = models.BooleanField(default=False)
+    kind = models.CharField(max_length=16, choices=MessageKind.choices, default=MessageKind.TEXT)
+    # The element's own fields beside the text (options, buttons, cards, attachments, location,
+    # form fields, the option the user picked), as ingest.records normalised them; and the
+    # same with every string masked, kept by the writer like masked_text.
+    data = models.JSONField(default=dict, blank=True)
+    masked_data = models.JSONField(default=dict, blank=True)
+    # An agent's internal note: Smart Agent Chat staff see it, analysts and share links never.
+    private = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -1120,6 +1120,8 @@ class _Message:
     bot_break: bool = False
     agent: str | None = None
     at: datetime.datetime | None = None  # UTC, set once the whole transcript is known
+    element: dict = field(default_factory=dict)  # a rich element's fields (format v2)
+    private: bool = False
 
 
 @dataclass
@@ -1185,6 +1187,171 @@ class _Transcript:
         self.say("bot", HANDOFF_LINES)
         self.say("system", TRANSFER)
         self.agent = agent
+
+
+MENU = ("Card help", "Payments", "Talk to an agent")
+DEMO_FILES = "https://files.example.com"
+# One of each other element, a bot or a user would send; {…} are filled from the chat.
+RICH_ELEMENTS = (
+    (
+        "bot",
+        "Here are cards you may like",
+        {
+            "type": "carousel",
+            "cards": [
+                {
+                    "title": "Platinum card for {first_name}",
+                    "subtitle": "No annual fee the first year",
+                    "image": f"{DEMO_FILES}/cards/platinum.png",
+                    "buttons": [{"label": "Apply", "url": "https://www.example.com/apply"}],
+                },
+                {
+                    "title": "Travel card",
+                    "subtitle": "Lounge access, 2x points abroad",
+                    "image": f"{DEMO_FILES}/cards/travel.png",
+                },
+            ],
+        },
+    ),
+    (
+        "bot",
+        "Anything else?",
+        {
+            "type": "buttons",
+            "buttons": [
+                {"label": "Call me on {phone}"},
+                {"label": "Open the help centre", "url": "https://www.example.com/help"},
+            ],
+        },
+    ),
+    (
+        "user",
+        "Photo of my card",
+        {
+            "type": "image",
+            "attachments": [
+                {
+                    "name": "card-{card_last4}.jpg",
+                    "media_type": "image/jpeg",
+                    "size": 184_320,
+                    "url": f"{DEMO_FILES}/uploads/card-{{card_last4}}.jpg",
+                }
+            ],
+        },
+    ),
+    (
+        "bot",
+        "Your statement",
+        {
+            "type": "file",
+            "attachments": [
+                {
+                    "name": "statement {first_name}.pdf",
+                    "media_type": "application/pdf",
+                    "size": 1_240_000,
+                    "url": f"{DEMO_FILES}/statements/{{card_last4}}.pdf",
+                }
+            ],
+        },
+    ),
+    (
+        "user",
+        "Voice note",
+        {
+            "type": "audio",
+            "attachments": [
+                {
+                    "name": "voice-note.ogg",
+                    "media_type": "audio/ogg",
+                    "size": 64_000,
+                    "url": f"{DEMO_FILES}/uploads/voice.ogg",
+                }
+            ],
+        },
+    ),
+    (
+        "bot",
+        "How to block a card",
+        {
+            "type": "video",
+            "attachments": [
+                {
+                    "name": "block-a-card.mp4",
+                    "media_type": "video/mp4",
+                    "size": 8_400_000,
+                    "url": f"{DEMO_FILES}/videos/block-a-card.mp4",
+                }
+            ],
+        },
+    ),
+    (
+        "user",
+        "I am here",
+        {
+            "type": "location",
+            "location": {"latitude": 19.0760, "longitude": 72.8777, "name": "{name}'s office"},
+        },
+    ),
+    (
+        "bot",
+        "Your nearest branch",
+        {
+            "type": "location",
+            "location": {"latitude": 18.5308, "longitude": 73.8475, "name": "Shivajinagar branch"},
+        },
+    ),
+    (
+        "user",
+        "Callback request",
+        {
+            "type": "form",
+            "fields": [
+                {"label": "Name", "value": "{name}"},
+                {"label": "Phone", "value": "{phone}"},
+                {"label": "Best time", "value": "after 6 pm"},
+            ],
+        },
+    ),
+)
+
+
+def filled(value, context):
+    """`value` (a rich element) with every string filled from the chat's context."""
+    if isinstance(value, str):
+        return value.format_map(context)
+    if isinstance(value, dict):
+        return {key: filled(item, context) for key, item in value.items()}
+    if isinstance(value, list):
+        return [filled(item, context) for item in value]
+    return value
+
+
+def enrich(transcript: "_Transcript", chat_id: str) -> None:
+    """Rich elements in a transcript, as a widget would show them: the greeting's menu and the
+    user's pick, an agent's private note after a hand-over, and one other element. Chosen by
+    a generator of the chat's own, so the rest of the demo data stays as it was."""
+    rng = random.Random(chat_id)
+    messages, context = transcript.messages, transcript.context
+    greeting = next((m for m in messages if m.sender == "bot"), None)
+    if greeting is not None:
+        at = messages.index(greeting) + 1
+        greeting.element = {"type": "quick_replies", "options": list(MENU)}
+        pick = rng.choice(MENU)
+        messages.insert(at, _Message("user", pick, element={"picked": pick}))
+    handed_over = next((i for i, m in enumerate(messages) if m.sender == "system"), None)
+    if handed_over is not None and transcript.agent:
+        note = "Checked {first_name}'s last three transactions; card {card} looks cloned."
+        messages.insert(
+            handed_over + 1,
+            _Message("agent", note.format_map(context), agent=transcript.agent, private=True),
+        )
+    sender, text, element = rng.choice(RICH_ELEMENTS)
+    agent = None
+    if sender == "bot" and transcript.agent:
+        sender, agent = "agent", transcript.agent  # once an agent has taken over, they answer
+    messages.insert(
+        len(messages) - 1, _Message(sender, text, agent=agent, element=filled(element, context))
+    )
 
 
 class _Builder:
@@ -1499,6 +1666,7 @@ class _Builder:
             transcript.exchange(*self.rng.choice(CLOSINGS))
             if chat.agent:
                 transcript.say("system", CLOSED)
+        enrich(transcript, f"{business.slug}/{chat.id}")
         chat.messages = transcript.messages
 
         local_start = datetime.datetime.combine(
@@ -1562,6 +1730,10 @@ class _Builder:
         }
         if chat.ended_at:
             record["ended_at"] = iso(chat.ended_at)
+            record["status"] = "closed"
+            record["close_reason"] = "resolved by an agent" if chat.agent else "resolved by the bot"
+        else:
+            record["status"] = "with_agent" if chat.agent else "bot"
         if chat.agent:
             record["agent"] = chat.agent
             record["team"] = chat.team
@@ -1574,6 +1746,8 @@ class _Builder:
             {"id": f"m{index}", "at": iso(message.at), "sender": message.sender}
             | ({"agent": message.agent} if message.agent else {})
             | {"text": message.text}
+            | message.element
+            | ({"private": True} if message.private else {})
             | ({"bot_break": True} if message.bot_break else {})
             for index, message in enumerate(chat.messages, start=1)
         ]

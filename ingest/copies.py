@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from conversations.models import Business, Conversation, EndUser, Message
 from rules.masking import MASKER_VERSION, Masker
-from rules.presenter import shorten
+from rules.presenter import masked_payload, shorten
 from rules.redaction import masker_for, personal_entity_names_by_business, personal_values
 
 LAST_MESSAGE_LENGTH = 300
@@ -23,7 +23,9 @@ MASKED_CONVERSATION_FIELDS = [
     "masked_external_id",
     "masked_csat_review",
     "masked_last_message_text",
+    "masked_close_reason",
 ]
+MASKED_MESSAGE_FIELDS = ["masked_text", "masked_data"]
 
 Progress = Callable[[int, int], None]
 
@@ -40,18 +42,30 @@ def mask_conversation(conversation: Conversation, masker: Masker) -> None:
     """The masked copies of the conversation's own fields (its messages' are their own)."""
     conversation.masked_external_id = masker.mask(conversation.external_id)
     conversation.masked_csat_review = masker.mask(conversation.csat_review)
+    conversation.masked_close_reason = masker.mask(conversation.close_reason)
+
+
+def mask_message(message: Message, masker: Masker) -> None:
+    """The masked copies of a message: its text, and every string of its rich element."""
+    message.masked_text = masker.mask(message.text)
+    message.masked_data = masked_payload(message.data, masker, message.sender)
 
 
 def note_messages(conversation: Conversation, messages: Iterable[Message]) -> None:
     """The counters and last message that lists show without reading the messages; the
-    preview is cut after masking, so no value is cut in two at its edge and half shown."""
+    preview is cut after masking, so no value is cut in two at its edge and half shown.
+    An agent's private note is never the preview: not every viewer of a list may read it."""
     messages = list(messages)
-    last = max(messages, key=lambda m: m.sent_at, default=None)
+    last = max((m for m in messages if not m.private), key=lambda m: m.sent_at, default=None)
     conversation.message_count = len(messages)
     conversation.last_message_at = last.sent_at if last else None
-    conversation.last_message_text = last.text[:LAST_MESSAGE_LENGTH] if last else ""
+    # A picture or a form has no text of its own: its kind stands in, as it would in a widget.
+    standing_in = f"({last.get_kind_display()})" if last else ""
+    conversation.last_message_text = (
+        (last.text or standing_in)[:LAST_MESSAGE_LENGTH] if last else ""
+    )
     conversation.masked_last_message_text = (
-        shorten(last.masked_text, LAST_MESSAGE_LENGTH) if last else ""
+        shorten(last.masked_text or standing_in, LAST_MESSAGE_LENGTH) if last else ""
     )
 
 
@@ -74,7 +88,14 @@ def _remask_batch(batch: list[Conversation]) -> None:
     personal = personal_entity_names_by_business({c.business_id for c in batch})
     messages = defaultdict(list)
     for message in Message.objects.filter(conversation__in=batch).only(
-        "conversation_id", "sent_at", "text", "masked_text"
+        "conversation_id",
+        "sent_at",
+        "sender",
+        "kind",
+        "private",
+        "text",
+        "data",
+        *MASKED_MESSAGE_FIELDS,
     ):
         messages[message.conversation_id].append(message)
     changed: list[Message] = []
@@ -83,15 +104,15 @@ def _remask_batch(batch: list[Conversation]) -> None:
         end_user = conversation.end_user
         masker = end_user_masker(end_user, personal[conversation.business_id])
         for message in messages[conversation.pk]:
-            masked = masker.mask(message.text)
-            if masked != message.masked_text:
-                message.masked_text = masked
+            before = (message.masked_text, message.masked_data)
+            mask_message(message, masker)
+            if (message.masked_text, message.masked_data) != before:
                 changed.append(message)
         mask_conversation(conversation, masker)
         note_messages(conversation, messages[conversation.pk])
         mask_end_user(end_user, masker)
         end_users[end_user.pk] = end_user
-    Message.objects.bulk_update(changed, ["masked_text"], batch_size=1000)
+    Message.objects.bulk_update(changed, MASKED_MESSAGE_FIELDS, batch_size=1000)
     Conversation.objects.bulk_update(batch, MASKED_CONVERSATION_FIELDS, batch_size=500)
     EndUser.objects.bulk_update(end_users.values(), ["masked_external_id"], batch_size=500)
 

@@ -242,6 +242,10 @@ class Importer:
             values["agent_id"] = self._member_id(business, record.agent, "conversation.agent")
         if record.team is not None:
             values["team_id"] = self._team(business, record.team, "conversation.team").pk
+        if record.status is not None:
+            values["status"] = record.status
+        if record.close_reason is not None:
+            values["close_reason"] = record.close_reason
         if record.csat is not None:
             values["csat_rating"] = record.csat.rating
             values["csat_review"] = record.csat.review
@@ -263,6 +267,9 @@ class Importer:
                 agent_id=agent_id,
                 text=message.text,
                 bot_break=message.bot_break,
+                kind=message.kind,
+                data=message.data or {},
+                private=message.private,
             )
 
         write = writer.ConversationWrite(

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
-from conversations.models import Role, Sender
+from conversations.models import ConversationStatus, MessageKind, Role, Sender
 
 MAX_TEXT_BYTES = 64 * 1024
 # Records have a fixed shape a few levels deep; anything deeper is not a record.
@@ -34,6 +35,20 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 SENDERS = frozenset(Sender.values)  # Sender.values builds a new list each time
 ROLES = frozenset(Role.values)
 KINDS = ("business", "bot", "team", "staff", "conversation")
+MESSAGE_KINDS = frozenset(MessageKind.values)
+STATUSES = frozenset(ConversationStatus.values)
+MEDIA_KINDS = frozenset({MessageKind.IMAGE, MessageKind.FILE, MessageKind.AUDIO, MessageKind.VIDEO})
+# What a chat widget holds; more than these is not a message but a data dump.
+MAX_OPTIONS = 50
+MAX_BUTTONS = 20
+MAX_CARDS = 20
+MAX_ATTACHMENTS = 20
+MAX_FORM_FIELDS = 100
+MAX_URL_BYTES = 2000
+MAX_VALUE_BYTES = 1000
+# Links a page may make clickable: a "javascript:" or "data:" URL runs in the viewer's page.
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+MEDIA_SCHEMES = frozenset({"http", "https"})
 
 
 class RecordError(Exception):
@@ -277,6 +292,9 @@ class MessageRecord:
     agent: str | None
     text: str
     bot_break: bool
+    kind: str = MessageKind.TEXT
+    data: dict[str, Any] | None = None  # the element's fields, normalised (see _rich_data)
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -302,6 +320,8 @@ class ConversationRecord:
     team: str | None
     csat: CsatRecord | None
     messages: tuple[MessageRecord, ...]
+    status: str | None = None
+    close_reason: str | None = None
 
 
 Record = BusinessRecord | BotRecord | TeamRecord | StaffRecord | ConversationRecord
@@ -427,22 +447,15 @@ def _conversation(fields: Fields) -> ConversationRecord:
             raise RecordError(
                 f"{message.path}.sender", f"must be one of {', '.join(Sender.values)}"
             )
-        at = message.timestamp("at", required=True)
-        text = message.text("text", required=True)
-        assert at is not None and text is not None  # `required` raised otherwise
-        messages.append(
-            MessageRecord(
-                id=message_id,
-                at=at,
-                sender=sender,
-                agent=message.string("agent", max_length=150),
-                text=text,
-                bot_break=message.flag("bot_break"),
-            )
-        )
+        messages.append(_message(message, message_id, sender))
 
     started_at = fields.timestamp("started_at", required=True)
     assert started_at is not None  # `required` raised otherwise
+    status = fields.string("status", max_length=16)
+    if status is not None and status not in STATUSES:
+        raise RecordError(
+            "conversation.status", f"must be one of {', '.join(ConversationStatus.values)}"
+        )
     return ConversationRecord(
         business=fields.required_str("business", max_length=64),
         bot=fields.required_str("bot", max_length=64),
@@ -457,7 +470,162 @@ def _conversation(fields: Fields) -> ConversationRecord:
         team=fields.string("team", max_length=64),
         csat=csat,
         messages=tuple(messages),
+        status=status,
+        close_reason=fields.string("close_reason", max_length=MAX_VALUE_BYTES),
     )
+
+
+def _message(message: Fields, message_id: str, sender: str) -> MessageRecord:
+    """One message of format v2: a plain text, or a rich element with its text optional."""
+    at = message.timestamp("at", required=True)
+    assert at is not None  # `required` raised otherwise
+    kind = message.string("type", max_length=16) or MessageKind.TEXT
+    if kind not in MESSAGE_KINDS:
+        raise RecordError(f"{message.path}.type", f"must be one of {', '.join(MessageKind.values)}")
+    data = _rich_data(message, kind)
+    picked = data.get("picked")
+    # A tap on a quick reply or a button is what the user said: its label is the text.
+    text = message.text("text", required=kind == MessageKind.TEXT and picked is None)
+    private = message.flag("private")
+    if private and sender != Sender.AGENT:
+        raise RecordError(f"{message.path}.private", "only an agent's message can be private")
+    if picked is not None and sender != Sender.USER:
+        raise RecordError(f"{message.path}.picked", "only the user picks an option")
+    return MessageRecord(
+        id=message_id,
+        at=at,
+        sender=sender,
+        agent=message.string("agent", max_length=150),
+        text=text if text is not None else (picked or ""),
+        bot_break=message.flag("bot_break"),
+        kind=kind,
+        data=data,
+        private=private,
+    )
+
+
+def _rich_data(message: Fields, kind: str) -> dict[str, Any]:
+    """The element's own fields, in the one shape the writer masks and the page shows; each
+    kind requires what it cannot be shown without."""
+    data: dict[str, Any] = {}
+    if (picked := message.string("picked")) is not None:
+        data["picked"] = picked
+    options = [
+        _bounded(option, f"{message.path}.options[{index}]", 200)
+        for index, option in enumerate(message.array("options", max_items=MAX_OPTIONS) or [])
+    ]
+    if options:
+        data["options"] = options
+    buttons = _buttons(message, "buttons")
+    if buttons:
+        data["buttons"] = buttons
+    cards = []
+    for index, item in enumerate(message.array("cards", max_items=MAX_CARDS) or []):
+        card = Fields(item, f"{message.path}.cards[{index}]")
+        shown: dict[str, Any] = {
+            "title": card.required_str("title", max_length=MAX_VALUE_BYTES),
+            "subtitle": card.string("subtitle", max_length=MAX_VALUE_BYTES) or "",
+        }
+        if card.has("image"):
+            shown["image"] = _url(card, "image", MEDIA_SCHEMES)
+        if buttons_of_card := _buttons(card, "buttons"):
+            shown["buttons"] = buttons_of_card
+        cards.append(shown)
+    if cards:
+        data["cards"] = cards
+    attachments = []
+    for index, item in enumerate(message.array("attachments", max_items=MAX_ATTACHMENTS) or []):
+        attachment = Fields(item, f"{message.path}.attachments[{index}]")
+        size = attachment.integer("size")
+        if size is not None and size < 0:
+            raise RecordError(f"{attachment.path}.size", "must be a number of bytes, 0 or more")
+        attachments.append(
+            {
+                "name": attachment.string("name", max_length=MAX_VALUE_BYTES) or "",
+                "media_type": attachment.string("media_type", max_length=100) or "",
+                "size": size,
+                "url": _url(attachment, "url", MEDIA_SCHEMES),
+            }
+        )
+    if attachments:
+        data["attachments"] = attachments
+    location = message.object("location")
+    if location is not None:
+        data["location"] = {
+            "latitude": _coordinate(location, "latitude", 90),
+            "longitude": _coordinate(location, "longitude", 180),
+            "name": location.string("name", max_length=MAX_VALUE_BYTES) or "",
+        }
+    form_fields = []
+    for index, item in enumerate(message.array("fields", max_items=MAX_FORM_FIELDS) or []):
+        form_field = Fields(item, f"{message.path}.fields[{index}]")
+        form_fields.append(
+            {
+                "label": form_field.required_str("label"),
+                "value": form_field.string("value", max_length=MAX_VALUE_BYTES) or "",
+            }
+        )
+    if form_fields:
+        data["fields"] = form_fields
+    needs = REQUIRED_BY_KIND.get(kind)
+    if needs and needs not in data:
+        raise RecordError(f"{message.path}.{needs}", f"is required for a {kind} message")
+    return data
+
+
+REQUIRED_BY_KIND: dict[str, str] = {
+    MessageKind.QUICK_REPLIES: "options",
+    MessageKind.BUTTONS: "buttons",
+    MessageKind.CAROUSEL: "cards",
+    MessageKind.LOCATION: "location",
+    MessageKind.FORM: "fields",
+    **{kind: "attachments" for kind in MEDIA_KINDS},
+}
+
+
+def _bounded(value: Any, path: str, max_length: int) -> str:
+    if not isinstance(value, str):
+        raise RecordError(path, "must be a string")
+    if len(value.encode()) > max_length:
+        raise RecordError(path, f"is longer than {max_length} bytes")
+    return value
+
+
+def _buttons(fields: Fields, name: str) -> list[dict[str, str]]:
+    buttons = []
+    for index, item in enumerate(fields.array(name, max_items=MAX_BUTTONS) or []):
+        button = Fields(item, f"{fields.path}.{name}[{index}]")
+        shown = {"label": button.required_str("label")}
+        if button.has("url"):
+            shown["url"] = _url(button, "url", LINK_SCHEMES)
+        buttons.append(shown)
+    return buttons
+
+
+def _url(fields: Fields, name: str, schemes: frozenset[str]) -> str:
+    """An absolute URL of one of `schemes`, the only ones a page turns into a link or image."""
+    url = fields.required_str(name, max_length=MAX_URL_BYTES)
+    path = f"{fields.path}.{name}"
+    # Browsers drop spaces and control characters inside a URL, so "java\tscript:" would
+    # run; a URL with any of them is refused rather than cleaned.
+    if any(character <= " " or character == "\x7f" for character in url):
+        raise RecordError(path, "must not contain spaces or control characters")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise RecordError(path, "is not a URL") from None
+    if parts.scheme.lower() not in schemes:
+        raise RecordError(path, f"must be a URL starting with {' or '.join(sorted(schemes))}:")
+    if parts.scheme.lower() != "mailto" and not parts.hostname:
+        raise RecordError(path, "must name a host")
+    return url
+
+
+def _coordinate(fields: Fields, name: str, limit: int) -> float:
+    value = fields._get(name, (int, float), "a number", True)
+    if not -limit <= value <= limit:
+        raise RecordError(f"{fields.path}.{name}", f"must be between -{limit} and {limit}")
+    return float(value)
 
 
 VALIDATORS: dict[str, Callable[[Fields], Record]] = {

@@ -29,9 +29,11 @@ from conversations.models import (
 )
 from ingest.copies import (
     MASKED_CONVERSATION_FIELDS,
+    MASKED_MESSAGE_FIELDS,
     end_user_masker,
     mask_conversation,
     mask_end_user,
+    mask_message,
     note_messages,
     remask,
 )
@@ -55,6 +57,8 @@ CONVERSATION_FIELDS = [
     "csat_rating",
     "csat_review",
     "csat_at",
+    "status",
+    "close_reason",
 ]
 CONVERSATION_UPDATE_FIELDS = [
     *CONVERSATION_FIELDS,
@@ -64,7 +68,7 @@ CONVERSATION_UPDATE_FIELDS = [
     *MASKED_CONVERSATION_FIELDS,
 ]
 # bot and channel follow the conversation; see _move_messages_of.
-MESSAGE_FIELDS = ["sent_at", "sender", "agent", "text", "bot_break"]
+MESSAGE_FIELDS = ["sent_at", "sender", "agent", "text", "bot_break", "kind", "data", "private"]
 END_USER_FIELDS = [
     "name",
     "email",
@@ -254,17 +258,18 @@ class _ConversationBatch:
             for message_id, message in write.messages.items():
                 message.conversation = conversation
                 if message_id not in stored:
-                    message.masked_text = masker.mask(message.text)
+                    mask_message(message, masker)
                     new_messages.append(message)
                 elif field_values(message, MESSAGE_FIELDS) != field_values(
                     stored[message_id], MESSAGE_FIELDS
                 ):
                     # Re-sent messages are usually unchanged; only real edits are written.
                     message.pk = stored[message_id].pk
-                    message.masked_text = masker.mask(message.text)
+                    mask_message(message, masker)
                     changed_messages.append(message)
                 else:
                     message.masked_text = stored[message_id].masked_text
+                    message.masked_data = stored[message_id].masked_data
             note_messages(conversation, {**stored, **write.messages}.values())
             changed = before != field_values(conversation, CONVERSATION_UPDATE_FIELDS)
             if conversation.pk and changed:
@@ -289,7 +294,7 @@ class _ConversationBatch:
             message.conversation_id = message.conversation.pk
         Message.objects.bulk_create(new_messages, batch_size=1000)
         Message.objects.bulk_update(
-            changed_messages, [*MESSAGE_FIELDS, "masked_text"], batch_size=500
+            changed_messages, [*MESSAGE_FIELDS, *MASKED_MESSAGE_FIELDS], batch_size=500
         )
         _move_messages_of(moved_conversations)
         self._note_channels()
@@ -361,7 +366,7 @@ class _ConversationBatch:
         ids = [conversation.pk for conversation in conversations]
         if ids:
             for message in Message.objects.filter(conversation_id__in=ids).only(
-                "conversation_id", "external_id", "masked_text", *MESSAGE_FIELDS
+                "conversation_id", "external_id", *MASKED_MESSAGE_FIELDS, *MESSAGE_FIELDS
             ):
                 stored.setdefault(message.conversation_id, {})[message.external_id] = message
         return stored

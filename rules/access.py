@@ -55,6 +55,11 @@ class Access(enum.IntEnum):
         """Whether the user-details panel lists name, email, phone and personal entities."""
         return self >= Access.MASKED
 
+    @property
+    def sees_private_notes(self) -> bool:
+        """Agents' internal notes are for Smart Agent Chat staff, never for analysts."""
+        return self >= Access.MASKED
+
 
 def may_view_personal_details(user: Any, business: Business) -> bool:
     """The permission, granted for this business (guardian) or globally, or as superuser."""

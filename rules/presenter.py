@@ -11,13 +11,15 @@ MASKER_VERSION), a copy may still hold a value that has just become personal: un
 done, texts are masked from the raw text on the way out, and searches of masked text wait.
 """
 
+import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from conversations.models import Business, Conversation, EndUser, Job, Message
+from conversations.models import Business, Conversation, EndUser, Job, Message, Sender
 from rules.access import Access
 from rules.masking import MASKER_VERSION, PLACEHOLDER, Masker, PersonalValues
 from rules.redaction import (
@@ -28,6 +30,10 @@ from rules.redaction import (
 )
 
 ELLIPSIS = "…"
+# A web address in a message, up to a space or a character that cannot end one; punctuation
+# that closes a sentence after it is not part of it.
+WEB_ADDRESS = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
+TRAILING_PUNCTUATION = ".,;:!?)]}"
 
 
 def masked_copies_current(business: Business) -> bool:
@@ -63,8 +69,58 @@ def marked_html(
     return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
 
 
+def linked_html(text: str) -> SafeString:
+    """Escaped `text` with its web addresses as links (http and https only: nothing a link
+    could run), which open without giving the other site a handle on this page."""
+    parts, position = [], 0
+    for match in WEB_ADDRESS.finditer(text):
+        url = match[0].rstrip(TRAILING_PUNCTUATION)
+        parts.append(escape(text[position : match.start()]))
+        parts.append(
+            format_html('<a href="{}" rel="noopener noreferrer nofollow">{}</a>', url, url)
+        )
+        position = match.start() + len(url)
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
 def placeholder_spans(masked: str) -> list[tuple[int, int, str]]:
     return [(match.start(), match.end(), match[0]) for match in PLACEHOLDER.finditer(masked)]
+
+
+def masked_payload(data: dict[str, Any], masker: Masker, sender: str) -> dict[str, Any]:
+    """A rich element's fields as a masked viewer may see them.
+
+    Every string is masked. No URL is kept at all: a link or picture elsewhere may carry what
+    masking cannot recognise (a signed link to a document, a tracking id), and a masked page
+    never sends its viewer to a third party. What the user sent themselves (photos of
+    documents, where they are) keeps only its kind and size: `hidden` says so.
+    """
+    by_user = sender == Sender.USER
+    masked = _masked_leaves(data, masker)
+    for attachment in masked.get("attachments", ()):
+        attachment.pop("url", None)
+        if by_user:
+            attachment["name"] = ""
+            attachment["hidden"] = True
+    for item in [*masked.get("buttons", ()), *masked.get("cards", ())]:
+        item.pop("url", None)
+        item.pop("image", None)
+        for button in item.get("buttons", ()):
+            button.pop("url", None)
+    if by_user and "location" in masked:
+        masked["location"] = {"hidden": True}
+    return masked
+
+
+def _masked_leaves(value: Any, masker: Masker) -> Any:
+    if isinstance(value, str):
+        return masker.mask(value)
+    if isinstance(value, dict):
+        return {key: _masked_leaves(item, masker) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked_leaves(item, masker) for item in value]
+    return value
 
 
 class Presenter:
@@ -120,7 +176,22 @@ class Presenter:
         return self._shown(end_user, message, "text")
 
     def message_html(self, message: Message, end_user: EndUser) -> SafeString:
+        """The text, its links clickable for full viewers only: a masked page sends no one to
+        another site (see masked_payload)."""
+        if not self.masked:
+            return linked_html(message.text)
         return self._shown_html(end_user, message, "text")
+
+    def message_data(self, message: Message, end_user: EndUser) -> dict[str, Any]:
+        """The rich element's fields (ingest.records) as the viewer may see them."""
+        if not self.masked:
+            return message.data
+        if self.copies_current:
+            return message.masked_data
+        return masked_payload(message.data, self.masker(end_user), message.sender)
+
+    def close_reason(self, conversation: Conversation) -> str:
+        return self._shown(conversation.end_user, conversation, "close_reason")
 
     def review_text(self, conversation: Conversation) -> str:
         return self._shown(conversation.end_user, conversation, "csat_review")

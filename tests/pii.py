@@ -40,6 +40,11 @@ SECRETS = [
     AADHAAR,
     AADHAAR_GROUPED,
 ]
+# Where the platform keeps what was sent, and where the user was: in no masked page at all
+# (a masked page links to no third party, and hides what the user sent).
+THIRD_PARTY_HOST = "files.example.net"
+USER_LATITUDE, USER_LONGITUDE = 18.520437, 73.856743
+RICH_SECRETS = [THIRD_PARTY_HOST, "bank.example.net", "18.5204", "73.8567"]
 
 
 def planted_conversation_record(
@@ -118,4 +123,190 @@ def planted_conversation(business=None, *, agent=None, team=None, conversation_i
 def leaked(content):
     """The planted secrets found in `content` (bytes or str)."""
     text = content.decode() if isinstance(content, bytes) else content
-    return [secret for secret in SECRETS if secret.lower() in text.lower()]
+    return [secret for secret in SECRETS + RICH_SECRETS if secret.lower() in text.lower()]
+
+
+def rich_messages(agent, hour=11):
+    """One message of every element type (format v2), PII planted in each of their fields."""
+    files = f"https://{THIRD_PARTY_HOST}"
+    elements = [
+        (
+            "bot",
+            {
+                "type": "quick_replies",
+                "text": f"Hi {NAME}, what do you need?",
+                "options": ["Card help", f"Mail {EMAIL}", "Loans"],
+            },
+        ),
+        ("user", {"picked": f"Mail {EMAIL}"}),
+        (
+            "bot",
+            {
+                "type": "buttons",
+                "text": "Reach us",
+                "buttons": [
+                    {"label": f"Call {PHONE}", "url": "https://bank.example.net/c?to=9820012345"},
+                    {"label": "Write to us", "url": f"mailto:{EMAIL}"},
+                ],
+            },
+        ),
+        (
+            "bot",
+            {
+                "type": "carousel",
+                "text": "Cards for you",
+                "cards": [
+                    {
+                        "title": f"Platinum for {NAME}",
+                        "subtitle": f"replaces {CARD}",
+                        "image": f"{files}/cards/platinum.png",
+                        "buttons": [
+                            {
+                                "label": f"Apply with {TYPED_PAN}",
+                                "url": f"{files}/apply?pan={TYPED_PAN}",
+                            }
+                        ],
+                    },
+                    {"title": "Gold", "subtitle": "no fee"},
+                ],
+            },
+        ),
+        (
+            "user",
+            {
+                "type": "image",
+                "text": f"my PAN {PAN_ENTITY}",
+                "attachments": [
+                    {
+                        "name": f"{PAN_ENTITY}.jpg",
+                        "media_type": "image/jpeg",
+                        "size": 120_000,
+                        "url": f"{files}/u/{USER_ID}.jpg",
+                    }
+                ],
+            },
+        ),
+        (
+            "user",
+            {
+                "type": "file",
+                "attachments": [
+                    {
+                        "name": f"statement {ACCOUNT}.pdf",
+                        "media_type": "application/pdf",
+                        "size": 2_400_000,
+                        "url": f"{files}/u/statement-{ACCOUNT}.pdf",
+                    }
+                ],
+            },
+        ),
+        (
+            "user",
+            {
+                "type": "audio",
+                "attachments": [
+                    {
+                        "name": f"voice {NAME}.ogg",
+                        "media_type": "audio/ogg",
+                        "size": 48_000,
+                        "url": f"{files}/u/voice.ogg",
+                    }
+                ],
+            },
+        ),
+        (
+            "bot",
+            {
+                "type": "file",
+                "text": "Your letter",
+                "attachments": [
+                    {
+                        "name": f"Letter for {NAME}.pdf",
+                        "media_type": "application/pdf",
+                        "size": 52_000,
+                        "url": f"{files}/letters/{EMAIL}.pdf",
+                    }
+                ],
+            },
+        ),
+        (
+            "bot",
+            {
+                "type": "video",
+                "attachments": [
+                    {
+                        "name": "How to block a card.mp4",
+                        "media_type": "video/mp4",
+                        "size": 9_000_000,
+                        "url": f"{files}/how-to.mp4",
+                    }
+                ],
+            },
+        ),
+        (
+            "user",
+            {
+                "type": "location",
+                "location": {
+                    "latitude": USER_LATITUDE,
+                    "longitude": USER_LONGITUDE,
+                    "name": f"{NAME} home",
+                },
+            },
+        ),
+        (
+            "bot",
+            {
+                "type": "location",
+                "location": {
+                    "latitude": 18.5308,
+                    "longitude": 73.8475,
+                    "name": "Acme Bank, Shivajinagar branch",
+                },
+            },
+        ),
+        (
+            "user",
+            {
+                "type": "form",
+                "text": "Verification",
+                "fields": [
+                    {"label": "Full name", "value": NAME},
+                    {"label": f"Email {EMAIL}", "value": EMAIL},
+                    {"label": "Aadhaar", "value": AADHAAR_GROUPED},
+                ],
+            },
+        ),
+        ("agent", {"text": f"Internal: {NAME} verified with card {CARD}", "private": True}),
+        ("agent", {"text": "Track it at https://track.example.org/o/42, thanks."}),
+    ]
+    return [
+        {
+            "id": f"r{number}",
+            "at": at(hour=hour, minute=number),
+            "sender": sender,
+            **({"agent": agent} if sender == "agent" else {}),
+            **element,
+        }
+        for number, (sender, element) in enumerate(elements, start=1)
+    ]
+
+
+def planted_rich_conversation_record(
+    conversation_id="planted-rich", business="acme", *, agent=None, status="closed"
+):
+    """The planted user's conversation of rich elements (every type, PII in every field),
+    closed for a reason naming them."""
+    agent = agent or f"{business}-asha"
+    record = conversation(
+        conversation_id,
+        rich_messages(agent),
+        business=business,
+        user={"id": USER_ID, "name": NAME, "email": EMAIL, "phone": PHONE},
+        started_at=at(hour=11),
+        agent=agent,
+        status=status,
+    )
+    if status == "closed":
+        record["close_reason"] = f"{NAME} asked us to call 98200 12345"
+    return record

@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conversations.models import MessageKind
 from demo.records import demo_logins, demo_records, luhn_check_digit, verhoeff_check_digit
+from ingest.records import validate
 
 TODAY = datetime.date(2026, 11, 25)
 ROLES = {"agent", "team_lead", "analyst", "admin"}
@@ -228,3 +230,15 @@ def test_the_data_has_the_shape_of_a_busy_support_desk(records):
     assert sum(len(c["messages"]) >= 140 for c in conversations) == 2
     channels = Counter(c["channel"] for c in conversations)
     assert set(channels) == {"web", "whatsapp", "android", "ios"}
+
+
+def test_the_demo_uses_every_rich_element_and_status(records):
+    conversations = list(of_type(records, "conversation"))
+    messages = [message for c in conversations for message in c["messages"]]
+
+    assert {message.get("type", "text") for message in messages} == set(MessageKind.values)
+    assert any(message.get("picked") for message in messages)
+    assert any(message.get("private") for message in messages)
+    assert {c["status"] for c in conversations} >= {"closed", "bot", "with_agent"}
+    for conversation in conversations:
+        validate(conversation)  # every element passes the import's checks

@@ -21,6 +21,7 @@ from tests.pii import (
     USER_ID,
     leaked,
     planted_conversation_record,
+    planted_rich_conversation_record,
 )
 from tests.records import BUSINESS, conversation, import_ok, message, setup_records
 
@@ -62,7 +63,12 @@ def planted_everywhere():
 @pytest.fixture
 def business():
     import_ok(
-        *setup_records(), planted_conversation_record(), later_conversation(), *planted_everywhere()
+        *setup_records(),
+        planted_conversation_record(),
+        later_conversation(),
+        *planted_everywhere(),
+        # Every rich element type, PII in each of their fields, and a private note.
+        planted_rich_conversation_record(),
     )
     business = Business.objects.get(slug=BUSINESS)
     assert Conversation.objects.filter(business=business).count() >= 2
@@ -117,7 +123,11 @@ def test_no_planted_value_on_any_page_a_masked_role_reaches(client, business, ro
     import_ok(
         *(
             {**record, "agent": membership.user.username}
-            for record in (planted_conversation_record(), later_conversation())
+            for record in (
+                planted_conversation_record(),
+                later_conversation(),
+                planted_rich_conversation_record(),
+            )
         )
     )
     # Every conversation in the audit log, which a masked admin reads in the console.
@@ -132,6 +142,8 @@ def test_no_planted_value_on_any_page_a_masked_role_reaches(client, business, ro
     if roles.get("admin"):
         console = {url.split("?")[0] for url in pages if url.startswith(f"/b/{BUSINESS}/console/")}
         assert {f"/b/{BUSINESS}/console/{page}/" for page in CONSOLE_PAGES} <= console
+    rich = Conversation.objects.get(external_id="planted-rich")
+    assert any(url.startswith(f"/c/{rich.token}/") for url in pages), "no rich chat crawled"
     leaks = {url: leaked(body) for url, body in pages.items() if leaked(body)}
     assert leaks == {}
     assert searches_finding_a_secret(client, pages) == []

@@ -323,7 +323,9 @@ def test_a_changed_personal_value_still_hides_the_old_one(business):
         conversation("c-7", [], user={"id": "u-p", "attributes": {"pan_number": "NEWCD1111Z"}})
     )
 
-    assert Message.objects.get(external_id="code-1").masked_text == "my code is [personal: pan_number]"
+    assert (
+        Message.objects.get(external_id="code-1").masked_text == "my code is [personal: pan_number]"
+    )
 
 
 @pytest.mark.parametrize(
