@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from agentchat.search import Search, Snippet
+from chatlinks.transcript import staff_name
 from conversations.models import Conversation
 from rules.filters import ConversationFilterForm
 from rules.pagination import paginate_by_id
@@ -44,7 +45,9 @@ class ChatListFilterForm(ConversationFilterForm):
             del self.fields["team"]
         else:
             self.team_ids = {team.slug: team.pk for team in teams}
-            self.fields["team"].choices = [("", "All teams")] + [(t.slug, t.name) for t in teams]
+            self.fields["team"].choices = [("", "All teams")] + [
+                (team.slug, presenter.label(team.name)) for team in teams
+            ]
         if with_agent:
             agents = (
                 get_user_model()
@@ -53,7 +56,7 @@ class ChatListFilterForm(ConversationFilterForm):
             )
             self.agent_ids = {agent.username: agent.pk for agent in agents}
             self.fields["agent"].choices = [("", "All agents")] + [
-                (agent.username, agent.get_full_name() or agent.username) for agent in agents
+                (agent.username, presenter.label(staff_name(agent))) for agent in agents
             ]
         else:
             del self.fields["agent"]
@@ -88,6 +91,7 @@ class ChatRow:
     user_label: str
     channel: str
     bot_name: str
+    agent_name: str
     preview: str
     # A search's match: the message it opens at (None: the top), highlighted.
     snippet: Snippet | None = None
@@ -116,6 +120,7 @@ def chat_rows(conversations, presenter, search=None):
                 else f"{end_user.name} ({user_id})",
                 channel=presenter.label(conversation.channel),
                 bot_name=presenter.label(conversation.bot.name),
+                agent_name=presenter.label(staff_name(conversation.agent)),
                 preview=presenter.preview(conversation, PREVIEW_LENGTH),
                 snippet=snippets.get(conversation.pk),
             )

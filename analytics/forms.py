@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.template.defaultfilters import pluralize
 
 from analytics.phrases import PHRASE_SIZES
+from chatlinks.transcript import staff_name
 from conversations.models import Membership, Sender
 from rules.filters import ConversationFilterForm
 
@@ -185,7 +186,7 @@ class CsatFilterForm(AnalyticsFilterForm):
             .order_by("user__username")
         )
         self.fields["agent"].choices = [("", "All agents")] + [
-            (str(m.user_id), m.user.get_full_name() or m.user.get_username()) for m in agents
+            (str(m.user_id), presenter.label(staff_name(m.user))) for m in agents
         ]
 
     def agent_id(self):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from chatlinks.transcript import staff_name
 from rules.presenter import Presenter
 
 PER_PAGE = 50
@@ -135,10 +136,6 @@ def rows(table_columns, objects, context):
         yield [column.cell(obj, context) for column in table_columns]
 
 
-def staff_name(user):
-    return (user.get_full_name() or user.get_username()) if user else ""
-
-
 def plain(value):
     return Cell("" if value is None else str(value))
 
@@ -174,7 +171,7 @@ MESSAGES = Table(
         Column(
             "agent",
             "Agent",
-            lambda m, ctx: plain(staff_name(m.conversation.agent)),
+            lambda m, ctx: ctx.label(staff_name(m.conversation.agent)),
             shown_by_default=False,
         ),
     ),
@@ -190,7 +187,7 @@ CONVERSATIONS = Table(
         Column("user", "User", lambda c, ctx: ctx.user_id(c)),
         Column("started", "Started", lambda c, ctx: ctx.moment(c.started_at)),
         Column("messages", "Messages", lambda c, ctx: count(c.message_count)),
-        Column("agent", "Agent", lambda c, ctx: plain(staff_name(c.agent))),
+        Column("agent", "Agent", lambda c, ctx: ctx.label(staff_name(c.agent))),
         Column("team", "Team", lambda c, ctx: plain(c.team.name if c.team else "")),
         Column("csat", "CSAT", lambda c, ctx: plain(c.csat_rating)),
         Column("bot", "Bot", lambda c, ctx: ctx.label(c.bot.name), shown_by_default=False),
@@ -216,7 +213,7 @@ REVIEWS = Table(
         Column("review", "Review", lambda c, ctx: ctx.review(c)),
         Column("date", "Date", lambda c, ctx: ctx.moment(c.csat_at or c.started_at)),
         Column("bot", "Bot", lambda c, ctx: ctx.label(c.bot.name)),
-        Column("agent", "Agent", lambda c, ctx: plain(staff_name(c.agent))),
+        Column("agent", "Agent", lambda c, ctx: ctx.label(staff_name(c.agent))),
         # A review is given when the chat ends: View Chat opens it at its last message.
         Column(
             "chat_link",

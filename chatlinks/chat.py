@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from chatlinks.transcript import detail_rows, sender_label
+from chatlinks.transcript import detail_rows, sender_label, staff_name
 from conversations.models import Conversation, MessageKind, Sender
 from rules.access import Access
 from rules.pagination import paginate
@@ -133,6 +133,8 @@ def chat_page(conversation, access, page_number, with_neighbours=True):
         "conversation_id": presenter.conversation_id(conversation),
         "bot_name": presenter.label(conversation.bot.name),
         "channel": presenter.label(conversation.channel),
+        "agent_name": presenter.label(staff_name(conversation.agent)),
+        "team_name": presenter.label(conversation.team.name if conversation.team else ""),
         "details": detail_rows(conversation.end_user, access, presenter),
         "csat_review": presenter.review_html(conversation),
         "close_reason": presenter.close_reason(conversation),

@@ -48,5 +48,10 @@ def sender_label(message, conversation, access: Access, presenter: Presenter) ->
         return presenter.label(conversation.bot.name)
     if message.sender == Sender.AGENT:
         agent = message.agent
-        return (agent.get_full_name() or agent.get_username()) if agent else "Agent"
+        return presenter.label(staff_name(agent)) if agent else "Agent"
     return "System"
+
+
+def staff_name(user) -> str:
+    """A staff member's display name, or their username; "" for none."""
+    return (user.get_full_name() or user.get_username()) if user else ""

@@ -353,3 +353,26 @@ def test_every_key_that_names_a_personal_entity_is_masked(client, business, attr
         Message.objects.get(external_id="k1").masked_text.count("[personal: account_number]") == 2
     )
     assert [value for value in values if value in body] == []
+
+
+def test_team_and_staff_names_are_masked_like_any_text(client, business):
+    import_ok(
+        {"type": "team", "business": BUSINESS, "slug": "vip", "name": f"VIP desk {USER_ID}"},
+        {
+            "type": "staff",
+            "business": BUSINESS,
+            "username": "nia",
+            "password": "nia-pass-1",
+            "display_name": f"Nia {EMAIL}",
+            "roles": ["agent"],
+        },
+        conversation(
+            "named", [message("n1", "hello", sender="agent", agent="nia")], agent="nia", team="vip"
+        ),
+    )
+    sign_in_leading_every_team(client, business, team_lead=True)
+    chat = Conversation.objects.get(external_id="named")
+
+    for url in (f"/c/{chat.token}/", CHATS, TEAMS, f"/b/{BUSINESS}/analytics/csat/"):
+        body = client.get(url).content.decode()
+        assert USER_ID not in body and EMAIL not in body, url
