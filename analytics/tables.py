@@ -89,6 +89,9 @@ class RowContext:
         self.presenter = presenter
 
     def message(self, message):
+        if not message.text:
+            # A picture or a form has no text of its own: its kind stands in, as in the lists.
+            return Cell(f"({message.get_kind_display()})")
         end_user = message.conversation.end_user
         return MaskedCell(
             lambda: self.presenter.message_text(message, end_user),

@@ -268,6 +268,15 @@ def test_a_picked_option_counts_as_user_text_in_word_analysis(rich):
     assert "mail" in user_phrases
 
 
+def test_message_analysis_names_the_kind_of_an_element_without_text(client, rich):
+    client.force_login(MembershipFactory(business=rich.business, analyst=True).user)
+
+    response = client.get(f"/b/{rich.business.slug}/analytics/messages/")
+
+    bodies = [row[0].text for row in response.context["rows"]]
+    assert "(Location)" in bodies and "" not in bodies
+
+
 def test_rich_chat_page_runs_a_constant_number_of_queries(
     client, rich, agent, django_assert_max_num_queries
 ):
