@@ -57,6 +57,8 @@ def server_env():
         "SECURE_HSTS_SECONDS": "0",
         "IMPORT_RATE_PER_MINUTE": "100000",
         "AXES_FAILURE_LIMIT": "1000",
+        # Production settings, but with the demo generator that fills the database.
+        "DEMO_DATA": "true",
     }
 
 
