@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from chatlinks.models import AuditEntry
 from conversations.models import Business, Membership, Role
-from rules.filters import PERIOD_DAYS, PERIODS
+from rules.filters import PERIOD_DAYS, PERIODS, DateRangeForm
 
 
 class MemberForm(forms.Form):
@@ -125,7 +125,7 @@ class SettingsForm(forms.Form):
         self.fields["timezone"].choices = [(zone, zone) for zone in zones]  # type: ignore[attr-defined]
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(DateRangeForm):
     """The audit log's filters: plain GET parameters, so a filtered log is a bookmark."""
 
     person = forms.ChoiceField(required=False)
@@ -156,13 +156,6 @@ class AuditFilterForm(forms.Form):
             ("", "Anyone"),
             *[(str(m.user_id), m.user.get_full_name() or m.user.get_username()) for m in staff],
         ]
-
-    def clean(self):
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", "The end date is before the start date.")
-        return cleaned
 
     def clean_conversation(self):
         """A chat link's token: what follows /c/ in a pasted link, or the value itself."""

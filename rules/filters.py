@@ -40,7 +40,18 @@ def date_field():
     )
 
 
-class ConversationFilterForm(forms.Form):
+class DateRangeForm(forms.Form):
+    """A form with `start` and `end` dates, whose end may not come before its start."""
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end date is before the start date.")
+        return cleaned
+
+
+class ConversationFilterForm(DateRangeForm):
     """Bot, channel and period filters for one business; subclasses add their own fields."""
 
     bot = forms.ChoiceField(required=False)
@@ -77,13 +88,6 @@ class ConversationFilterForm(forms.Form):
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
-
-    def clean(self):
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", "The end date is before the start date.")
-        return cleaned
 
     def value(self, name):
         """A cleaned value, or None when the field is empty or invalid."""
