@@ -131,6 +131,12 @@ def chat_rows(conversations, presenter, search=None):
 def chat_list_page(queryset, form, page_number):
     """(page, rows) for a filtered list: newest conversations first, or a search's best
     matches first."""
-    conversations = form.filter(queryset).select_related("bot", "end_user", "agent", "team")
-    page = paginate_by_id(conversations, page_number, CONVERSATIONS_PER_PAGE)
+    conversations = form.filter(queryset)
+    page = paginate_by_id(
+        conversations,
+        page_number,
+        CONVERSATIONS_PER_PAGE,
+        ranked=form.search is not None,
+        load=Conversation.objects.select_related("bot", "end_user", "agent", "team"),
+    )
     return page, chat_rows(page.object_list, form.presenter, form.search)

@@ -171,15 +171,73 @@ def test_another_business_gets_404(client, business):
     assert client.get(SEARCH).status_code == 404
 
 
-@pytest.mark.parametrize("query", ["", "refund", "Meera Garde", "9820012345"])
+def import_loan_conversations(count):
+    import_ok(
+        *(
+            conversation(
+                f"loan-{n:02}",
+                [message(f"loan-{n:02}-m", "about my loan", when=at(hour=12, minute=n))],
+                user=f"u-loan-{n}",
+                started_at=at(hour=12, minute=n),
+            )
+            for n in range(count)
+        )
+    )
+
+
+@pytest.mark.parametrize("query", ["", "refund", "Meera Garde", "9820012345", "loan"])
 def test_queries_per_search_do_not_grow_with_the_results(
     client, business, django_assert_max_num_queries, query
 ):
     full(client, business)
-    client.get(SEARCH, {"q": query})
-
-    with django_assert_max_num_queries(18):
+    import_loan_conversations(2)
+    with django_assert_max_num_queries(18) as few:
         client.get(SEARCH, {"q": query})
+
+    import_loan_conversations(40)
+    with django_assert_max_num_queries(len(few)):
+        client.get(SEARCH, {"q": query})
+
+
+def test_results_are_counted_and_paginated_newest_first(client, business):
+    full(client, business)
+    import_loan_conversations(30)
+
+    first = client.get(SEARCH, {"q": "loan"})
+    second = client.get(SEARCH, {"q": "loan", "page": "2"})
+
+    assert first.context["page"].paginator.count == 30
+    assert [row.conversation.external_id for row in first.context["rows"]] == [
+        f"loan-{n:02}" for n in range(29, 4, -1)
+    ]
+    assert [row.conversation.external_id for row in second.context["rows"]] == [
+        f"loan-{n:02}" for n in range(4, -1, -1)
+    ]
+    assert "<strong>30</strong> conversations match the filters" in first.content.decode()
+
+
+@pytest.mark.parametrize("asked", ["9", "-1", "two", "0"])
+def test_a_page_past_the_results_shows_the_nearest_one_and_says_so(client, business, asked):
+    full(client, business)
+    import_loan_conversations(30)
+
+    response = client.get(SEARCH, {"q": "loan", "page": asked})
+
+    shown = response.context["page"].number
+    assert shown in (1, 2)
+    assert response.context["page"].paginator.count == 30
+    assert f"There is no page “{asked}” in this list; this is page {shown}." in (
+        response.content.decode()
+    )
+
+
+def test_a_search_that_finds_nothing_says_so(client, business):
+    full(client, business)
+
+    response = client.get(SEARCH, {"q": "no such words anywhere"})
+
+    assert response.context["page"].paginator.count == 0
+    assert "No conversations match these filters." in response.content.decode()
 
 
 @pytest.mark.parametrize(
