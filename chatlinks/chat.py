@@ -156,12 +156,16 @@ LIVE_BATCH = MESSAGES_PER_PAGE
 
 def messages_after(conversation, access, position, with_private_notes=True):
     """The messages after the 1-based `position`, as the chat page would show them, at most a
-    page of them; and the position of the last one."""
+    page of them; the position of the last one; and the local day of the one at `position`
+    (None: none), which the page shows last, so that a new day is marked as on the page."""
     presenter = Presenter(access, conversation.business)
     messages = visible_messages(conversation, with_private_notes and access.sees_private_notes)
-    batch = list(messages.select_related("agent")[position : position + LIVE_BATCH])
-    shown = shown_messages(conversation, access, presenter, batch, position + 1)
-    return shown, position + len(batch)
+    start = max(position - 1, 0)
+    loaded = list(messages.select_related("agent")[start : position + LIVE_BATCH])
+    previous = loaded.pop(0) if position and loaded else None
+    shown = shown_messages(conversation, access, presenter, loaded, position + 1)
+    previous_day = previous and previous.sent_at.astimezone(conversation.business.tzinfo).date()
+    return shown, position + len(loaded), previous_day
 
 
 def position_of(conversation, message_id, access=Access.FULL):

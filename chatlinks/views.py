@@ -121,8 +121,13 @@ def updates_response(conversation, access, after, with_private_notes):
         return JsonResponse(
             {"error": "after: give the position of the last message shown"}, status=400
         )
-    transcript, last = messages_after(conversation, access, int(after), with_private_notes)
-    html = render_to_string("chatlinks/messages.html", {"transcript": transcript, "live": True})
+    transcript, last, previous_day = messages_after(
+        conversation, access, int(after), with_private_notes
+    )
+    html = render_to_string(
+        "chatlinks/messages.html",
+        {"transcript": transcript, "live": True, "previous_day": previous_day},
+    )
     response = JsonResponse({"html": html, "last": last, "closed": conversation.is_closed})
     return private_page(response)
 

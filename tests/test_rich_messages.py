@@ -2,6 +2,7 @@
 copy, shown like a chat widget in full and masked; private notes, status, attachments through
 an access-checked view, and the live updates of an open conversation."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -21,7 +22,7 @@ from tests.pii import (
     leaked,
     planted_rich_conversation_record,
 )
-from tests.records import at, bot_record, conversation, import_ok, message
+from tests.records import DAY, at, bot_record, conversation, import_ok, message
 
 pytestmark = pytest.mark.django_db
 
@@ -395,6 +396,24 @@ def test_updates_bring_the_messages_after_a_position_masked_for_the_viewer(
     assert 'id="m3"' in answer["html"] and 'id="m2"' not in answer["html"]
     assert "[image sent by the user · 2.0\xa0KB]" in answer["html"]
     assert leaked(answer["html"]) == []
+
+
+def test_updates_mark_a_new_day_as_the_page_does(client, open_chat, agent):
+    live, record = open_chat
+    next_day = DAY + dt.timedelta(days=1)
+    record["messages"] += [
+        message("l3", "same day", when=at(minute=5)),
+        message("l4", "next morning", when=at(day=next_day)),
+        message("l5", "still next morning", when=at(day=next_day, minute=1)),
+    ]
+    import_ok(record)
+    client.force_login(agent)
+
+    html = updates(client, live, 2).json()["html"]
+
+    separators = re.findall(r'class="day-separator"><span>([^<]+)<', html)
+    assert separators == ["Friday, 2 October 2026"]
+    assert html.index("same day") < html.index("day-separator") < html.index("next morning")
 
 
 def test_updates_say_when_the_conversation_closed(client, open_chat, agent):
