@@ -5,7 +5,7 @@ from conversations.models import ApiKey, Business
 
 
 class Command(BaseCommand):
-    help = "Create an import API key for a business (printed once), or revoke one."
+    help = "Create an import API key for a business (printed once), list its keys, or revoke one."
 
     def add_arguments(self, parser):
         parser.add_argument("business", help="the business's slug")
@@ -19,10 +19,19 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"no business with slug {business!r}")
         if list:
-            for key in found.api_keys.order_by("created_at"):
+            for key in found.api_keys.order_by("created_at", "id"):
                 state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
-                self.stdout.write(f"{key.prefix}…  created {key.created_at:%Y-%m-%d}  {state}")
-        elif revoke:
+                used = (
+                    f"last used {key.last_used_at:%Y-%m-%d %H:%M} UTC"
+                    if key.last_used_at
+                    else "never used"
+                )
+                self.stdout.write(
+                    f"{key.prefix}…  created {key.created_at:%Y-%m-%d}  {state}  {used}"
+                )
+        elif revoke is not None:
+            if not revoke:
+                raise CommandError("--revoke needs the start of the key to revoke")
             revoked = found.api_keys.active().filter(prefix__startswith=revoke)
             if revoked.count() != 1:
                 raise CommandError(f"{revoked.count()} active keys start with {revoke!r}")
