@@ -83,6 +83,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Shared by all workers in production (e.g. CACHE_URL=redis://…) so rate limits hold across them.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# Password links (forgotten passwords, invitations): EMAIL_URL=smtp+tls://user:password@host:587
+# in production. Without it the emails are written to the server's output, as in development.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Chat Links <noreply@localhost>")
+# A link to set a password works for three days (an invitation may wait over a weekend).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -80,11 +80,15 @@ class NewMemberForm(MemberForm):
         validators=[get_user_model().username_validator],
         help_text="Letters, digits and @ . + - _ only; they sign in with it.",
     )
-    email = forms.EmailField(required=False)
+    email = forms.EmailField(
+        required=False, help_text="Needed to invite them, and for them to reset a password."
+    )
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         strip=False,
-        help_text="Give it to them in person; they may change it after signing in.",
+        required=False,
+        help_text="Give it to them in person; they may change it after signing in. Empty: "
+        "they are emailed an invitation to choose their own.",
     )
 
     field_order = ["username", "display_name", "email", "password", "roles", "teams", "leads"]
@@ -100,6 +104,10 @@ class NewMemberForm(MemberForm):
     def clean(self):
         cleaned = super().clean() or {}
         password = cleaned.get("password")
+        if not password and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error(
+                "password", "Give a password, or an email address to send an invitation to."
+            )
         if password:
             user = get_user_model()(
                 username=cleaned.get("username", ""), email=cleaned.get("email", "")

@@ -4,10 +4,17 @@ Every change goes through ingest.staff (the one writer of staff) and is written 
 log in the same transaction, naming the staff member by username: never end-user data.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from chatlinks.models import AuditEntry
@@ -80,17 +87,19 @@ def audited(actor, business, kind, what):
 
 
 def add_member(actor, business, *, username, password, email, display_name, roles, teams, leads):
+    """A new account; without `password`, it has none until they follow their invitation."""
     with transaction.atomic():
         membership = provision_staff(
             business,
             username,
-            password=password,
+            password=password or None,
             email=email,
             roles=roles,
             teams=teams,
             leads=leads,
             view_personal_details=False,
             display_name=display_name,
+            invited=not password,
         )
         audited(
             actor,
@@ -100,6 +109,50 @@ def add_member(actor, business, *, username, password, email, display_name, role
             f"leads {names_text(leads)}",
         )
     return membership
+
+
+def may_email_password_link(membership: Membership) -> bool:
+    """An admin sends a link to choose a password only to an account of their business alone
+    (as for its name), that may sign in and has an email address."""
+    user = membership.user
+    return bool(user.is_active and user.email and works_only_for(user, membership.business))
+
+
+def email_password_link(actor, membership: Membership, absolute_url) -> None:
+    """Email the member a link to choose a password: their invitation when they have none yet,
+    else a new one they asked their admin for. `absolute_url(path)` gives the link's address.
+    Raises what the mail server raises; nothing is audited then."""
+    user, business = membership.user, membership.business
+    invitation = not user.has_usable_password()
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "user": user,
+        "business": business,
+        "invitation": invitation,
+        "link": absolute_url(path),
+        "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+    }
+    subject = (
+        f"You are invited to Chat Links for {business.name}"
+        if invitation
+        else "Choose a new Chat Links password"
+    )
+    send_mail(
+        subject, render_to_string("console/password_link_email.txt", context), None, [user.email]
+    )
+    audited(
+        actor,
+        business,
+        AuditEntry.Kind.STAFF,
+        f"Emailed {user.get_username()} "
+        + ("an invitation" if invitation else "a link to choose a new password"),
+    )
 
 
 def change_member(actor, membership: Membership, *, display_name, roles, teams, leads):

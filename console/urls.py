@@ -17,6 +17,11 @@ urlpatterns = [
         name="console-revoke-personal-details",
     ),
     path("staff/<int:member_id>/deactivate/", views.deactivate_member, name="console-deactivate"),
+    path(
+        "staff/<int:member_id>/password-link/",
+        views.email_password_link,
+        name="console-email-password-link",
+    ),
     path("bots/", views.bots, name="console-bots"),
     path("entities/<int:entity_id>/personal/", views.mark_personal, name="console-mark-personal"),
     path(

@@ -6,6 +6,8 @@ business, so an id of another business's object is a 404 too. The rules live in
 console.staff, console.audit and console.forms; these views only wire them to templates.
 """
 
+import smtplib
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -106,7 +108,7 @@ def add_member(request, membership):
     form = NewMemberForm(request.POST or None, business=business, actor=membership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        staff_rules.add_member(
+        new_member = staff_rules.add_member(
             request.user,
             business,
             username=data["username"],
@@ -117,7 +119,10 @@ def add_member(request, membership):
             teams=data["teams"],
             leads=data["leads"],
         )
-        messages.success(request, f"{data['username']} can now sign in to {business.name}.")
+        if data["password"]:
+            messages.success(request, f"{data['username']} can now sign in to {business.name}.")
+        else:
+            send_password_link(request, membership, new_member)
         return redirect("console-staff", business.slug)
     return render(
         request,
@@ -151,7 +156,13 @@ def member(request, membership, member_id):
     return render(
         request,
         "console/member_form.html",
-        {"membership": membership, "business": business, "form": form, "member": member},
+        {
+            "membership": membership,
+            "business": business,
+            "form": form,
+            "member": member,
+            "may_email_password_link": staff_rules.may_email_password_link(member),
+        },
     )
 
 
@@ -188,6 +199,33 @@ def revoke_personal_details(request, membership, member_id):
         action="Revoke",
         cancel_url=reverse("console-staff", args=[membership.business.slug]),
     )
+
+
+def send_password_link(request, membership, member):
+    """Email `member` their invitation or a new password link, and say how that went."""
+    username = member.user.get_username()
+    try:
+        staff_rules.email_password_link(request.user, member, request.build_absolute_uri)
+    except (smtplib.SMTPException, OSError):
+        messages.error(
+            request,
+            f"The email to {username} could not be sent; try again from their page later.",
+        )
+    else:
+        messages.success(request, f"Emailed {username} a link to choose a password.")
+
+
+@require_POST
+@business_page(Section.STAFF)
+def email_password_link(request, membership, member_id):
+    member = member_of(membership, member_id)
+    if not staff_rules.may_email_password_link(member):
+        raise PermissionDenied(
+            "Only an account of this business alone, active and with an email address, is "
+            "sent a password link from here."
+        )
+    send_password_link(request, membership, member)
+    return redirect("console-member", membership.business.slug, member.pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -24,17 +24,20 @@ def provision_staff(
     leads: Iterable[Team],
     view_personal_details: bool,
     display_name: str | None = None,
+    invited: bool = False,
 ) -> Membership:
     """Create or update the user and their membership of `business`, exactly as given
-    (None for `email` or `display_name`: keep it)."""
+    (None for `email` or `display_name`: keep it). A new user needs a password unless
+    `invited`: they then choose it by the link they are sent."""
     User = get_user_model()
     roles = set(roles)
     with transaction.atomic():
         user = User.objects.filter(username=username).first()
         if user is None:
-            if not password:
+            if not password and not invited:
                 raise MissingPassword
             user = User(username=username)
+            user.set_unusable_password()
         if password:
             user.set_password(password)
         if email is not None:

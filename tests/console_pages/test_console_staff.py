@@ -135,7 +135,11 @@ def test_add_a_member_who_then_signs_in(client, business, admin):
         ({"username": "acme-asha"}, "username", "That username is taken; choose another."),
         ({"username": "bad name!"}, "username", None),
         ({"password": "123"}, "password", None),
-        ({"password": ""}, "password", "This field is required."),
+        (
+            {"password": ""},
+            "password",
+            "Give a password, or an email address to send an invitation to.",
+        ),
     ],
     ids=["taken", "invalid username", "weak password", "no password"],
 )
