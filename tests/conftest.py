@@ -16,7 +16,7 @@ def jsonl(*records):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Rate-limit counters are kept in the cache; each test starts with none."""
+    """Rate-limit counters and throttles are kept in the cache; each test starts with none."""
     cache.clear()
 
 

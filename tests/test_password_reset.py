@@ -71,3 +71,11 @@ def test_changing_a_password_needs_a_sign_in(client):
     response = client.get(reverse("password_change"))
 
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_form_sends_one_email_per_address_in_a_while(client, member):
+    for _ in range(3):
+        response = client.post(reverse("password_reset"), {"email": "asha@acme.test"})
+        assert response.status_code == 302
+
+    assert len(mail.outbox) == 1
