@@ -78,6 +78,7 @@ def paginate(
     """The page `page_number` (any value: a bad one gives the nearest page, and `page.problem`
     says so) of `object_list`; `total`, when known, saves the COUNT query, as does `ranked`
     (RankedPaginator) for a queryset whose ordering reads every row."""
+    paginator: Paginator
     if ranked:
         paginator = RankedPaginator(object_list, per_page)
     elif total is None:
