@@ -76,7 +76,7 @@ def phrase_messages(business, form, words):
     which knows which words may stand between the phrase's, has to read.
     """
     return (
-        form.filter_messages(Message.objects.filter(business=business))
+        form.filter_messages(Message.objects.filter(business=business, private=False))
         .filter(masked_text__icontains=max(words, key=len))
         .filter(masked_text__iregex=phrase_pattern(words))
         .select_related("conversation__end_user", "bot")
