@@ -11,8 +11,20 @@ CHAT = "{chat}"  # stands for the chat link of the conversation full of PII
 
 # Who (an attribute of the `acme` fixture, None for a visitor not signed in) opens which pages.
 PAGES_BY_ROLE = {
-    None: ["/accounts/login/", "/accounts/login/?next=/"],
-    "agent": ["/", f"{LISTS}/my-chats/", f"{LISTS}/my-chats/?rated=no", CHAT],
+    None: [
+        "/accounts/login/",
+        "/accounts/login/?next=/",
+        "/accounts/password_reset/",
+        "/accounts/password_reset/done/",
+        "/accounts/reset/MQ/expired-token/",
+    ],
+    "agent": [
+        "/",
+        f"{LISTS}/my-chats/",
+        f"{LISTS}/my-chats/?rated=no",
+        CHAT,
+        "/accounts/password_change/",
+    ],
     "masked_agent": [f"{LISTS}/my-chats/", CHAT],
     "lead": [
         f"{LISTS}/teams/",
