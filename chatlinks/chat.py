@@ -71,6 +71,15 @@ class ShownMessage:
         # Formatted here rather than with the date filter: hundreds of messages a page.
         return self.sent_at.strftime("%H:%M")
 
+    # Asked here rather than in the template, where a missing key costs a dir() of the dict.
+    @property
+    def picked(self):
+        return self.data.get("picked")
+
+    @property
+    def initial(self):
+        return self.label[:1].upper()
+
 
 def visible_messages(conversation, shows_private_notes):
     """The conversation's messages in transcript order; agents' private notes only for Smart
