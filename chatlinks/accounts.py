@@ -1,8 +1,10 @@
-"""Signing in: the forgotten-password form, open to anyone, so bounded."""
+"""Signing in: the forgotten-password form, open to anyone, so bounded; and the page of the
+emailed link, for accounts that may sign in."""
 
 import hashlib
 
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.cache import cache
 
 # One email per address in this many seconds, however often the form is sent.
@@ -21,3 +23,12 @@ class ThrottledPasswordResetForm(PasswordResetForm):
             super().send_mail(
                 subject_template_name, email_template_name, context, from_email, to_email, **kwargs
             )
+
+
+class ActiveAccountPasswordResetConfirmView(PasswordResetConfirmView):
+    """Django's page, but a link sent before the account was deactivated (an invitation, a new
+    password) no longer sets a password: reactivated, it would let the holder back in."""
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from chatlinks import views
-from chatlinks.accounts import ThrottledPasswordResetForm
+from chatlinks.accounts import ActiveAccountPasswordResetConfirmView, ThrottledPasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,11 @@ urlpatterns = [
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
         name="password_reset",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        ActiveAccountPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,7 @@
 """The console's forms: plain Django forms, each knowing the one business it edits."""
 
 import datetime as dt
+import unicodedata
 import zoneinfo
 
 from django import forms
@@ -10,6 +11,8 @@ from django.utils import timezone
 from chatlinks.models import AuditEntry
 from conversations.models import Business, Membership, Role
 from rules.filters import PERIOD_DAYS, PERIODS, DateRangeForm
+
+USERNAME_TAKEN = "That username is taken; choose another."
 
 
 class MemberForm(forms.Form):
@@ -98,7 +101,7 @@ class NewMemberForm(MemberForm):
         # An existing account is never taken over from a business's console: it may be
         # someone else's, staff of another business. The platform operator links those.
         if get_user_model().objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That username is taken; choose another.")
+            raise forms.ValidationError(USERNAME_TAKEN)
         return username
 
     def clean(self):
@@ -131,6 +134,12 @@ class SettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         zones = sorted(zoneinfo.available_timezones())
         self.fields["timezone"].choices = [(zone, zone) for zone in zones]  # type: ignore[attr-defined]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if any(unicodedata.category(char) == "Cc" for char in name):
+            raise forms.ValidationError("A name is one line of text, without control characters.")
+        return name
 
 
 class AuditFilterForm(DateRangeForm):

@@ -20,6 +20,7 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 from chatlinks.models import AuditEntry
 from conversations.models import PERSONAL_DETAILS_CODENAME, Business, Membership, Role
 from ingest.staff import (
+    create_staff,
     deactivate_staff,
     provision_staff,
     reactivate_staff,
@@ -87,9 +88,10 @@ def audited(actor, business, kind, what):
 
 
 def add_member(actor, business, *, username, password, email, display_name, roles, teams, leads):
-    """A new account; without `password`, it has none until they follow their invitation."""
+    """A new account, never an existing one; without `password`, it has none until they
+    follow their invitation. Raises UsernameTaken."""
     with transaction.atomic():
-        membership = provision_staff(
+        membership = create_staff(
             business,
             username,
             password=password or None,
@@ -97,9 +99,7 @@ def add_member(actor, business, *, username, password, email, display_name, role
             roles=roles,
             teams=teams,
             leads=leads,
-            view_personal_details=False,
             display_name=display_name,
-            invited=not password,
         )
         audited(
             actor,
@@ -143,6 +143,7 @@ def email_password_link(actor, membership: Membership, absolute_url) -> None:
         if invitation
         else "Choose a new Chat Links password"
     )
+    subject = " ".join(subject.split())  # a header is one line, whatever a name holds
     send_mail(
         subject, render_to_string("console/password_link_email.txt", context), None, [user.email]
     )

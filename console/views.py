@@ -10,6 +10,7 @@ import smtplib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.mail import BadHeaderError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,8 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from console import changes as changes_module
 from console import staff as staff_rules
 from console.audit import AUDIT_FIELDS, audit_csv, audit_rows, filtered_entries
-from console.forms import AuditFilterForm, MemberForm, NewMemberForm, SettingsForm
+from console.forms import (
+    USERNAME_TAKEN,
+    AuditFilterForm,
+    MemberForm,
+    NewMemberForm,
+    SettingsForm,
+)
 from conversations.models import ApiKey, Bot, Entity, Job, Membership
+from ingest.staff import UsernameTaken
 from rules.access import access_for, business_page, may_reveal_personal_data
 from rules.pagination import paginate, paginate_by_id
 from rules.presenter import Presenter
@@ -108,22 +116,26 @@ def add_member(request, membership):
     form = NewMemberForm(request.POST or None, business=business, actor=membership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        new_member = staff_rules.add_member(
-            request.user,
-            business,
-            username=data["username"],
-            password=data["password"],
-            email=data["email"],
-            display_name=data["display_name"],
-            roles=data["roles"],
-            teams=data["teams"],
-            leads=data["leads"],
-        )
-        if data["password"]:
-            messages.success(request, f"{data['username']} can now sign in to {business.name}.")
+        try:
+            new_member = staff_rules.add_member(
+                request.user,
+                business,
+                username=data["username"],
+                password=data["password"],
+                email=data["email"],
+                display_name=data["display_name"],
+                roles=data["roles"],
+                teams=data["teams"],
+                leads=data["leads"],
+            )
+        except UsernameTaken:  # made since the form checked
+            form.add_error("username", USERNAME_TAKEN)
         else:
-            send_password_link(request, membership, new_member)
-        return redirect("console-staff", business.slug)
+            if data["password"]:
+                messages.success(request, f"{data['username']} can now sign in to {business.name}.")
+            else:
+                send_password_link(request, membership, new_member)
+            return redirect("console-staff", business.slug)
     return render(
         request,
         "console/member_form.html",
@@ -206,7 +218,7 @@ def send_password_link(request, membership, member):
     username = member.user.get_username()
     try:
         staff_rules.email_password_link(request.user, member, request.build_absolute_uri)
-    except (smtplib.SMTPException, OSError):
+    except (smtplib.SMTPException, OSError, BadHeaderError):
         messages.error(
             request,
             f"The email to {username} could not be sent; try again from their page later.",

@@ -63,6 +63,10 @@ def hash_api_key(raw_key):
     return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
+# How much of a key is kept in the clear, to name it in lists ("cl_" and 7 random characters).
+API_KEY_PREFIX_LENGTH = 10
+
+
 class ApiKeyQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True)
@@ -117,7 +121,7 @@ class ApiKey(models.Model):
         """Create a key; returns (ApiKey, raw key). The raw key is never stored."""
         raw_key = "cl_" + secrets.token_urlsafe(32)
         api_key = cls.objects.create(
-            business=business, prefix=raw_key[:10], hashed=hash_api_key(raw_key)
+            business=business, prefix=raw_key[:API_KEY_PREFIX_LENGTH], hashed=hash_api_key(raw_key)
         )
         return api_key, raw_key
 

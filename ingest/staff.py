@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
 from conversations.models import PERSONAL_DETAILS_PERM, Business, Membership, Role, Team
@@ -24,20 +24,17 @@ def provision_staff(
     leads: Iterable[Team],
     view_personal_details: bool,
     display_name: str | None = None,
-    invited: bool = False,
 ) -> Membership:
     """Create or update the user and their membership of `business`, exactly as given
-    (None for `email` or `display_name`: keep it). A new user needs a password unless
-    `invited`: they then choose it by the link they are sent."""
+    (None for `email` or `display_name`: keep it)."""
     User = get_user_model()
     roles = set(roles)
     with transaction.atomic():
         user = User.objects.filter(username=username).first()
         if user is None:
-            if not password and not invited:
+            if not password:
                 raise MissingPassword
             user = User(username=username)
-            user.set_unusable_password()
         if password:
             user.set_password(password)
         if email is not None:
@@ -53,6 +50,46 @@ def provision_staff(
         membership.leads.set(leads)
         set_personal_details_permission(user, business, view_personal_details)
     return membership
+
+
+class UsernameTaken(Exception):
+    """An account of that name exists already."""
+
+
+def create_staff(
+    business: Business,
+    username: str,
+    *,
+    password: str | None,
+    email: str,
+    roles: Iterable[str],
+    teams: Iterable[Team],
+    leads: Iterable[Team],
+    display_name: str,
+) -> Membership:
+    """A new account and its membership of `business`, without the permission; without a
+    `password`, it has none until they choose one by an emailed link. Never an existing
+    account, which may be another business's: raises UsernameTaken, also when one of that
+    name is made meanwhile."""
+    User = get_user_model()
+    try:
+        with transaction.atomic():
+            if User.objects.filter(username__iexact=username).exists():
+                raise UsernameTaken(username)
+            User.objects.create_user(username, email=email, password=password)
+            return provision_staff(
+                business,
+                username,
+                password=None,
+                email=None,
+                roles=roles,
+                teams=teams,
+                leads=leads,
+                view_personal_details=False,
+                display_name=display_name,
+            )
+    except IntegrityError as error:
+        raise UsernameTaken(username) from error
 
 
 def set_personal_details_permission(user, business: Business, granted: bool) -> None:

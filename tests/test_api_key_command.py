@@ -48,26 +48,37 @@ def test_the_list_says_when_each_key_was_created_revoked_and_last_used(acme):
     assert lines[2].startswith(f"{revoked.prefix}…") and "revoked " in lines[2]
 
 
-def test_a_revoked_key_no_longer_works(acme):
+@pytest.mark.parametrize("given", ["prefix", "whole key"])
+def test_a_revoked_key_no_longer_works(acme, given):
     key, raw_key = ApiKey.issue(acme)
 
-    out, _ = api_key("acme", "--revoke", key.prefix[:6])
+    out, _ = api_key("acme", "--revoke", key.prefix if given == "prefix" else raw_key)
 
-    assert out.strip() == f"revoked {key.prefix[:6]}…"
+    assert out.strip() == f"revoked {key.prefix}…"
     assert ApiKey.objects.authenticate(raw_key) is None
 
 
-def test_revoking_needs_a_prefix_of_exactly_one_active_key(acme):
-    ApiKey.issue(acme)
-    ApiKey.issue(acme)
+def test_revoking_needs_the_whole_prefix_and_never_repeats_a_key(acme):
+    key, raw_key = ApiKey.issue(acme)
+    other_key = "cl_" + "x" * 40
 
-    with pytest.raises(CommandError, match="2 active keys start with 'cl_'"):
-        api_key("acme", "--revoke", "cl_")
-    with pytest.raises(CommandError, match="0 active keys start with 'zzz'"):
-        api_key("acme", "--revoke", "zzz")
-    with pytest.raises(CommandError, match="--revoke needs the start of the key"):
-        api_key("acme", "--revoke", "")
-    assert acme.api_keys.count() == 2
+    for too_short in ["", "cl_", key.prefix[:9]]:
+        with pytest.raises(CommandError, match="needs the key's 10-character prefix"):
+            api_key("acme", "--revoke", too_short)
+    with pytest.raises(CommandError) as refused:
+        api_key("acme", "--revoke", other_key)
+
+    assert other_key not in str(refused.value) and "cl_xxxxxxx" in str(refused.value)
+    assert ApiKey.objects.authenticate(raw_key) == key
+
+
+def test_list_and_revoke_are_one_or_the_other(acme):
+    key, raw_key = ApiKey.issue(acme)
+
+    with pytest.raises(CommandError, match="not allowed with argument"):
+        api_key("acme", "--list", "--revoke", key.prefix)
+
+    assert ApiKey.objects.authenticate(raw_key) == key
 
 
 def test_an_unknown_business_is_an_error(acme):

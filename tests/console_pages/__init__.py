@@ -24,6 +24,7 @@ def console_urls(business):
         ("post", reverse("console-revoke-personal-details", args=[slug, member.pk])),
         ("get", reverse("console-deactivate", args=[slug, member.pk])),
         ("post", reverse("console-deactivate", args=[slug, member.pk])),
+        ("post", reverse("console-email-password-link", args=[slug, member.pk])),
         ("get", reverse("console-bots", args=[slug])),
         ("post", reverse("console-mark-personal", args=[slug, entity.pk])),
         ("get", reverse("console-mark-not-personal", args=[slug, entity.pk])),

@@ -9,7 +9,9 @@ from django.core import mail
 from django.urls import reverse
 
 from chatlinks.models import AuditEntry
-from conversations.models import Membership
+from console import staff as staff_rules
+from conversations.models import Business, Membership
+from ingest.staff import UsernameTaken
 from tests.console_pages import changes_of
 from tests.factories import PASSWORD, MembershipFactory
 from tests.pii import leaked
@@ -156,3 +158,47 @@ def test_a_mail_server_that_fails_is_said_not_a_500(client, business, admin, mon
     assert changes_of(business, AuditEntry.Kind.STAFF) == [
         ("ada_admin", "Added nina as agent; teams none; leads none")
     ]
+
+
+def test_a_link_no_longer_works_once_the_account_is_deactivated(client, business, admin):
+    invite_nina(client, business, admin)
+    nina = Membership.objects.get(business=business, user__username="nina")
+    client.post(url("console-deactivate", business, nina.pk))
+    client.logout()
+
+    page = client.get(link_in(mail.outbox[0]), follow=True)
+
+    assert not page.context["validlink"]
+    assert "This link has expired or has been used already." in page.content.decode()
+
+
+def test_a_business_name_of_several_lines_still_makes_a_one_line_subject(client, business, admin):
+    Business.objects.filter(pk=business.pk).update(name="Acme\nBank")
+
+    response = invite_nina(client, business, admin)
+
+    assert response.status_code == 200
+    assert mail.outbox[0].subject == "You are invited to Chat Links for Acme Bank"
+
+
+def test_an_account_made_meanwhile_is_never_taken_over(business, admin):
+    """Between the form's check of the username and the account's creation, another business
+    makes an account of that name: the console's add fails rather than take it over."""
+    victim = MembershipFactory(admin=True, user__username="victim", user__email="v@other.test")
+
+    with pytest.raises(UsernameTaken):
+        staff_rules.add_member(
+            admin.user,
+            business,
+            username="victim",
+            password="",
+            email="evil@acme.test",
+            display_name="",
+            roles=["agent"],
+            teams=[],
+            leads=[],
+        )
+
+    victim.user.refresh_from_db()
+    assert victim.user.email == "v@other.test"
+    assert not Membership.objects.filter(business=business, user=victim.user).exists()

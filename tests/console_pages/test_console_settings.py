@@ -59,7 +59,9 @@ def test_saving_unchanged_settings_writes_no_audit_entry(client, business, admin
     [
         ({"name": "", "timezone": "UTC"}, "name"),
         ({"name": "A", "timezone": "Mars/Base"}, "timezone"),
+        ({"name": "Acme\nBank", "timezone": "UTC"}, "name"),
     ],
+    ids=["no name", "no such time zone", "two lines"],
 )
 def test_errors_are_explained_and_nothing_changes(client, business, admin, data, field):
     client.force_login(admin.user)

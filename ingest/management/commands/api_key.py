@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from conversations.models import ApiKey, Business
+from conversations.models import API_KEY_PREFIX_LENGTH, ApiKey, Business
 
 
 class Command(BaseCommand):
@@ -9,10 +9,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("business", help="the business's slug")
-        parser.add_argument(
-            "--revoke", metavar="PREFIX", help="revoke the key starting with PREFIX"
+        action = parser.add_mutually_exclusive_group()
+        action.add_argument(
+            "--revoke",
+            metavar="PREFIX",
+            help=f"revoke the key with this prefix ({API_KEY_PREFIX_LENGTH} characters, as "
+            "--list shows it; the whole key will do)",
         )
-        parser.add_argument("--list", action="store_true", help="list the business's keys")
+        action.add_argument("--list", action="store_true", help="list the business's keys")
 
     def handle(self, business, revoke=None, list=False, **options):
         found = Business.objects.filter(slug=business).first()
@@ -30,13 +34,17 @@ class Command(BaseCommand):
                     f"{key.prefix}…  created {key.created_at:%Y-%m-%d}  {state}  {used}"
                 )
         elif revoke is not None:
-            if not revoke:
-                raise CommandError("--revoke needs the start of the key to revoke")
-            revoked = found.api_keys.active().filter(prefix__startswith=revoke)
-            if revoked.count() != 1:
-                raise CommandError(f"{revoked.count()} active keys start with {revoke!r}")
-            revoked.update(revoked_at=timezone.now())
-            self.stdout.write(f"revoked {revoke}…")
+            # Only the prefix is ever compared or repeated: the whole key may have been given.
+            prefix = revoke[:API_KEY_PREFIX_LENGTH]
+            if len(prefix) < API_KEY_PREFIX_LENGTH:
+                raise CommandError(
+                    f"--revoke needs the key's {API_KEY_PREFIX_LENGTH}-character prefix, as "
+                    "--list shows it"
+                )
+            revoked = found.api_keys.active().filter(prefix=prefix)
+            if not revoked.update(revoked_at=timezone.now()):
+                raise CommandError(f"no active key has the prefix {prefix!r}")
+            self.stdout.write(f"revoked {prefix}…")
         else:
             _, raw_key = ApiKey.issue(found)
             self.stdout.write(raw_key)
