@@ -12,8 +12,14 @@ Two kinds of values are found:
   its checks stays readable. Only runs starting with 0, "00" or "(" that fail our own rules are
   asked of libphonenumber (the phonenumbers package), so most texts never reach it.
 * the values known about the conversation's end user (`PersonalValues`): name, email, phone and
-  the bot entities marked personal, in the forms people type them (other apostrophes, accents
-  or date formats, names glued together). Their pattern is compiled once per `Masker`.
+  the bot entities marked personal, in the forms people type them (other apostrophes, accents,
+  punctuation or date formats, names glued together). Their pattern is compiled once per
+  `Masker`; names are read by `_NameFinder`, not a pattern, as a pattern of a name's parts
+  can backtrack exponentially on text an end user writes.
+
+Both are looked for in a folded view of the text (`fold`: invisible characters dropped,
+compatibility forms such as full-width letters read as plain ones), and the span of the
+original characters is masked. Every step takes time linear in the text's length.
 
 Pure Python on purpose: no Django, so it can run anywhere (views, exports, analytics jobs).
 Measured against an outside evaluation set by `python -m bench.masking_eval`.
@@ -21,6 +27,7 @@ Measured against an outside evaluation set by `python -m bench.masking_eval`.
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -29,7 +36,7 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 14
+MASKER_VERSION = 15
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -118,7 +125,7 @@ def verhoeff_valid(number: str) -> bool:
 # figure, thin, narrow no-break), tabs and line breaks, dashes of every length and the minus
 # sign, dots, slashes, colons, parentheses; up to three of them, as in "+91 (98765) 43210",
 # "98765 - 43210" or "4111  1111". Which of them a kind of number may use is decided later.
-_DIGIT_SEPARATOR = r"[ \t\r\n\u00a0\u2007\u2009\u202f.\-\u2010-\u2015\u2212/:()]"
+_DIGIT_SEPARATOR = r"[ \t\r\n\u00a0\u2007\u2009\u202f._\-\u2010-\u2015\u2212/:()]"
 _DIGIT_GAP = _DIGIT_SEPARATOR + "{0,3}"
 
 # Letters and digits (Python's \w) plus combining marks: the vowel signs of Indic scripts are
@@ -178,7 +185,7 @@ _UNCHECKED_NUMBER_RANK = 2
 
 # A mobile number spelled digit by digit ("9 8 7 6 5 4 3 2 1 0"), perhaps behind its trunk 0 or
 # 91; found apart from other numbers, as no other kind is written so.
-_SPELLED_GAP = r"[ \t\r\n\u00a0\u2007\u2009\u202f.\-\u2010-\u2015\u2212/()]{1,3}"
+_SPELLED_GAP = r"[ \t\r\n\u00a0\u2007\u2009\u202f._\-\u2010-\u2015\u2212/()]{1,3}"
 _SPELLED_PHONE = re.compile(
     rf"(?<!\d)(?:(?:0|9{_SPELLED_GAP}1){_SPELLED_GAP})?[6-9](?:{_SPELLED_GAP}\d(?!\d)){{9}}"
 )
@@ -276,30 +283,101 @@ def _is_card_number(digits: str, group_lengths: list[int]) -> bool:
     # Cards are written unbroken or in the groups printed on them: 4 first, then groups of 3
     # to 6, the last one possibly shorter (4-4-4-4, 4-6-5, 4-6-4, 4-3-3-3, 4-4-4-4-3). This
     # keeps a list like "10 20 30 40 50 60 70", a date next to a number or an order id like
-    # "402-1234567-1234567" from passing for a card. 13-digit cards are Visa's, starting with
-    # 4: a millisecond timestamp ("1716543210123") or an ISBN-13 ("978...") is none.
+    # "402-1234567-1234567" from passing for a card. (Typed digit by digit or in pairs, they
+    # are `_small_group_spans`'.)
+    return (
+        len(group_lengths) == 1
+        or (
+            group_lengths[0] == 4
+            and all(3 <= length <= 6 for length in group_lengths[1:-1])
+            and group_lengths[-1] <= 6
+        )
+    ) and _card_digits(digits)
+
+
+def _card_digits(digits: str) -> bool:
+    # 13-digit cards are Visa's, starting with 4: a millisecond timestamp ("1716543210123") or
+    # an ISBN-13 ("978...") is none.
     return (
         13 <= len(digits) <= _LONGEST_NUMBER
-        and (
-            len(group_lengths) == 1
-            or (
-                group_lengths[0] == 4
-                and all(3 <= length <= 6 for length in group_lengths[1:-1])
-                and group_lengths[-1] <= 6
-            )
-        )
         and (len(digits) > 13 or digits[0] == "4")
         and luhn_valid(digits)
     )
 
 
+def _aadhaar_digits(digits: str) -> bool:
+    return len(digits) == 12 and digits[0] not in "01" and verhoeff_valid(digits)
+
+
 def _is_aadhaar(digits: str, group_lengths: list[int]) -> bool:
-    return (
-        len(digits) == 12
-        and digits[0] not in "01"
-        and (group_lengths == [12] or group_lengths == [4, 4, 4])
-        and verhoeff_valid(digits)
-    )
+    return group_lengths in ([12], [4, 4, 4]) and _aadhaar_digits(digits)
+
+
+def _small_group_spans(text: str, groups: list[re.Match]) -> list[tuple[int, int, str, int]]:
+    """Cards and Aadhaar numbers typed digit by digit or in pairs ("4 1 1 1 …", "41 11 11 …"):
+    in a stretch of groups of one size (1 or 2, the last one possibly shorter) with the same
+    separator, the whole stretch; after words that say a card or an Aadhaar follows, also the
+    numbers of their lengths that start where the stretch starts or end where it ends (an
+    expiry date may follow). Only those: every part of a long list of small numbers would
+    pass a checksum one time in ten."""
+    spans: list[tuple[int, int, str, int] | None] = []
+    first = 0
+    while first < len(groups):
+        size = len(groups[first][0])
+        last = first
+        if size <= 2:
+            separator = None
+            while last + 1 < len(groups):
+                gap = text[groups[last].end() : groups[last + 1].start()]
+                following = len(groups[last + 1][0])
+                if separator not in (None, gap) or following > size or not _SMALL_GAP.match(gap):
+                    break
+                separator = gap
+                last += 1
+                if following < size:
+                    break  # a shorter last group ends the stretch
+        if last - first >= 5:
+            said = _SAID_CARD_OR_AADHAAR.search(
+                text, max(0, groups[first].start() - 40), groups[first].start()
+            )
+            stretches = _ends(first, last) if said else [(first, last)]
+            spans.extend(_checked_stretch(groups, begin, end) for begin, end in stretches)
+        first = last + 1
+    return [span for span in spans if span is not None]
+
+
+# Between digits typed one or two at a time: spaces, dashes or dots; a list of ratings is
+# written "24/51/62", a time "10:30".
+_SMALL_GAP = re.compile(r"[ \t\u00a0.\-\u2010-\u2015\u2212_]{1,3}\Z")
+_SAID_CARD_OR_AADHAAR = re.compile(
+    r"\b(?:card|debit|credit|visa|master|rupay|amex|maestro|a{1,2}dh?a{1,2}r|uid)", re.IGNORECASE
+)
+
+
+def _ends(first: int, last: int) -> Iterator[tuple[int, int]]:
+    """The stretches of groups first..last that start at `first` or end at `last`, shortest
+    first, up to the longest number of any kind (one digit a group at the least)."""
+    for end in range(first, min(last, first + _LONGEST_NUMBER) + 1):
+        yield first, end
+    for begin in range(last, max(first, last - _LONGEST_NUMBER) - 1, -1):
+        yield begin, last
+
+
+# The first digit of every card network's numbers (Visa 4; Mastercard 2 and 5; Amex, Diners
+# and JCB 3; RuPay, Discover, Maestro and UnionPay 5, 6 and 8): a list of scores typed in
+# pairs ("10 20 30 40 50 60 70 84") passes Luhn one time in ten, but mostly starts otherwise.
+_CARD_NETWORK_DIGITS = "234568"
+
+
+def _checked_stretch(
+    groups: list[re.Match], begin: int, end: int
+) -> tuple[int, int, str, int] | None:
+    number = "".join(group[0] for group in groups[begin : end + 1])
+    if number[0] in _CARD_NETWORK_DIGITS and _card_digits(number):
+        return (groups[begin].start(), groups[end].end(), CARD_NUMBER, _GENERIC_RANK)
+    if _aadhaar_digits(number):
+        return (groups[begin].start(), groups[end].end(), AADHAAR, _GENERIC_RANK)
+    return None
 
 
 def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, int]]:
@@ -327,7 +405,7 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
             if date.start() <= group.start() < date.end():
                 in_date[index] = True
     first_only = international or dialled
-    spans = []
+    spans = _small_group_spans(text, groups)
     for first, first_group in enumerate(groups):
         span_start = start if first == 0 else first_group.start()  # with any "+" or "("
         checked_further = first == 0 and first_only
@@ -458,47 +536,136 @@ _MIN_KNOWN_LENGTH = 3
 # sign meets it, which masks more, never less. Names are bounded by letters only, so that
 # "ravi_kumar" and "ravi2" show the name.
 _KNOWN_BOUNDARY = r"\w"
-_LETTER = r"[^\W\d_]"
 _WORD_CHAR_FIRST = re.compile(_KNOWN_BOUNDARY)
 _WORD_CHAR_LAST = re.compile(_KNOWN_BOUNDARY + r"\Z")
 _NAME_PART_SEPARATORS = re.compile(r"[\s.,\-_]+")
 _DIGITS_VALUE = re.compile(r"[\d\s.\-()+]+")
 _FLOAT_OF_AN_INTEGER = re.compile(r"(\d+)\.0+")
 
-# Known values are compared as people type them, whatever apostrophe or accents: "D’Souza" is
-# "D'Souza", "Jose" is "José", whether the "é" is one character or "e" and a combining accent
-# (NFD). Texts and values are both folded, letter for letter, before the known values are
-# looked for; a folded text keeps the positions of its original.
-_FOLDED_LETTERS = {
-    char: base
-    for char, base in (
-        (chr(code), unicodedata.normalize("NFD", chr(code))[0])
-        for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))
-    )
-    if base != char and base.isascii() and base.isalpha()
-}
-_FOLD = str.maketrans(
-    {
-        **_FOLDED_LETTERS,
-        **dict.fromkeys("\u2019\u2018\u02bc\u00b4\u2032", "'"),
-        **{"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i"},
-    }
+# --- Folding: what is compared, not what is shown -------------------------------------------
+
+# Masking looks for values in a folded view of each text, and masks the matching span of the
+# original: what people type to make a value look different must not hide it, and what is
+# shown never keeps part of a value. Folding drops what shows nothing (format characters such
+# as zero-width spaces and joiners, the soft hyphen and the byte-order mark: Unicode category
+# Cf; variation selectors and the other default-ignorable code points), takes compatibility
+# forms as plain ones (NFKC: "ＢＱＺＰＢ４８２１Ｋ", a full-width "＠", the ideographic space, "․"),
+# digits of every script as 0-9, letters without their accents ("José" is "Jose"), and every
+# apostrophe as "'" ("D’Souza" is "D'Souza").
+_INVISIBLE = frozenset(
+    code
+    for low, high in (
+        (0x034F, 0x034F),
+        (0x115F, 0x1160),
+        (0x17B4, 0x17B5),
+        (0x180B, 0x180F),
+        (0x3164, 0x3164),
+        (0xFE00, 0xFE0F),
+        (0xFFA0, 0xFFA0),
+        (0xFFF0, 0xFFF8),
+        (0xE0000, 0xE0FFF),
+    )  # fmt: skip
+    for code in range(low, high + 1)
 )
-_COMBINING_MARK = re.compile(r"[\u0300-\u036f]")
+_FOLDED_AS = {
+    **dict.fromkeys("\u2019\u2018\u02bc\u00b4\u2032", "'"),
+    **{"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i"},
+}
 
 
-def _folded(text: str) -> tuple[str, list[int] | None]:
-    """`text` folded for comparing with known values, and where each of its positions is in
-    `text` (None: the same positions)."""
+def _is_dropped(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x0300 <= code <= 0x036F  # the accents of Latin letters, written apart (NFD)
+        or code in _INVISIBLE
+        or unicodedata.category(char) == "Cf"
+    )
+
+
+def _fold_char(char: str) -> str:
+    if char in _FOLDED_AS:
+        return _FOLDED_AS[char]
+    if _is_dropped(char):
+        return ""
+    if char.isdecimal():
+        return str(unicodedata.decimal(char))
+    folded = []
+    for compatible in unicodedata.normalize("NFKC", char):
+        base = unicodedata.normalize("NFD", compatible)[0]
+        if base != compatible and base.isascii() and base.isalpha():
+            compatible = base
+        if not _is_dropped(compatible):
+            folded.append(compatible)
+    return "".join(folded)
+
+
+@dataclass(frozen=True)
+class _Folding:
+    table: dict[int, str]  # every character folded as something else
+    length_changing: re.Pattern  # a character folded as none or several
+
+
+@cache
+def _folding() -> _Folding:
+    """Built on first use: it reads the Unicode data of the planes where people type."""
+    table, length_changing = {}, []
+    for code in (*range(0x80, 0xD800), *range(0xE000, 0x2FA20), *range(0xE0000, 0xE1000)):
+        char = chr(code)
+        if (
+            unicodedata.is_normalized("NFKD", char)  # no compatibility form, no accent
+            and not char.isdecimal()
+            and char not in _FOLDED_AS
+            and not _is_dropped(char)
+        ):
+            continue  # most characters: checked quickly, as this runs on ~200,000
+        folded = _fold_char(char)
+        if folded != char:
+            table[code] = folded
+            if len(folded) != 1:
+                length_changing.append(code)
+    ranges, first = [], None
+    for index, code in enumerate(length_changing):
+        if first is None:
+            first = code
+        if index + 1 == len(length_changing) or length_changing[index + 1] != code + 1:
+            ranges.append(f"{re.escape(chr(first))}-{re.escape(chr(code))}")
+            first = None
+    return _Folding(table, re.compile(f"[{''.join(ranges)}]"))
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A folded text, and where each of its characters came from in the original."""
+
+    text: str
+    # Index in the original of each folded character; None: the same as in the folded text.
+    origins: list[int] | None
+    original_length: int
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original that the folded text[start:end] came from: whole
+        characters, with any dropped character after the last one (a combining accent)."""
+        if self.origins is None:
+            return start, end
+        origins = self.origins
+        if end == len(origins):
+            return origins[start], self.original_length
+        last = origins[end - 1] + 1
+        return origins[start], max(last, origins[end])
+
+
+def fold(text: str) -> Folded:
     if text.isascii():
-        return text, None
-    folded = text.translate(_FOLD)
-    if not _COMBINING_MARK.search(folded):
-        return folded, None
-    positions = [index for index, char in enumerate(folded) if not _COMBINING_MARK.match(char)]
-    without_marks = "".join(folded[index] for index in positions)
-    positions.append(len(folded))  # an end at the last letter takes its marks along
-    return without_marks, positions
+        return Folded(text, None, len(text))
+    folding = _folding()
+    if not folding.length_changing.search(text):
+        return Folded(text.translate(folding.table), None, len(text))
+    pieces, origins = [], []
+    for index, char in enumerate(text):
+        folded = folding.table.get(ord(char), char)
+        pieces.append(folded)
+        origins.extend([index] * len(folded))
+    return Folded("".join(pieces), origins, len(text))
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -539,9 +706,13 @@ _TITLES = _word_set(
 _NAME_CONTEXTS = ("name is ", "name: ", "i am ", "i'm ", "this is ", "call me ", "dear ",
                   "hi ", "hello ", "hey ", "thanks ", "thanks, ", "regards, ", "mr ", "mr. ",
                   "mrs ", "mrs. ", "ms ", "ms. ", "dr ", "dr. ", "miss ")  # fmt: skip
-_AFTER_NAME_CONTEXT = "|".join(
-    "(?<=" + re.escape(context).replace(r"\ ", r"\s") + ")" for context in _NAME_CONTEXTS
+_NAME_CONTEXT_BEFORE = re.compile(
+    "(?:"
+    + "|".join(re.escape(context).replace(r"\ ", r"\s") for context in _NAME_CONTEXTS)
+    + r")\Z",
+    re.IGNORECASE,
 )
+_LONGEST_NAME_CONTEXT = max(map(len, _NAME_CONTEXTS))
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")  # fmt: skip
@@ -595,9 +766,24 @@ def _date_pattern(year: int, month: int, day: int) -> str:
     return rf"(?<!\w)(?:{forms})(?!\w)"
 
 
+# The words and numbers of a stored value, which may be typed with other punctuation between
+# them: an address stored as "12 MG Road, Indiranagar" typed "12, MG Road Indiranagar".
+_VALUE_TOKEN = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0900-\u0963\u0966-\u0dff])+")
+_BETWEEN_TOKENS = r"[\W_]{0,8}"
+
+
 def _text_pattern(value: str) -> str:
-    """`value` matched case-insensitively (via the pattern's flags), any whitespace inside."""
-    pattern = r"\s+".join(re.escape(word) for word in value.split())
+    """`value` matched case-insensitively (via the pattern's flags), any whitespace inside, or
+    its words and numbers with any punctuation between them."""
+    forms = [_bounded(r"\s+".join(re.escape(word) for word in value.split()), value)]
+    tokens = _VALUE_TOKEN.findall(value)
+    if len(tokens) >= 2 and len("".join(tokens)) >= _MIN_KNOWN_LENGTH:
+        forms.append(_bounded(_BETWEEN_TOKENS.join(map(re.escape, tokens)), tokens[0] + tokens[-1]))
+    return "|".join(forms) if len(forms) == 1 else f"(?:{'|'.join(forms)})"
+
+
+def _bounded(pattern: str, value: str) -> str:
+    """`pattern` of `value`, not inside a longer word where the value starts or ends with one."""
     if _WORD_CHAR_FIRST.match(value):
         pattern = rf"(?<!{_KNOWN_BOUNDARY})" + pattern
     if _WORD_CHAR_LAST.search(value):
@@ -609,41 +795,134 @@ def _is_weak_name_part(part: str) -> bool:
     return len(part) <= 2 or part.lower() in COMMON_WORDS
 
 
-def _literal(part: str) -> str:
-    return re.escape(part).replace("ß", "(?:ß|ss)")
+@dataclass(frozen=True)
+class _NamePart:
+    lower: str
+    # The forms in which a weak part or a particle counts as a name when it must be written as
+    # one: as stored, and capitalised.
+    as_name: frozenset[str]
+    weak: bool
+    particle: bool
+
+    @classmethod
+    def of(cls, part: str) -> "_NamePart":
+        return cls(
+            lower=part.lower(),
+            as_name=frozenset({part, part[:1].upper() + part[1:].lower()}),
+            weak=_is_weak_name_part(part),
+            particle=part.lower() in _NAME_PARTICLES,
+        )
 
 
-def _name_pattern(parts: list[str]) -> str:
-    """The name's parts in a row, in any order, spaced, glued or joined ("Ravi Kumar", "kumar
-    ravi", "ravikumar", "ravi_kumar", "RaviKumar"), in any case; but a weak part spaced from
-    the others only as a name (as stored, capitalised, or first after words that introduce a
-    name), and a particle ("van", "da") in lower case only next to another part."""
-    named, first_named, any_case = [], [], []
-    for part in parts:
-        literal = _literal(part)
-        any_case.append(literal)
-        if part.lower() in _NAME_PARTICLES or _is_weak_name_part(part):
-            as_name = {_literal(part), _literal(part[:1].upper() + part[1:].lower())}
-            capitalised = rf"(?-i:{'|'.join(sorted(as_name))})"
-            named.append(capitalised)
-            if part.lower() in _NAME_PARTICLES:
-                first_named.append(capitalised)
-            else:
-                first_named.append(rf"(?:{capitalised}|(?:{_AFTER_NAME_CONTEXT}){literal})")
-        else:
-            named.append(literal)
-            first_named.append(literal)
-    particles = [_literal(part) for part in parts if part.lower() in _NAME_PARTICLES]
-    spaced, glued = r"[\s._\-]*", r"[._\-]*"
-    any_part, named_or_particle = "|".join(any_case), "|".join(named + particles)
-    leading = rf"(?:(?:{'|'.join(particles)}){spaced}){{0,2}}" if particles else ""
-    rows = [
-        rf"{leading}(?:{'|'.join(first_named)})"
-        rf"(?:{glued}(?:{any_part})|{spaced}(?:{named_or_particle})){{0,4}}"
-    ]
-    if not all(_is_weak_name_part(part) for part in parts):
-        rows.append(rf"(?:{any_part})(?:{glued}(?:{any_part})){{1,4}}")  # "donlyng"
-    return rf"(?<!{_LETTER})(?:{'|'.join(rows)})(?!{_LETTER})"
+# How the parts of a name written in a text are joined: nothing or ".", "_", "-" (glued:
+# "ravikumar", "ravi_kumar"), or with a space among them (spaced: "Ravi Kumar").
+_NAME_GLUE = "._-"
+_MOST_NAME_PARTS = 5  # a part, then up to four more; leading particles ("van der") aside
+_MOST_LEADING_PARTICLES = 2
+
+# The states of reading a name: only leading particles so far; a name that may be spaced; a
+# name whose first part is a weak one in any case, which must go on glued ("ravikumar" for a
+# Kumar Ravi, but not "ravi" alone when Ravi is a common word).
+_LEADING, _NAMED, _GLUED = "leading", "named", "glued"
+
+
+class _NameFinder:
+    """Finds a known name in a folded text: its parts in a row, in any order, spaced, glued or
+    joined ("Ravi Kumar", "kumar ravi", "ravikumar", "ravi_kumar", "RaviKumar"), in any case;
+    but a weak part spaced from the others only as a name (as stored, capitalised, or first
+    after words that introduce a name), and a particle ("van", "da") in lower case only next
+    to another part.
+
+    Not a regular expression: a pattern of many parts that are prefixes of each other
+    backtracks exponentially on a long run of their letters. This reads a text in time linear
+    in its length: a candidate start is a letter after a non-letter where some part begins
+    (one pass of a literal pattern), and from each, every way of reading up to a few parts is
+    tried once (states are never visited twice), a bounded amount of work per start.
+    """
+
+    def __init__(self, parts: list[str]):
+        variants = {part: None for part in parts}
+        for part in parts:  # "Strauß" is typed "Strauss" too
+            if "ß" in part:
+                variants[part.replace("ß", "ss")] = None
+        self.parts = [_NamePart.of(part) for part in variants]
+        self.any_strong = any(not part.weak for part in self.parts)
+        alternatives = sorted({re.escape(part.lower) for part in self.parts}, key=len)
+        self.starts = re.compile(
+            rf"(?<![^\W\d_])(?=(?:{'|'.join(reversed(alternatives))}))", re.IGNORECASE
+        )
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a letter whose lower case is longer: compare per letter
+            lowered = "".join(char.lower()[:1] for char in text)
+        spans = []
+        for start in self.starts.finditer(text):
+            end = self._longest_from(text, lowered, start.start())
+            if end is not None:
+                spans.append((start.start(), end))
+        return spans
+
+    def _parts_at(self, text: str, lowered: str, position: int):
+        for part in self.parts:
+            if lowered.startswith(part.lower, position):
+                yield part, text[position : position + len(part.lower)] in part.as_name
+
+    def _longest_from(self, text: str, lowered: str, start: int) -> int | None:
+        """The end of the longest name read from `start`, or None."""
+        longest = None
+        pending = [(start, _LEADING, 0, False)]  # (position, state, parts read, spaced join)
+        seen = set()
+        while pending:
+            state = pending.pop()
+            if state in seen:
+                continue
+            seen.add(state)
+            position, mode, count, spaced = state
+            for part, as_name in self._parts_at(text, lowered, position):
+                end = position + len(part.lower)
+                at_word_end = end == len(text) or not text[end].isalpha()
+                next_start = end
+                while next_start < len(text) and (
+                    text[next_start] in _NAME_GLUE or text[next_start].isspace()
+                ):
+                    next_start += 1
+                goes_on = next_start < len(text) and text[next_start].isalpha()
+                next_spaced = any(char not in _NAME_GLUE for char in text[end:next_start])
+                for next_mode, next_count in self._read(
+                    part, as_name, mode, count, spaced, text, position
+                ):
+                    complete = next_mode == _NAMED or (next_mode == _GLUED and next_count >= 2)
+                    if complete and at_word_end:
+                        longest = max(longest or end, end)
+                    if goes_on and (next_mode == _LEADING or next_count < _MOST_NAME_PARTS):
+                        pending.append((next_start, next_mode, next_count, next_spaced))
+        return longest
+
+    def _read(self, part, as_name, mode, count, spaced, text, position):
+        """The states after reading `part` (written `as_name` or not) in state `mode`."""
+        if mode == _LEADING:
+            if part.particle and count < _MOST_LEADING_PARTICLES:
+                yield _LEADING, count + 1
+            if (
+                as_name
+                or not (part.weak or part.particle)
+                or (
+                    part.weak
+                    and not part.particle
+                    and _NAME_CONTEXT_BEFORE.search(
+                        text[max(0, position - _LONGEST_NAME_CONTEXT) : position]
+                    )
+                )
+            ):
+                yield _NAMED, 1
+            if count == 0 and self.any_strong:
+                yield _GLUED, 1
+        elif mode == _NAMED:
+            if not spaced or as_name or part.particle or not part.weak:
+                yield _NAMED, count + 1
+        elif not spaced:
+            yield _GLUED, count + 1
 
 
 def _digits_pattern(digits: str, with_prefix: bool) -> str:
@@ -677,16 +956,24 @@ def _entity_text(value: object) -> str:
     return whole[1] if whole else text
 
 
-def _known_alternatives(known: PersonalValues) -> list[tuple[str, str, int, str]]:
-    """(pattern, its possible first characters, length of the value, placeholder) for each
-    usable known value, on folded text."""
-    alternatives = []
+@dataclass
+class _KnownPatterns:
+    # (pattern, its possible first characters, length of the value, placeholder) of each
+    # usable known value but names, on folded text.
+    alternatives: list[tuple[str, str, int, str]]
+    # The parts of each name the user was known by, for `_NameFinder`.
+    names: list[list[str]]
 
-    def fold(value):
-        return _folded(" ".join(value.split()))[0]
+
+def _known_patterns(known: PersonalValues, found: _KnownPatterns | None = None) -> _KnownPatterns:
+    found = found or _KnownPatterns([], [])
+    alternatives = found.alternatives
+
+    def folded(value):
+        return fold(" ".join(value.split())).text
 
     def add_text(value, placeholder):
-        value = fold(value or "")
+        value = folded(value or "")
         if len(value) >= _MIN_KNOWN_LENGTH:
             alternatives.append(
                 (_text_pattern(value), re.escape(value[0]), len(value), placeholder)
@@ -701,17 +988,13 @@ def _known_alternatives(known: PersonalValues) -> list[tuple[str, str, int, str]
 
     parts = [
         part
-        for part in _NAME_PART_SEPARATORS.split(fold(known.name or ""))
+        for part in _NAME_PART_SEPARATORS.split(folded(known.name or ""))
         if len(part) >= 2 and part.lower() not in _TITLES
     ]
     if not all(_is_weak_name_part(part) for part in parts):
         add_text(known.name, NAME)  # as stored, whatever its characters
     if parts:
-        name_pattern = _name_pattern(parts)
-        first_chars = {char for part in parts for char in (part[0].lower(), part[0].upper())}
-        alternatives.append(
-            (name_pattern, re.escape("".join(sorted(first_chars))), len(" ".join(parts)), NAME)
-        )
+        found.names.append(parts)
     add_text(known.email, EMAIL)
     if known.phone:
         add_digits(_phone_digits(known.phone), PHONE, with_prefix=True)
@@ -726,31 +1009,29 @@ def _known_alternatives(known: PersonalValues) -> list[tuple[str, str, int, str]
         else:
             add_text(value, placeholder)
     for earlier in known.former:
-        alternatives.extend(_known_alternatives(earlier))
-    return alternatives
+        _known_patterns(earlier, found)
+    return found
 
 
-def _compile_known(known: PersonalValues) -> tuple[re.Pattern | None, dict[str, str]]:
-    """One case-insensitive pattern for the known values, and the placeholder of each group.
+def _compile_known(alternatives: list[tuple[str, str, int, str]]) -> re.Pattern | None:
+    """One case-insensitive pattern for the known values; each alternative is the group
+    `known<index>`.
 
     The pattern matches no text itself: it looks ahead from every position and captures the
     longest known value starting there (equal lengths: name, email, phone, entities in order).
     Finding the values at every position, rather than resuming after each match, keeps a value
     that starts inside another from being skipped: in "Ravi Kumar Sharma", both "Ravi Kumar"
     (the name) and "Kumar Sharma" (an entity) are found, and `_merge_overlaps` joins them.
-    The leading character class lets most positions fail on one test.
+    The leading character class lets most positions fail on one test. Each alternative is a
+    literal with bounded gaps, so the work at a position is bounded by the values' lengths.
     """
-    alternatives = sorted(_known_alternatives(known), key=lambda alternative: -alternative[2])
     if not alternatives:
-        return None, {}
+        return None
     first_chars = "".join(sorted({first for _, first, _, _ in alternatives}))
     named = "|".join(
         f"(?P<known{index}>{pattern})" for index, (pattern, _, _, _) in enumerate(alternatives)
     )
-    placeholders = {
-        f"known{index}": placeholder for index, (_, _, _, placeholder) in enumerate(alternatives)
-    }
-    return re.compile(f"(?=[{first_chars}])(?={named})", re.IGNORECASE), placeholders
+    return re.compile(f"(?=[{first_chars}])(?={named})", re.IGNORECASE)
 
 
 # --- Masker ----------------------------------------------------------------------------------
@@ -778,22 +1059,34 @@ class Masker:
     """Finds and masks personal data; build one per conversation and reuse it for its texts."""
 
     def __init__(self, known: PersonalValues | None = None):
-        self._known_pattern, self._known_placeholders = _compile_known(known or PersonalValues())
+        patterns = _known_patterns(known or PersonalValues())
+        alternatives = sorted(patterns.alternatives, key=lambda alternative: -alternative[2])
+        self._known_pattern = _compile_known(alternatives)
+        self._known_placeholders = [placeholder for _, _, _, placeholder in alternatives]
+        self._names = [_NameFinder(parts) for parts in patterns.names]
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, placeholder) of each personal span in `text`: sorted, non-overlapping."""
-        spans = _generic_spans(text)
+        """(start, end, placeholder) of each personal span in `text`: sorted, non-overlapping.
+
+        Values are looked for in the folded text (`fold`), and each span is that of the
+        original characters they were folded from."""
+        folded = fold(text)
+        spans = _generic_spans(folded.text)
         if self._known_pattern is not None:
-            placeholders = self._known_placeholders
-            folded, positions = _folded(text)
-            for match in self._known_pattern.finditer(folded):
+            for match in self._known_pattern.finditer(folded.text):
                 group = match.lastgroup
                 assert group is not None  # every alternative of the pattern is a named group
                 start, end = match.span(group)
-                if positions is not None:
-                    start, end = positions[start], positions[end]
-                spans.append((start, end, placeholders[group], _KNOWN_RANK))
-        return _merge_overlaps(spans) if spans else []
+                placeholder = self._known_placeholders[int(group.removeprefix("known"))]
+                spans.append((start, end, placeholder, _KNOWN_RANK))
+        for name in self._names:
+            spans.extend((start, end, NAME, _KNOWN_RANK) for start, end in name.spans(folded.text))
+        if not spans:
+            return []
+        return [
+            (*folded.span(start, end), placeholder)
+            for start, end, placeholder in _merge_overlaps(spans)
+        ]
 
     def mask(self, text: str) -> str:
         """`text` with each personal span replaced by its placeholder."""

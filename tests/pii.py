@@ -1,5 +1,8 @@
 """The one conversation with planted PII of every kind, and the check that it shows or not."""
 
+import re
+import unicodedata
+
 from conversations.models import Conversation
 from rules.masking import verhoeff_valid
 from tests.factories import BusinessFactory, MembershipFactory
@@ -120,10 +123,39 @@ def planted_conversation(business=None, *, agent=None, team=None, conversation_i
     return Conversation.objects.get(business=business, external_id=conversation_id)
 
 
+# Written to slip past masking: invisible characters, full-width forms, underscores and
+# digits one or two at a time (tests/test_leak_crawler.py plants it).
+EVASIVE_TEXT = (
+    "again: Ravindra\u200bKumaraswamy, 98200\u200b12345 or 98200_12345, card "
+    + "\u2060".join(CARD.split())
+    + f", {' '.join(CARD.replace(' ', ''))}, Aadhaar "
+    + " ".join(AADHAAR[index : index + 2] for index in range(0, 12, 2))
+    + ", PAN ＡＡＡＰＬ１２３４Ｃ, mail ravindra.k＠example.com, account 556-677-889-90"
+)
+
+
+def folded(text: str) -> str:
+    """`text` as a reader takes it: compatibility forms as plain ones, nothing for invisible
+    characters, digits without what stands between them. Written apart from the masker's
+    folding, so that a leak is found whatever that folding does."""
+    text = "".join(
+        char for char in unicodedata.normalize("NFKC", text) if unicodedata.category(char) != "Cf"
+    )
+    return DIGIT_GAP.sub("", text)
+
+
+DIGIT_GAP = re.compile(r"(?<=\d)[\s._\-]{1,3}(?=\d)")
+
+
 def leaked(content):
-    """The planted secrets found in `content` (bytes or str)."""
+    """The planted secrets found in `content` (bytes or str), however written."""
     text = content.decode() if isinstance(content, bytes) else content
-    return [secret for secret in SECRETS + RICH_SECRETS if secret.lower() in text.lower()]
+    views = (text.lower(), folded(text).lower())
+    return [
+        secret
+        for secret in SECRETS + RICH_SECRETS
+        if secret.lower() in views[0] or folded(secret).lower() in views[1]
+    ]
 
 
 def rich_messages(agent, hour=11):

@@ -16,6 +16,7 @@ from tests.pii import (
     ACCOUNT,
     CARD,
     EMAIL,
+    EVASIVE_TEXT,
     PAN_ENTITY,
     SECRETS,
     USER_ID,
@@ -33,10 +34,13 @@ MAX_PAGES = 250
 
 
 def later_conversation():
-    """The planted user's next conversation."""
+    """The planted user's next conversation, the values written to slip past masking."""
     return conversation(
         "planted-2",
-        [message("q1", "card 4111 1111 1111 1111 blocked again", bot_break=True)],
+        [
+            message("q1", "card 4111 1111 1111 1111 blocked again", bot_break=True),
+            message("q2", EVASIVE_TEXT, bot_break=True),
+        ],
         user="919820012345",
     )
 
