@@ -20,8 +20,8 @@ def detail_rows(end_user, access: Access, presenter: Presenter):
     """The user details panel: name, email, phone and collected attributes.
 
     Analytics-only viewers get no personal rows at all; masked viewers see that a value
-    exists, not what it is. Other attributes are shown, masked like any text, since anything
-    may be typed into them (keys included).
+    exists, not what it is. Other attributes are shown, masked like any text about this user,
+    since anything may be typed into them: keys too ("Octavia Blenkinsop loyalty tier").
     """
     rows = []
     if access.shows_personal_fields:
@@ -32,7 +32,7 @@ def detail_rows(end_user, access: Access, presenter: Presenter):
                     DetailRow(label, f"[{field}]" if access.masked else value, access.masked)
                 )
     for key, value in sorted((end_user.attributes or {}).items()):
-        label = presenter.label(key)
+        label = presenter.user_text(end_user, key)
         if not access.masked or not presenter.is_personal_entity(key):
             rows.append(DetailRow(label, presenter.user_text(end_user, str(value))))
         elif access.shows_personal_fields:

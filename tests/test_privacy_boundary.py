@@ -142,6 +142,27 @@ def test_an_attribute_key_in_another_case_than_a_personal_entity_is_masked(
     assert "[personal: PAN_Number]" in body
 
 
+@pytest.mark.parametrize("roles", [{"agent": True}, {"analyst": True}])
+def test_an_attribute_key_holding_the_users_own_name_is_masked(client, business, roles):
+    import_ok(
+        conversation(
+            "tiers",
+            [message("t1", "hello")],
+            user={
+                "id": "u-tier",
+                "name": "Octavia Blenkinsop",
+                "attributes": {"Octavia Blenkinsop loyalty tier": "gold"},
+            },
+        )
+    )
+    sign_in_leading_every_team(client, business, **roles)
+
+    body = client.get(f"/c/{Conversation.objects.get(external_id='tiers').token}/").content.decode()
+
+    assert "Octavia" not in body and "Blenkinsop" not in body
+    assert "[name] loyalty tier" in body
+
+
 def test_list_links_and_labels_show_the_masked_id(client, odd_conversation):
     sign_in_leading_every_team(client, odd_conversation.business, team_lead=True)
 
