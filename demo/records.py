@@ -292,16 +292,28 @@ def enrich(transcript: "_Transcript", chat_id: str) -> None:
     )
 
 
+def _person_name(business: DemoBusiness, rng: random.Random, fake: Faker) -> tuple[str, str, str]:
+    """(full name, first name, locale) of someone at home where `business` works."""
+    locale = "en_US" if rng.random() < business.us_users else "en_IN"
+    first, last = fake[locale].first_name(), fake[locale].last_name()
+    return f"{first} {last}", first, locale
+
+
 class _Builder:
     def __init__(self, seed: int, today: datetime.date, per_user: dict[int, float]):
         self.rng = random.Random(seed)
         self.per_user = per_user
         self.fake = Faker(["en_IN", "en_US"])
         self.fake.seed_instance(seed)
+        # Staff who take no chats are named by generators of their own: adding such a login
+        # to staff.toml changes no conversation.
+        self.staff_rng = random.Random(f"staff/{seed}")
+        self.staff_fake = Faker(["en_IN", "en_US"])
+        self.staff_fake.seed_instance(f"staff/{seed}")
         self.days = [today - datetime.timedelta(days=offset) for offset in range(1, DAYS + 1)]
         # Fewer people chat at weekends.
         self.day_weights = [1 if day.weekday() < 5 else 0.4 for day in self.days]
-        self.agent_names: dict[str, str] = {}  # username -> display name used in chats
+        self.staff_names: dict[str, str] = {}  # username -> display name, on pages and in chats
 
     # Small helpers
 
@@ -371,13 +383,15 @@ class _Builder:
             seen_users.add(key)
 
     def setup_records(self) -> Iterator[dict]:
-        has_password: set[str] = set()
-
         def staff(username: str, business: DemoBusiness, seat: Seat) -> dict:
             record = {"type": "staff", "username": username}
-            if username not in has_password:
-                record["password"] = DEMO_PASSWORD
-                has_password.add(username)
+            if username not in self.staff_names:  # the login's first line creates it
+                if seat.role == "agent":
+                    name = self.person_name(business)[0]
+                else:
+                    name = _person_name(business, self.staff_rng, self.staff_fake)[0]
+                self.staff_names[username] = name
+                record |= {"password": DEMO_PASSWORD, "display_name": name}
             return record | {
                 "email": f"{username}@{business.slug}.example",
                 "business": business.slug,
@@ -405,20 +419,14 @@ class _Builder:
             for slug, name in business.teams:
                 yield {"type": "team", "business": business.slug, "slug": slug, "name": name}
             for suffix, seat in STAFF_LAYOUT:
-                username = f"{business.prefix}_{suffix}"
-                if seat.role == "agent":
-                    self.agent_names[username] = self.person_name(business)[0]
-                yield staff(username, business, seat)
+                yield staff(f"{business.prefix}_{suffix}", business, seat)
             for username, seats in MULTI_BUSINESS_STAFF:
                 for slug, seat in seats:
                     if slug == business.slug:
                         yield staff(username, business, seat)
 
     def person_name(self, business: DemoBusiness) -> tuple[str, str, str]:
-        """(full name, first name, locale) of someone at home where `business` works."""
-        locale = "en_US" if self.rng.random() < business.us_users else "en_IN"
-        first, last = self.fake[locale].first_name(), self.fake[locale].last_name()
-        return f"{first} {last}", first, locale
+        return _person_name(business, self.rng, self.fake)
 
     def end_user(self, business: DemoBusiness, number: int) -> _EndUser:
         name, first, locale = self.person_name(business)
@@ -524,7 +532,7 @@ class _Builder:
         business, user = chat.business, chat.user
         card = self.rng.choice(user.cards)
         card_pattern = self.rng.choice([p for p in CARD_PATTERNS if p.count("#") == len(card)])
-        agent_name = self.agent_names[agent]
+        agent_name = self.staff_names[agent]
         return {
             **user.details,
             **{name: self.rng.choice(values) for name, values in chat.bot.picks.items()},
