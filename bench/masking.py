@@ -27,17 +27,14 @@ from presidio_analyzer.predefined_recognizers import (
     PhoneRecognizer,
 )
 
-from demo.records import (
+from demo.records import PAN_LETTERS, luhn_check_digit, shape_digits, verhoeff_check_digit
+from demo.world import (
     AADHAAR_PATTERNS,
     CARD_BINS,
     CARD_PATTERNS,
     EMAIL_DOMAINS,
     ORDER_ID_PATTERNS,
-    PAN_LETTERS,
     PHONE_PATTERNS,
-    luhn_check_digit,
-    shape_digits,
-    verhoeff_check_digit,
 )
 from rules.masking import Masker
 

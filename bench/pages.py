@@ -24,7 +24,8 @@ from django.urls import reverse
 from analytics.models import DailyMessageCount, DailyPhraseCount
 from analytics.tables import PER_PAGE
 from conversations.models import Business, Conversation, EndUser
-from demo.records import BUSINESSES, MENU, RICH_ELEMENTS, filled
+from demo.records import filled
+from demo.world import BUSINESSES, MENU, RICH_ELEMENTS
 from ingest.importer import import_records
 
 BUSINESS = BUSINESSES[0]  # Acme Bank, the biggest of the demo businesses

@@ -111,6 +111,24 @@ def test_each_login_has_its_password_on_its_first_line_only(records):
         seen.add(staff["username"])
 
 
+def test_every_login_has_the_name_its_chats_call_it(records):
+    # Lists and transcripts show a staff member's display name: it must be the name the
+    # hand-over and closing messages give, not the username.
+    names = {}
+    for staff in of_type(records, "staff"):
+        if "display_name" in staff:  # on a login's first line, with its password
+            names[staff["username"]] = staff["display_name"]
+    assert set(names) == {staff["username"] for staff in of_type(records, "staff")}
+    assert all(re.fullmatch(r"\w+( \w+)+", name) for name in names.values()), names
+    handed_over = [c for c in of_type(records, "conversation") if "agent" in c]
+    for conversation in handed_over:
+        system = [m["text"] for m in conversation["messages"] if m["sender"] == "system"]
+        name = names[conversation["agent"]]
+        assert system[0] == f"Conversation transferred to agent {name}"
+        assert all(text.endswith(f" {name}") for text in system)
+    assert len({c["agent"] for c in handed_over}) == 15  # five agents in each business
+
+
 def test_every_business_has_every_role_with_and_without_the_permission(records):
     businesses = of_type(records, "business")
     assert len({business["timezone"] for business in businesses}) == len(businesses) == 3

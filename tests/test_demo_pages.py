@@ -47,7 +47,9 @@ def test_every_demo_conversation_for_every_role(client):
     call_command("seed_demo", conversations=40, stdout=io.StringIO(), stderr=io.StringIO())
     business = Business.objects.get(slug="acme-bank")
     personal_entities = personal_entity_names(business.pk)
-    conversations = Conversation.objects.filter(business=business).select_related("end_user")
+    conversations = Conversation.objects.filter(business=business).select_related(
+        "end_user", "agent"
+    )
     assert conversations.count() > 10
 
     for username, expected in ROLES.items():
@@ -63,6 +65,8 @@ def check_role_sees(client, username, expected, conversations, personal_entities
             continue
         assert response.context["access"] is expected
         html = response.content.decode().lower()
+        if conversation.agent:  # a staff member is shown by name, never by username
+            assert conversation.agent.get_username() not in html
         shown = [v for v in personal_strings(conversation, personal_entities) if v.lower() in html]
         if expected is Access.FULL:
             assert conversation.end_user.name.lower() in html
