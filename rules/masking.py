@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import phonenumbers
 
@@ -313,6 +314,9 @@ def _is_aadhaar(digits: str, group_lengths: list[int]) -> bool:
     return group_lengths in ([12], [4, 4, 4]) and _aadhaar_digits(digits)
 
 
+_FEWEST_SMALL_GROUPS = 6  # an Aadhaar in pairs; a card has more digits
+
+
 def _small_group_spans(text: str, groups: list[re.Match]) -> list[tuple[int, int, str, int]]:
     """Cards and Aadhaar numbers typed digit by digit or in pairs ("4 1 1 1 …", "41 11 11 …"):
     in a stretch of groups of one size (1 or 2, the last one possibly shorter) with the same
@@ -322,7 +326,7 @@ def _small_group_spans(text: str, groups: list[re.Match]) -> list[tuple[int, int
     pass a checksum one time in ten."""
     spans: list[tuple[int, int, str, int] | None] = []
     first = 0
-    while first < len(groups):
+    while first + _FEWEST_SMALL_GROUPS <= len(groups):
         size = len(groups[first][0])
         last = first
         if size <= 2:
@@ -336,7 +340,7 @@ def _small_group_spans(text: str, groups: list[re.Match]) -> list[tuple[int, int
                 last += 1
                 if following < size:
                     break  # a shorter last group ends the stretch
-        if last - first >= 5:
+        if last - first + 1 >= _FEWEST_SMALL_GROUPS:
             said = _SAID_CARD_OR_AADHAAR.search(
                 text, max(0, groups[first].start() - 40), groups[first].start()
             )
@@ -633,8 +637,7 @@ def _folding() -> _Folding:
     return _Folding(table, re.compile(f"[{''.join(ranges)}]"))
 
 
-@dataclass(frozen=True)
-class Folded:
+class Folded(NamedTuple):  # a tuple, not a dataclass: one is made for every text masked
     """A folded text, and where each of its characters came from in the original."""
 
     text: str
@@ -836,8 +839,9 @@ class _NameFinder:
     Not a regular expression: a pattern of many parts that are prefixes of each other
     backtracks exponentially on a long run of their letters. This reads a text in time linear
     in its length: a candidate start is a letter after a non-letter where some part begins
-    (one pass of a literal pattern), and from each, every way of reading up to a few parts is
-    tried once (states are never visited twice), a bounded amount of work per start.
+    (found by the Masker's pattern of known values, `start_pattern`), and from each, every way
+    of reading up to a few parts is tried once (states are never visited twice), a bounded
+    amount of work per start.
     """
 
     def __init__(self, parts: list[str]):
@@ -847,29 +851,26 @@ class _NameFinder:
                 variants[part.replace("ß", "ss")] = None
         self.parts = [_NamePart.of(part) for part in variants]
         self.any_strong = any(not part.weak for part in self.parts)
-        alternatives = sorted({re.escape(part.lower) for part in self.parts}, key=len)
-        self.starts = re.compile(
-            rf"(?<![^\W\d_])(?=(?:{'|'.join(reversed(alternatives))}))", re.IGNORECASE
-        )
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        lowered = text.lower()
-        if len(lowered) != len(text):  # a letter whose lower case is longer: compare per letter
-            lowered = "".join(char.lower()[:1] for char in text)
-        spans = []
-        for start in self.starts.finditer(text):
-            end = self._longest_from(text, lowered, start.start())
-            if end is not None:
-                spans.append((start.start(), end))
-        return spans
+    def start_pattern(self) -> str:
+        """Where a name may start: a letter after a non-letter where one of its parts stands,
+        followed by a non-letter or glued to another part (case-insensitively: the pattern's
+        flags). Two parts at the most are tried at a position."""
+        alternatives = sorted({re.escape(part.lower) for part in self.parts}, key=len)
+        part = f"(?:{'|'.join(reversed(alternatives))})"
+        return rf"(?<![^\W\d_]){part}(?:(?![^\W\d_])|{part})"
+
+    def first_chars(self) -> str:
+        return re.escape("".join(sorted({part.lower[0] for part in self.parts})))
 
     def _parts_at(self, text: str, lowered: str, position: int):
         for part in self.parts:
             if lowered.startswith(part.lower, position):
                 yield part, text[position : position + len(part.lower)] in part.as_name
 
-    def _longest_from(self, text: str, lowered: str, start: int) -> int | None:
-        """The end of the longest name read from `start`, or None."""
+    def longest_from(self, text: str, lowered: str, start: int) -> int | None:
+        """The end of the longest name read from `start` (`lowered` is `text` in lower case,
+        letter for letter), or None."""
         longest = None
         pending = [(start, _LEADING, 0, False)]  # (position, state, parts read, spaced join)
         seen = set()
@@ -1013,9 +1014,11 @@ def _known_patterns(known: PersonalValues, found: _KnownPatterns | None = None) 
     return found
 
 
-def _compile_known(alternatives: list[tuple[str, str, int, str]]) -> re.Pattern | None:
+def _compile_known(
+    alternatives: list[tuple[str, str, int, str]], names: list[_NameFinder]
+) -> re.Pattern | None:
     """One case-insensitive pattern for the known values; each alternative is the group
-    `known<index>`.
+    `known<index>`, and the group `name` marks where a name may start (`_NameFinder` reads it).
 
     The pattern matches no text itself: it looks ahead from every position and captures the
     longest known value starting there (equal lengths: name, email, phone, entities in order).
@@ -1025,13 +1028,22 @@ def _compile_known(alternatives: list[tuple[str, str, int, str]]) -> re.Pattern 
     The leading character class lets most positions fail on one test. Each alternative is a
     literal with bounded gaps, so the work at a position is bounded by the values' lengths.
     """
-    if not alternatives:
+    if not alternatives and not names:
         return None
-    first_chars = "".join(sorted({first for _, first, _, _ in alternatives}))
-    named = "|".join(
+    first_chars = {first for _, first, _, _ in alternatives}
+    first_chars.update(name.first_chars() for name in names)
+    known = "|".join(
         f"(?P<known{index}>{pattern})" for index, (pattern, _, _, _) in enumerate(alternatives)
     )
-    return re.compile(f"(?=[{first_chars}])(?={named})", re.IGNORECASE)
+    # A name's start is noted whether or not a known value starts there too.
+    name = "|".join(name.start_pattern() for name in names)
+    if names and alternatives:
+        # A known value, or else nothing where a name starts ("(?(name)|(?!))" fails unless
+        # the group `name` was matched).
+        found = f"(?:(?=(?:{name}))(?P<name>))?(?=(?:{known}|(?(name)|(?!))))"
+    else:
+        found = f"(?=(?:{name}))(?P<name>)" if names else f"(?=(?:{known}))"
+    return re.compile(f"(?=[{''.join(sorted(first_chars))}]){found}", re.IGNORECASE)
 
 
 # --- Masker ----------------------------------------------------------------------------------
@@ -1061,32 +1073,47 @@ class Masker:
     def __init__(self, known: PersonalValues | None = None):
         patterns = _known_patterns(known or PersonalValues())
         alternatives = sorted(patterns.alternatives, key=lambda alternative: -alternative[2])
-        self._known_pattern = _compile_known(alternatives)
-        self._known_placeholders = [placeholder for _, _, _, placeholder in alternatives]
         self._names = [_NameFinder(parts) for parts in patterns.names]
+        self._known_pattern = _compile_known(alternatives, self._names)
+        self._known_placeholders = [placeholder for _, _, _, placeholder in alternatives]
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, placeholder) of each personal span in `text`: sorted, non-overlapping.
 
         Values are looked for in the folded text (`fold`), and each span is that of the
         original characters they were folded from."""
-        folded = fold(text)
-        spans = _generic_spans(folded.text)
+        folded = None if text.isascii() else fold(text)  # most texts: nothing to fold
+        searched = text if folded is None else folded.text
+        spans = _generic_spans(searched)
         if self._known_pattern is not None:
-            for match in self._known_pattern.finditer(folded.text):
+            name_starts = []
+            for match in self._known_pattern.finditer(searched):
                 group = match.lastgroup
-                assert group is not None  # every alternative of the pattern is a named group
+                if self._names and match["name"] is not None:
+                    name_starts.append(match.start())
+                if group is None or group == "name":
+                    continue
                 start, end = match.span(group)
                 placeholder = self._known_placeholders[int(group.removeprefix("known"))]
                 spans.append((start, end, placeholder, _KNOWN_RANK))
-        for name in self._names:
-            spans.extend((start, end, NAME, _KNOWN_RANK) for start, end in name.spans(folded.text))
+            if name_starts:
+                spans.extend(self._name_spans(searched, name_starts))
         if not spans:
             return []
-        return [
-            (*folded.span(start, end), placeholder)
-            for start, end, placeholder in _merge_overlaps(spans)
-        ]
+        merged = _merge_overlaps(spans)
+        if folded is None or folded.origins is None:
+            return merged
+        return [(*folded.span(start, end), placeholder) for start, end, placeholder in merged]
+
+    def _name_spans(self, text: str, starts: list[int]) -> Iterator[tuple[int, int, str, int]]:
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a letter whose lower case is longer: compare per letter
+            lowered = "".join(char.lower()[:1] for char in text)
+        for start in starts:
+            for name in self._names:
+                end = name.longest_from(text, lowered, start)
+                if end is not None:
+                    yield start, end, NAME, _KNOWN_RANK
 
     def mask(self, text: str) -> str:
         """`text` with each personal span replaced by its placeholder."""

@@ -155,6 +155,18 @@ def best_of_three(masker: Masker, text: str) -> float:
     return min(timings)
 
 
+def doubling_ratio(masker: Masker, text: str) -> float:
+    """How many times longer masking twice the text takes; the lowest of three tries, as a
+    machine busy with other work can slow any one measurement."""
+    ratios = []
+    for _ in range(3):
+        small, large = best_of_three(masker, text), best_of_three(masker, text * 2)
+        ratios.append(large / max(small, 0.005))  # a floor keeps timer noise out
+        if ratios[-1] <= 2.5:
+            break
+    return min(ratios)
+
+
 adversarial_names = st.lists(
     st.tuples(st.sampled_from("qQa"), st.integers(1, 14)).map(lambda part: part[0] * part[1]),
     min_size=2,
@@ -173,10 +185,9 @@ def test_masking_time_grows_linearly_with_the_text(name, unit):
     masker = Masker(PersonalValues(name=name, email=f"{name[:5]}@example.com", phone=PHONE))
     half = unit * (32_768 // len(unit))
     started = time.perf_counter()
-    small, large = best_of_three(masker, half), best_of_three(masker, half * 2)
+    ratio = doubling_ratio(masker, half)
     assert time.perf_counter() - started < HANG
-    # Doubling the text at most ~2.5 times the time; a floor keeps timer noise out.
-    assert large <= 2.5 * max(small, 0.005)
+    assert ratio <= 2.5  # linear: twice the text, about twice the time
 
 
 @settings(max_examples=100, deadline=None)
