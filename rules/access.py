@@ -20,7 +20,8 @@ analytics, the exports and the administration pages. The role table (README, "Wh
 * Intelligent Analytics pages show no personal data to anyone (Access.ANALYTICS).
 * Inactive users are treated as signed out.
 * Only staff with FULL access may reveal personal data to others (`may_reveal_personal_data`):
-  grant the permission, mark an entity not personal, issue an API key.
+  grant the permission, give a holder an agent, team lead or admin role, mark an entity not
+  personal, issue an API key. The writer enforces it whatever the path (ingest.actors).
 """
 
 import enum

@@ -18,6 +18,7 @@ from ingest import writer
 from tests.factories import MembershipFactory
 from tests.records import (
     BUSINESS,
+    IMPORT_DATA,
     assert_rollups_match_a_recount,
     conversation,
     import_ok,
@@ -60,8 +61,10 @@ def imported_business(conversations=40):
 def test_a_privacy_change_queues_one_job_and_runs_it_in_process(client):
     business = imported_business(3)
 
-    writer.set_entities(business.bots.get(slug="support"), {"city": True})
-    writer.set_entities(business.bots.get(slug="sales"), {"city": True})  # no change after
+    writer.set_entities(IMPORT_DATA, business.bots.get(slug="support"), {"city": True})
+    writer.set_entities(
+        IMPORT_DATA, business.bots.get(slug="sales"), {"city": True}
+    )  # no change after
 
     job = Job.objects.get(business=business)
     # Two steps a conversation: masked again, then counted.
@@ -75,7 +78,7 @@ def test_a_privacy_change_queues_one_job_and_runs_it_in_process(client):
 @pytest.mark.django_db
 def test_the_business_admin_sees_the_jobs_others_get_404(client):
     business = imported_business(2)
-    writer.update_business(business, timezone="Europe/London")
+    writer.update_business(IMPORT_DATA, business, timezone="Europe/London")
     admin = MembershipFactory(business=business, admin=True)
     analyst = MembershipFactory(business=business, analyst=True)
     stranger = MembershipFactory(admin=True)
@@ -155,7 +158,7 @@ def test_a_real_worker_runs_the_recount_while_pages_answer(worker, client):
     business = imported_business()
     client.force_login(MembershipFactory(business=business, analyst=True).user)
 
-    writer.set_entities(business.bots.get(slug="support"), {"mother_name": True})
+    writer.set_entities(IMPORT_DATA, business.bots.get(slug="support"), {"mother_name": True})
     job = Job.objects.get(business=business)
     answered = []
     deadline = time.monotonic() + 60
