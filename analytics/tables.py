@@ -191,7 +191,7 @@ CONVERSATIONS = Table(
         Column("started", "Started", lambda c, ctx: ctx.moment(c.started_at)),
         Column("messages", "Messages", lambda c, ctx: count(c.message_count)),
         Column("agent", "Agent", lambda c, ctx: ctx.label(staff_name(c.agent))),
-        Column("team", "Team", lambda c, ctx: plain(c.team.name if c.team else "")),
+        Column("team", "Team", lambda c, ctx: ctx.label(c.team.name if c.team else "")),
         Column("csat", "CSAT", lambda c, ctx: plain(c.csat_rating)),
         Column("bot", "Bot", lambda c, ctx: ctx.label(c.bot.name), shown_by_default=False),
         Column("channel", "Channel", lambda c, ctx: ctx.label(c.channel), shown_by_default=False),
