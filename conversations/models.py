@@ -318,6 +318,9 @@ class Conversation(models.Model):
     token = models.CharField(max_length=40, unique=True, default=new_share_token, editable=False)
     # Kept up to date by the importer so list pages need not count or scan messages.
     message_count = models.PositiveIntegerField(default=0)
+    # Without agents' private notes: the count told to viewers who do not see them (analysts,
+    # and every Intelligent Analytics page), so no one can count notes they cannot read.
+    public_message_count = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
     last_message_text = models.CharField(max_length=300, blank=True)
     # Masked copies, for viewers without the permission: kept by the writer, searched and

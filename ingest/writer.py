@@ -64,6 +64,7 @@ CONVERSATION_FIELDS = [
 CONVERSATION_UPDATE_FIELDS = [
     *CONVERSATION_FIELDS,
     "message_count",
+    "public_message_count",
     "last_message_at",
     "last_message_text",
     *MASKED_CONVERSATION_FIELDS,
