@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from conversations.models import ApiKey, Entity, Membership
+from conversations.models import ApiKey, Entity, Job, Membership
 from tests.console_pages.conftest import business  # noqa: F401 - the fixture
 from tests.factories import MembershipFactory
 
@@ -55,6 +55,9 @@ def test_every_business_page_is_private_and_never_stored(client, business):  # n
         "key_id": ApiKey.objects.filter(business=business)[0].pk,
         "tab": "conversations",
         "table": "reviews",
+        "job_id": Job.objects.create(
+            business=business, kind=Job.Kind.ROLLUPS, reason="t", state=Job.State.FAILED
+        ).pk,
     }
     answers = {}
     for route in business_pages():
