@@ -189,9 +189,10 @@ CONVERSATIONS = Table(
         Column("chat_link", "Chat Link", lambda c, ctx: ctx.chat_link(c)),
         Column("user", "User", lambda c, ctx: ctx.user_id(c)),
         Column("started", "Started", lambda c, ctx: ctx.moment(c.started_at)),
-        Column("messages", "Messages", lambda c, ctx: count(c.message_count)),
+        # Intelligent Analytics shows no private notes: nor does it count them.
+        Column("messages", "Messages", lambda c, ctx: count(c.public_message_count)),
         Column("agent", "Agent", lambda c, ctx: ctx.label(staff_name(c.agent))),
-        Column("team", "Team", lambda c, ctx: plain(c.team.name if c.team else "")),
+        Column("team", "Team", lambda c, ctx: ctx.label(c.team.name if c.team else "")),
         Column("csat", "CSAT", lambda c, ctx: plain(c.csat_rating)),
         Column("bot", "Bot", lambda c, ctx: ctx.label(c.bot.name), shown_by_default=False),
         Column("channel", "Channel", lambda c, ctx: ctx.label(c.channel), shown_by_default=False),
@@ -222,7 +223,7 @@ REVIEWS = Table(
             "chat_link",
             "Chat Link",
             lambda c, ctx: ctx.chat_link(
-                c, {"message": c.message_count} if c.message_count else None
+                c, {"message": c.public_message_count} if c.public_message_count else None
             ),
         ),
     ),

@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from analytics.models import DailyMessageCount, DailyPhraseCount
 from analytics.tables import PER_PAGE
+from bench.db import BENCH
 from conversations.models import Business, Conversation, EndUser
 from demo.records import filled
 from demo.world import BUSINESSES, MENU, RICH_ELEMENTS
@@ -133,7 +134,7 @@ def _rich_chat_pages():
         "agent": agent,
         "messages": messages,
     }
-    result = import_records([("bench", record)])
+    result = import_records([("bench", record)], BENCH)
     if not result.ok:
         raise RuntimeError(f"the rich chat was rejected: {result.errors}")
     path = reverse(

@@ -29,6 +29,7 @@ from django.test import Client  # noqa: E402
 
 from bench import db  # noqa: E402
 from bench.dataset import Scale, ensure_file  # noqa: E402
+from bench.db import BENCH  # noqa: E402
 from bench.pages import BUSINESS  # noqa: E402
 from conversations.models import Business, Job, Membership  # noqa: E402
 from ingest import writer  # noqa: E402
@@ -85,8 +86,8 @@ def run(messages):
         started = time.monotonic()
         # Off and on again: what masking hides ends as it was, and one recount is queued.
         with transaction.atomic():
-            writer.set_entities(bot, {**entities, flipped: False})
-            writer.set_entities(bot, entities)
+            writer.set_entities(BENCH, bot, {**entities, flipped: False})
+            writer.set_entities(BENCH, bot, entities)
         job = Job.objects.filter(business=business).latest("created_at")
         timings, statuses, progress = [], set(), []
         while job.state in (Job.State.QUEUED, Job.State.RUNNING):

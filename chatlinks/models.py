@@ -54,6 +54,15 @@ class ShareLink(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
+class ActorKind(models.TextChoices):
+    """Who made a change (ingest.actors.Actor)."""
+
+    STAFF = "staff", "Staff member"
+    API_KEY = "api_key", "API key"
+    COMMAND = "command", "Management command"
+    OPERATOR = "operator", "Platform operator"
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def opened(self, viewer, conversation, access, share_link=None):
         """A conversation shown to `viewer` (None: not signed in) at `access`, or through an

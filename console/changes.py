@@ -6,11 +6,11 @@ is written in the same transaction, naming what changed without any end-user dat
 """
 
 from django.db import transaction
-from django.utils import timezone
 
 from chatlinks.models import AuditEntry
 from conversations.models import ApiKey, Business, Entity
-from ingest import writer
+from ingest import keys, writer
+from ingest.actors import Actor
 
 
 def audited(actor, business, what):
@@ -28,7 +28,7 @@ def change_settings(actor, business: Business, *, name: str, timezone_name: str)
     ]
     if changes:
         with transaction.atomic():
-            writer.update_business(business, name=name, timezone=timezone_name)
+            writer.update_business(Actor.staff(actor), business, name=name, timezone=timezone_name)
             audited(actor, business, "; ".join(changes))
     return changes
 
@@ -38,7 +38,7 @@ def mark_entity(actor, entity: Entity, personal: bool) -> None:
     bot = entity.bot
     with transaction.atomic():
         entities = dict(bot.entities.values_list("name", "personal"))
-        writer.set_entities(bot, {**entities, entity.name: personal})
+        writer.set_entities(Actor.staff(actor), bot, {**entities, entity.name: personal})
         audited(
             actor,
             bot.business,
@@ -49,7 +49,7 @@ def mark_entity(actor, entity: Entity, personal: bool) -> None:
 
 def create_api_key(actor, business: Business) -> tuple[ApiKey, str]:
     with transaction.atomic():
-        api_key, raw_key = ApiKey.issue(business)
+        api_key, raw_key = keys.issue_api_key(Actor.staff(actor), business)
         audited(actor, business, f"Created API key {api_key.prefix}…")
     return api_key, raw_key
 
@@ -57,8 +57,5 @@ def create_api_key(actor, business: Business) -> tuple[ApiKey, str]:
 def revoke_api_key(actor, api_key: ApiKey) -> None:
     with transaction.atomic():
         # Only an active key is revoked: a second click keeps the first revocation's time.
-        revoked = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
-        if revoked:
+        if keys.revoke_api_key(Actor.staff(actor), api_key):
             audited(actor, api_key.business, f"Revoked API key {api_key.prefix}…")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from chatlinks.models import AuditEntry
 from conversations.models import Business, Membership, Role
 from rules.filters import PERIOD_DAYS, PERIODS, DateRangeForm
+from rules.presenter import Presenter
 
 USERNAME_TAKEN = "That username is taken; choose another."
 
@@ -36,8 +37,17 @@ class MemberForm(forms.Form):
         label="Teams led",
     )
 
-    def __init__(self, *args, business: Business, actor: Membership, member=None, **kwargs):
-        """`member`: the membership edited (None: a new one); `actor`: the admin editing."""
+    def __init__(
+        self,
+        *args,
+        business: Business,
+        actor: Membership,
+        presenter: Presenter,
+        member=None,
+        **kwargs,
+    ):
+        """`member`: the membership edited (None: a new one); `actor`: the admin editing, whose
+        `presenter` shows the team names (a business may type anything into those)."""
         if member is not None:
             kwargs.setdefault(
                 "initial",
@@ -51,8 +61,10 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.actor, self.member = actor, member
         teams = business.teams.order_by("name")
-        self.fields["teams"].queryset = teams  # type: ignore[attr-defined]
-        self.fields["leads"].queryset = teams  # type: ignore[attr-defined]
+        for name in ("teams", "leads"):
+            field = self.fields[name]
+            field.queryset = teams  # type: ignore[attr-defined]
+            field.label_from_instance = lambda team: presenter.label(team.name)  # type: ignore[attr-defined]
 
     def keep_display_name(self, reason: str) -> None:
         field = self.fields["display_name"]

@@ -19,6 +19,7 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from chatlinks.models import AuditEntry
 from conversations.models import PERSONAL_DETAILS_CODENAME, Business, Membership, Role
+from ingest.actors import Actor
 from ingest.staff import (
     create_staff,
     deactivate_staff,
@@ -92,6 +93,7 @@ def add_member(actor, business, *, username, password, email, display_name, role
     follow their invitation. Raises UsernameTaken."""
     with transaction.atomic():
         membership = create_staff(
+            Actor.staff(actor),
             business,
             username,
             password=password or None,
@@ -181,6 +183,7 @@ def change_member(actor, membership: Membership, *, display_name, roles, teams, 
     with transaction.atomic():
         holds_permission = permission_holders(business, [user.pk]).get(user.pk) == Grant.HERE
         provision_staff(
+            Actor.staff(actor),
             business,
             user.get_username(),
             password=None,
@@ -192,7 +195,7 @@ def change_member(actor, membership: Membership, *, display_name, roles, teams, 
             display_name=display_name,
         )
         if roles:
-            reactivate_staff(membership)
+            reactivate_staff(Actor.staff(actor), membership)
         audited(
             actor,
             business,
@@ -208,7 +211,9 @@ def may_rename(membership: Membership) -> bool:
 
 def grant_personal_details(actor, membership: Membership) -> None:
     with transaction.atomic():
-        set_personal_details_permission(membership.user, membership.business, True)
+        set_personal_details_permission(
+            Actor.staff(actor), membership.user, membership.business, True
+        )
         audited(
             actor,
             membership.business,
@@ -219,7 +224,9 @@ def grant_personal_details(actor, membership: Membership) -> None:
 
 def revoke_personal_details(actor, membership: Membership) -> None:
     with transaction.atomic():
-        set_personal_details_permission(membership.user, membership.business, False)
+        set_personal_details_permission(
+            Actor.staff(actor), membership.user, membership.business, False
+        )
         audited(
             actor,
             membership.business,
@@ -230,7 +237,7 @@ def revoke_personal_details(actor, membership: Membership) -> None:
 
 def deactivate_member(actor, membership: Membership) -> None:
     with transaction.atomic():
-        deactivate_staff(membership)
+        deactivate_staff(Actor.staff(actor), membership)
         audited(
             actor,
             membership.business,

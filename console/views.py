@@ -95,6 +95,11 @@ def staff(request, membership):
         STAFF_PER_PAGE,
     )
     holders = staff_rules.permission_holders(business, [member.user_id for member in page])
+    presenter = presenter_for(request, membership)
+
+    def team_names(teams):
+        return [presenter.label(team.name) for team in teams]
+
     return render(
         request,
         "console/staff.html",
@@ -102,9 +107,18 @@ def staff(request, membership):
             "membership": membership,
             "business": business,
             "page": page,
-            "members": [(member, holders.get(member.user_id)) for member in page],
+            "members": [
+                (
+                    member,
+                    holders.get(member.user_id),
+                    team_names(member.teams.all()),
+                    team_names(member.leads.all()),
+                )
+                for member in page
+            ],
             "permission_name": staff_rules.PERMISSION_NAME,
-            "may_reveal": may_reveal_personal_data(request.user, membership),
+            # Who sees personal data unmasked may reveal it (rules.access).
+            "may_reveal": not presenter.masked,
         },
     )
 
@@ -113,7 +127,12 @@ def staff(request, membership):
 @business_page(Section.STAFF)
 def add_member(request, membership):
     business = membership.business
-    form = NewMemberForm(request.POST or None, business=business, actor=membership)
+    form = NewMemberForm(
+        request.POST or None,
+        business=business,
+        actor=membership,
+        presenter=presenter_for(request, membership),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -148,7 +167,13 @@ def add_member(request, membership):
 def member(request, membership, member_id):
     business = membership.business
     member = member_of(membership, member_id)
-    form = MemberForm(request.POST or None, business=business, actor=membership, member=member)
+    form = MemberForm(
+        request.POST or None,
+        business=business,
+        actor=membership,
+        presenter=presenter_for(request, membership),
+        member=member,
+    )
     if not staff_rules.may_rename(member):
         form.keep_display_name(
             "They also work for another business: the platform operator names them."

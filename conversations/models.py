@@ -6,7 +6,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 # "Chat Agent View Personal Details": granted per business (django-guardian) or globally. The
@@ -318,6 +318,9 @@ class Conversation(models.Model):
     token = models.CharField(max_length=40, unique=True, default=new_share_token, editable=False)
     # Kept up to date by the importer so list pages need not count or scan messages.
     message_count = models.PositiveIntegerField(default=0)
+    # Without agents' private notes: the count told to viewers who do not see them (analysts,
+    # and every Intelligent Analytics page), so no one can count notes they cannot read.
+    public_message_count = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
     last_message_text = models.CharField(max_length=300, blank=True)
     # Masked copies, for viewers without the permission: kept by the writer, searched and
@@ -461,10 +464,15 @@ class JobQuerySet(models.QuerySet):
         return self.filter(state__in=[Job.State.QUEUED, Job.State.RUNNING])
 
     def remasking(self, business):
-        """Whether a pending job re-masks the business after a change of what masking hides:
-        until it is done, stored masked texts and phrases may hold a value that has just
-        become personal."""
-        return self.pending().filter(business=business, remasks=True).exists()
+        """Whether the business's stored masked texts and phrases may still hold a value that
+        has just become personal: a job that masks them again is pending, or the latest one
+        failed (until a retry, or a later one, is done)."""
+        remask_jobs = self.filter(business=business, remasks=True)
+        latest = remask_jobs.order_by("-created_at", "-id").values("pk")[:1]
+        return remask_jobs.filter(
+            Q(state__in=[Job.State.QUEUED, Job.State.RUNNING])
+            | Q(pk=Subquery(latest), state=Job.State.FAILED)
+        ).exists()
 
 
 class Job(models.Model):

@@ -1,14 +1,22 @@
 """The Django admin of the editable settings. Whatever the writer derives data from (a
 business's time zone, a bot's entities marked personal) is saved through ingest.writer, so an
-edit here keeps the rollups and masking as true as an import does."""
+edit here keeps the rollups and masking as true as an import does.
+
+The operator acts as themselves (ingest.actors): an edit that would let someone see a
+business's personal data in full (an entity made not personal, a role or permission that turns
+a member's view full) is refused unless they see that business in full themselves.
+"""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from guardian.admin import GuardedModelAdmin
 
 from conversations.models import ApiKey, Bot, Business, Entity, Membership, Team
 from ingest import writer
+from ingest.actors import Actor
+from ingest.staff import businesses_seen_in_full, check_reveals, reveals_checked
 
 
 @admin.register(Business)
@@ -25,10 +33,22 @@ class BusinessAdmin(GuardedModelAdmin):
         return {} if obj else {"slug": ["name"]}
 
     def save_model(self, request, obj, form, change):
+        actor = Actor.operator(request.user)
         if change:
-            writer.update_business(obj, name=obj.name, timezone=obj.timezone)
+            writer.update_business(actor, obj, name=obj.name, timezone=obj.timezone)
         else:
-            obj.pk = writer.save_business(obj.slug, obj.name, obj.timezone).pk
+            obj.pk = writer.save_business(actor, obj.slug, obj.name, obj.timezone).pk
+
+    def obj_perms_manage_user_view(self, request, object_pk, user_id):
+        with transaction.atomic(), reveals_checked(Actor.operator(request.user), user_id):
+            return super().obj_perms_manage_user_view(request, object_pk, user_id)
+
+    def obj_perms_manage_group_view(self, request, object_pk, group_id):
+        # A group's permission reaches all its members: only a full viewer changes it.
+        if request.method == "POST":
+            business = Business.objects.get(pk=object_pk)
+            Actor.operator(request.user).check_may_reveal(business, "change what a group sees")
+        return super().obj_perms_manage_group_view(request, object_pk, group_id)
 
 
 @admin.register(ApiKey)
@@ -60,14 +80,16 @@ class BotAdmin(admin.ModelAdmin):
         return ["business", "slug"] if obj else []
 
     def save_model(self, request, obj, form, change):
-        saved = writer.save_bot(obj.business, obj.slug, obj.name)
+        saved = writer.save_bot(Actor.operator(request.user), obj.business, obj.slug, obj.name)
         obj.pk = saved.pk
 
     def save_related(self, request, form, formsets, change):
         form.save_m2m()
         for formset in formsets:
             if formset.model is Entity:
-                writer.set_entities(form.instance, entities_after(formset))
+                writer.set_entities(
+                    Actor.operator(request.user), form.instance, entities_after(formset)
+                )
                 note_inline_changes(formset)
             else:
                 self.save_formset(request, form, formset, change)
@@ -113,6 +135,10 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     filter_horizontal = ["teams", "leads"]
 
+    def save_model(self, request, obj, form, change):
+        with reveals_checked(Actor.operator(request.user), obj.user_id):
+            super().save_model(request, obj, form, change)
+
 
 class MembershipInline(admin.StackedInline):
     model = Membership
@@ -128,3 +154,13 @@ admin.site.unregister(User)
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        # The account's flags are saved here, its permissions, groups and memberships in
+        # save_related: what it saw in full is taken before either.
+        form.businesses_seen_in_full = businesses_seen_in_full(obj.pk)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        check_reveals(Actor.operator(request.user), form.instance.pk, form.businesses_seen_in_full)

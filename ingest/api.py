@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from conversations.models import ApiKey
 from ingest import records
+from ingest.actors import Actor
 from ingest.importer import import_records
 
 READ_CHUNK_BYTES = 64 * 1024
@@ -109,7 +110,9 @@ def import_view(request):
 
     locators = [f"record {index}" for index in range(len(payload))]
     position = {locator: index for index, locator in enumerate(locators)}
-    result = import_records(zip(locators, payload, strict=True), business=api_key.business)
+    result = import_records(
+        zip(locators, payload, strict=True), Actor.key(api_key), business=api_key.business
+    )
     rejected = {rejection.locator for rejection in result.rejections}
     results = [
         {

@@ -58,6 +58,7 @@ def note_messages(conversation: Conversation, messages: Iterable[Message]) -> No
     messages = list(messages)
     last = max((m for m in messages if not m.private), key=lambda m: m.sent_at, default=None)
     conversation.message_count = len(messages)
+    conversation.public_message_count = sum(1 for m in messages if not m.private)
     conversation.last_message_at = last.sent_at if last else None
     # A picture or a form has no text of its own: its kind stands in, as it would in a widget.
     standing_in = f"({last.get_kind_display()})" if last else ""

@@ -17,6 +17,7 @@ from django.db import DatabaseError, models
 
 from conversations.models import Bot, Business, Membership, Message, Team
 from ingest import records, writer
+from ingest.actors import Actor, RevealRefused
 from ingest.records import ConversationRecord, RecordError
 from ingest.staff import MissingPassword, provision_staff
 from ingest.writer import CREATED, UNCHANGED, UPDATED
@@ -73,9 +74,12 @@ class ImportResult:
 class Importer:
     """Feeds records through validation into the writer; see `import_records`."""
 
-    def __init__(self, *, business: Business | None = None, progress: Progress | None = None):
+    def __init__(
+        self, actor: Actor, *, business: Business | None = None, progress: Progress | None = None
+    ):
         # With `business` (the API), records may only touch that business and never staff.
         self.only_business = business
+        self.actor = actor
         self.progress = progress
         self.result = ImportResult()
         self.batch: dict[tuple[int, str], writer.ConversationWrite] = {}
@@ -98,6 +102,8 @@ class Importer:
             self._add(locator, record)
         except RecordError as error:
             self.reject(locator, error)
+        except RevealRefused as refusal:
+            self.reject(locator, RecordError(records.kind_of(data), str(refusal)))
         except DatabaseError:
             # Validation catches what it can; a business, bot, team or staff member that the
             # database still refuses (a concurrent import, say) is rejected on its own.
@@ -115,19 +121,23 @@ class Importer:
             case records.BusinessRecord():
                 self._check_own_business(record.slug, "business.slug")
                 before = business_state(record.slug)
-                business = writer.save_business(record.slug, record.name, record.timezone)
+                business = writer.save_business(
+                    self.actor, record.slug, record.name, record.timezone
+                )
                 self._businesses[record.slug] = business
                 self.accepted(locator, "business", before, business_state(record.slug))
             case records.BotRecord():
                 business = self._business(record.business, "bot.business")
                 before = bot_state(business, record.slug)
-                bot = writer.save_bot(business, record.slug, record.name, record.entities)
+                bot = writer.save_bot(
+                    self.actor, business, record.slug, record.name, record.entities
+                )
                 self._bots[(business.pk, record.slug)] = bot
                 self.accepted(locator, "bot", before, bot_state(business, record.slug))
             case records.TeamRecord():
                 business = self._business(record.business, "team.business")
                 before = team_state(business, record.slug)
-                team = writer.save_team(business, record.slug, record.name)
+                team = writer.save_team(self.actor, business, record.slug, record.name)
                 self._teams[(business.pk, record.slug)] = team
                 self.accepted(locator, "team", before, team_state(business, record.slug))
             case records.StaffRecord():
@@ -211,6 +221,7 @@ class Importer:
         ).exists()
         try:
             membership = provision_staff(
+                self.actor,
                 business,
                 record.username,
                 password=record.password,
@@ -362,12 +373,13 @@ class PrintedProgress:
 
 def import_records(
     pairs: Iterable[tuple[str, Any]],
+    actor: Actor,
     *,
     business: Business | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import `(locator, parsed JSON)` pairs; returns an ImportResult."""
-    importer = Importer(business=business, progress=progress)
+    """Import `(locator, parsed JSON)` pairs as `actor`; returns an ImportResult."""
+    importer = Importer(actor, business=business, progress=progress)
     for locator, data in pairs:
         importer.add(locator, data)
     return importer.finish()

@@ -1,19 +1,57 @@
-"""Staff provisioning: a platform user's membership of a business, roles, teams, permission."""
+"""Staff provisioning: a platform user's membership of a business, roles, teams, permission.
 
-from collections.abc import Iterable
+Whatever turns a staff member's view of the business's personal data to full (the permission
+granted, a role that makes a holder Smart Agent Chat staff, an account let in again) is a
+reveal: it is refused unless the actor sees that data in full themselves (ingest.actors).
+"""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
 from conversations.models import PERSONAL_DETAILS_PERM, Business, Membership, Role, Team
+from ingest.actors import Actor
+from rules.access import Access, access_for
 
 
 class MissingPassword(Exception):
     """A new user needs a password."""
 
 
+def businesses_seen_in_full(user_id: int | None) -> set[Business]:
+    """The businesses whose personal data the user sees in full, as stored now: the user is
+    read afresh, as the objects at hand may hold permissions cached before a change."""
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    if user is None:
+        return set()
+    return {
+        membership.business
+        for membership in Membership.objects.filter(user=user).select_related("business")
+        if access_for(user, membership) is Access.FULL
+    }
+
+
+def check_reveals(actor: Actor, user_id: int, seen_before: set[Business]) -> None:
+    """Raise RevealRefused when the user now sees in full a business they did not see so in
+    `seen_before`, and `actor` may not reveal that business's personal data."""
+    for business in businesses_seen_in_full(user_id) - seen_before:
+        actor.check_may_reveal(business, "let someone else see it in full")
+
+
+@contextmanager
+def reveals_checked(actor: Actor, user_id: int) -> Iterator[None]:
+    """Around a change of one user's roles, permissions or account, inside its transaction,
+    so that a refusal rolls the change back (see check_reveals)."""
+    seen_before = businesses_seen_in_full(user_id)
+    yield
+    check_reveals(actor, user_id, seen_before)
+
+
 def provision_staff(
+    actor: Actor,
     business: Business,
     username: str,
     *,
@@ -42,13 +80,14 @@ def provision_staff(
         if display_name is not None:
             set_display_name(user, display_name)
         user.save()
-        membership, _ = Membership.objects.get_or_create(user=user, business=business)
-        for role in Role:
-            setattr(membership, f"is_{role.value}", role.value in roles)
-        membership.save()
-        membership.teams.set(teams)
-        membership.leads.set(leads)
-        set_personal_details_permission(user, business, view_personal_details)
+        with reveals_checked(actor, user.pk):
+            membership, _ = Membership.objects.get_or_create(user=user, business=business)
+            for role in Role:
+                setattr(membership, f"is_{role.value}", role.value in roles)
+            membership.save()
+            membership.teams.set(teams)
+            membership.leads.set(leads)
+            set_personal_details_permission(actor, user, business, view_personal_details)
     return membership
 
 
@@ -57,6 +96,7 @@ class UsernameTaken(Exception):
 
 
 def create_staff(
+    actor: Actor,
     business: Business,
     username: str,
     *,
@@ -78,6 +118,7 @@ def create_staff(
                 raise UsernameTaken(username)
             User.objects.create_user(username, email=email, password=password)
             return provision_staff(
+                actor,
                 business,
                 username,
                 password=None,
@@ -92,11 +133,12 @@ def create_staff(
         raise UsernameTaken(username) from error
 
 
-def set_personal_details_permission(user, business: Business, granted: bool) -> None:
-    if granted:
-        assign_perm(PERSONAL_DETAILS_PERM, user, business)
-    else:
-        remove_perm(PERSONAL_DETAILS_PERM, user, business)
+def set_personal_details_permission(actor: Actor, user, business: Business, granted: bool) -> None:
+    with transaction.atomic(), reveals_checked(actor, user.pk):
+        if granted:
+            assign_perm(PERSONAL_DETAILS_PERM, user, business)
+        else:
+            remove_perm(PERSONAL_DETAILS_PERM, user, business)
 
 
 def set_display_name(user, display_name: str) -> None:
@@ -111,7 +153,7 @@ def works_only_for(user, business: Business) -> bool:
     return not Membership.objects.filter(user=user).exclude(business=business).exists()
 
 
-def deactivate_staff(membership: Membership) -> None:
+def deactivate_staff(actor: Actor, membership: Membership) -> None:
     """Take every role, team and the permission in the membership's business away; the
     membership stays, so the conversations they handled still name them. An account that
     works for no other business can no longer sign in at all."""
@@ -121,16 +163,17 @@ def deactivate_staff(membership: Membership) -> None:
         membership.save()
         membership.teams.clear()
         membership.leads.clear()
-        set_personal_details_permission(membership.user, membership.business, False)
+        set_personal_details_permission(actor, membership.user, membership.business, False)
         user = membership.user
         if user.is_active and works_only_for(user, membership.business):
             user.is_active = False
             user.save(update_fields=["is_active"])
 
 
-def reactivate_staff(membership: Membership) -> None:
+def reactivate_staff(actor: Actor, membership: Membership) -> None:
     """Let an account that only this business deactivated sign in again."""
     user = membership.user
     if not user.is_active and works_only_for(user, membership.business):
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+        with transaction.atomic(), reveals_checked(actor, user.pk):
+            user.is_active = True
+            user.save(update_fields=["is_active"])

@@ -36,11 +36,26 @@ def schedule_rollup_rebuild(business: Business, reason: str, remasks: bool = Fal
         job = Job.objects.create(
             business=business, kind=Job.Kind.ROLLUPS, reason=reason, remasks=remasks
         )
+    _start(job)
+    return job
+
+
+def retry_job(job: Job) -> bool:
+    """Queue a failed job again, from the start; False when it had not failed (a second
+    click, or a retry meanwhile). Until it is done, its business's copies stay stale."""
+    retried = Job.objects.filter(pk=job.pk, state=Job.State.FAILED).update(
+        state=Job.State.QUEUED, error="", done=0, total=0, started_at=None, finished_at=None
+    )
+    if retried:
+        _start(job)
+    return bool(retried)
+
+
+def _start(job: Job) -> None:
     if run_job.app.conf.task_always_eager:
         run_job.delay(job.pk)
     else:
         transaction.on_commit(lambda: run_job.delay(job.pk))
-    return job
 
 
 @shared_task(acks_late=True)

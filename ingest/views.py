@@ -1,9 +1,11 @@
 """The business admin's view of the background jobs that rebuild its derived data."""
 
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from conversations.models import Job
+from ingest.tasks import retry_job
 from rules.access import business_page
 from rules.pagination import paginate
 from rules.sections import Section
@@ -25,3 +27,14 @@ def jobs(request, membership):
         "ingest/jobs.html",
         {"membership": membership, "business": business, "page": page},
     )
+
+
+@require_POST
+@business_page(Section.JOBS)
+def retry(request, membership, job_id):
+    job = get_object_or_404(Job, pk=job_id, business=membership.business)
+    if retry_job(job):
+        messages.success(request, "The job is queued again.")
+    else:
+        messages.info(request, "That job has not failed: there is nothing to retry.")
+    return redirect("business-jobs", membership.business.slug)

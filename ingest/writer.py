@@ -27,6 +27,7 @@ from conversations.models import (
     Message,
     Team,
 )
+from ingest.actors import Actor
 from ingest.copies import (
     MASKED_CONVERSATION_FIELDS,
     MASKED_MESSAGE_FIELDS,
@@ -63,6 +64,7 @@ CONVERSATION_FIELDS = [
 CONVERSATION_UPDATE_FIELDS = [
     *CONVERSATION_FIELDS,
     "message_count",
+    "public_message_count",
     "last_message_at",
     "last_message_text",
     *MASKED_CONVERSATION_FIELDS,
@@ -83,7 +85,9 @@ END_USER_FIELDS = [
 # --- Settings: businesses, bots and their entities, teams ------------------------------------
 
 
-def save_business(slug: str, name: str | None = None, timezone: str | None = None) -> Business:
+def save_business(
+    actor: Actor, slug: str, name: str | None = None, timezone: str | None = None
+) -> Business:
     """Create the business `slug`, or change its name and time zone (None: keep them)."""
     with transaction.atomic():
         business, created = Business.objects.select_for_update(no_key=True).get_or_create(
@@ -95,12 +99,12 @@ def save_business(slug: str, name: str | None = None, timezone: str | None = Non
             },
         )
         if not created:
-            update_business(business, name=name, timezone=timezone)
+            update_business(actor, business, name=name, timezone=timezone)
     return business
 
 
 def update_business(
-    business: Business, *, name: str | None = None, timezone: str | None = None
+    actor: Actor, business: Business, *, name: str | None = None, timezone: str | None = None
 ) -> Business:
     """Change a business's name or time zone; the rollups' days follow a new time zone."""
     with transaction.atomic():
@@ -114,6 +118,7 @@ def update_business(
 
 
 def save_bot(
+    actor: Actor,
     business: Business,
     slug: str,
     name: str | None = None,
@@ -129,15 +134,17 @@ def save_bot(
             bot.name = name
             bot.save(update_fields=["name"])
         if entities is not None:
-            set_entities(bot, entities)
+            set_entities(actor, bot, entities)
     return bot
 
 
-def set_entities(bot: Bot, entities: Mapping[str, bool]) -> None:
+def set_entities(actor: Actor, bot: Bot, entities: Mapping[str, bool]) -> None:
     """Make `entities` ({name: personal}) the bot's entities, removing the others.
 
     When that changes which entities of the business are personal, what the masking hides
     changes: Word Analysis hides its phrases until they are recounted in the background.
+    An entity that stops being personal shows its values to everyone: a reveal, refused
+    (RevealRefused) unless the actor sees them in full already.
     """
     with transaction.atomic():
         business = Business.objects.locked(bot.business_id)
@@ -152,6 +159,8 @@ def set_entities(bot: Bot, entities: Mapping[str, bool]) -> None:
                 entity.personal = personal
                 entity.save(update_fields=["personal"])
         personal_after = personal_entity_names(business.pk)
+        if revealed := personal_before - personal_after:
+            actor.check_may_reveal(business, f"stop masking {', '.join(sorted(revealed))}")
         if personal_after != personal_before:
             changed = ", ".join(sorted(personal_after ^ personal_before))
             _recount(business, f"personal entities changed: {changed}", remasks=True)
@@ -163,7 +172,7 @@ def _recount(business: Business, reason: str, remasks: bool = False) -> None:
         schedule_rollup_rebuild(business, reason, remasks=remasks)
 
 
-def save_team(business: Business, slug: str, name: str | None = None) -> Team:
+def save_team(actor: Actor, business: Business, slug: str, name: str | None = None) -> Team:
     team, created = Team.objects.get_or_create(
         business=business, slug=slug, defaults={"name": name or slug}
     )

@@ -20,7 +20,8 @@ analytics, the exports and the administration pages. The role table (README, "Wh
 * Intelligent Analytics pages show no personal data to anyone (Access.ANALYTICS).
 * Inactive users are treated as signed out.
 * Only staff with FULL access may reveal personal data to others (`may_reveal_personal_data`):
-  grant the permission, mark an entity not personal, issue an API key.
+  grant the permission, give a holder an agent, team lead or admin role, mark an entity not
+  personal, issue an API key. The writer enforces it whatever the path (ingest.actors).
 """
 
 import enum
@@ -31,6 +32,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from conversations.models import PERSONAL_DETAILS_PERM, Business, Membership, Role
 from rules.sections import Section
@@ -123,15 +125,21 @@ View = Callable[..., HttpResponse]
 
 def business_page(section: Section) -> Callable[[View], View]:
     """For signed-in staff whose roles in the URL's business open `section`: the view is
-    called with their membership (and its business) instead of the business's slug."""
+    called with their membership (and its business) instead of the business's slug.
+
+    Every such page may show personal data to someone, so none is kept by a browser or a
+    shared cache (Cache-Control: private, no-store), whatever it answers."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         @login_required
         def wrapped(request: HttpRequest, business: str, *args: Any, **kwargs: Any):
             membership = section_membership(request.user, business, section)
-            return view(request, membership, *args, **kwargs)
+            response = view(request, membership, *args, **kwargs)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
 
+        wrapped.business_section = section  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

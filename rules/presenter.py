@@ -133,7 +133,11 @@ class Presenter:
     def __init__(self, access: Access, business: Business):
         self.masked = access.masked
         self.business = business
-        self.copies_current = masked_copies_current(business) if self.masked else True
+
+    @cached_property
+    def copies_current(self) -> bool:
+        # Read only when a text of a conversation is shown: names (`label`) need no query.
+        return masked_copies_current(self.business) if self.masked else True
 
     @cached_property
     def personal_entities(self) -> frozenset[str]:
@@ -210,8 +214,8 @@ class Presenter:
         return self.masker(end_user).mask(raw) if self.masked else raw
 
     def label(self, text: str) -> str:
-        """A name the business chose (a bot's, a channel's, an attribute's key): anything may
-        be typed into those too, so the generic masking applies."""
+        """A name the business chose (a bot's, a team's, a channel's, an attribute's key):
+        anything may be typed into those too, so the generic masking applies."""
         return masker_for(PersonalValues()).mask(text) if self.masked else text
 
     def is_personal_entity(self, name: str) -> bool:

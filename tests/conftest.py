@@ -6,6 +6,7 @@ from django.core.cache import cache
 
 from ingest.importer import import_records
 from ingest.records import parse_lines
+from tests.records import IMPORT_DATA
 
 DATA = Path(__file__).parent / "data"
 
@@ -26,7 +27,7 @@ def run_import():
 
     def run(*records):
         lines = [r if isinstance(r, str) else json.dumps(r) for r in records]
-        return import_records(parse_lines(lines))
+        return import_records(parse_lines(lines), IMPORT_DATA)
 
     return run
 

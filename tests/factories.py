@@ -21,6 +21,7 @@ from conversations.models import (
 from ingest import writer
 from ingest.writer import CONVERSATION_FIELDS
 from rules.masking import MASKER_VERSION
+from tests.records import IMPORT_DATA
 
 PASSWORD = "correct-horse-battery"
 
@@ -64,7 +65,7 @@ class EntityFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, bot, name, personal):
         entities = dict(bot.entities.values_list("name", "personal"))
-        writer.set_entities(bot, {**entities, name: personal})
+        writer.set_entities(IMPORT_DATA, bot, {**entities, name: personal})
         return bot.entities.get(name=name)
 
     bot = factory.SubFactory(BotFactory)

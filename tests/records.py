@@ -7,12 +7,15 @@ import datetime as dt
 from analytics.models import ROLLUPS
 from analytics.rollups import rebuild
 from conversations.models import Business
+from ingest.actors import Actor
 from ingest.importer import import_records
 
 BUSINESS = "acme"
 TIMEZONE = "Asia/Kolkata"
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 DAY = dt.date(2026, 10, 1)
+# The tests' imports and settings changes, as `manage.py import_data` makes them.
+IMPORT_DATA = Actor.management_command("import_data")
 PERSONAL_ENTITIES = ("pan_number", "account_number")
 
 
@@ -79,7 +82,9 @@ def conversation(conversation_id, messages=(), *, business=BUSINESS, user="u-1",
 
 
 def import_ok(*records):
-    result = import_records((f"record {index}", record) for index, record in enumerate(records))
+    result = import_records(
+        ((f"record {index}", record) for index, record in enumerate(records)), IMPORT_DATA
+    )
     assert result.ok, result.errors
     return result
 

@@ -189,6 +189,33 @@ def test_view_conversations_lists_conversations_with_the_user_id(client, analyst
     assert b"Meera" not in response.content
 
 
+def test_private_notes_are_not_counted_where_they_are_not_shown(client, business, analyst):
+    """The transcript an analyst opens leaves an agent's private note out: so does the count."""
+    note = {**message("n", "Internal: refund approved", sender="agent"), "private": True}
+    note["agent"] = f"{BUSINESS}-asha"
+    record = conversation(
+        "c-1",
+        [note],
+        user={"id": "u-1"},
+        agent=f"{BUSINESS}-asha",
+        team="cards",
+        csat={"rating": 5, "review": "great"},
+    )
+    import_ok(record)
+    rated = Conversation.objects.get(business=business, external_id="c-1")
+    assert rated.message_count == 4
+
+    page = client.get(f"{URL}?tab=conversations")
+    exported = client.get(f"{URL.rstrip('/')}/conversations.csv")
+    reviews = client.get(f"/b/{BUSINESS}/analytics/csat/")
+
+    assert cells(page)[1][4] == "3"
+    rows = list(csv.reader(io.StringIO(b"".join(exported).decode())))
+    assert rows[2][4] == "3"
+    chat_link = reviews.content.decode().split(f"/c/{rated.token}/?", 1)[1]
+    assert chat_link.startswith("message=3&")
+
+
 @pytest.mark.parametrize(
     ("query", "ids"),
     [

@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 import redis
 from django.db import connection
+from django.test import Client
 
 from chatlinks.celery import app
-from conversations.models import Business, Job, Message
-from ingest import writer
+from conversations.models import Business, Entity, Job, Message
+from ingest import tasks, writer
 from tests.factories import MembershipFactory
 from tests.records import (
     BUSINESS,
+    IMPORT_DATA,
     assert_rollups_match_a_recount,
     conversation,
     import_ok,
@@ -60,8 +62,10 @@ def imported_business(conversations=40):
 def test_a_privacy_change_queues_one_job_and_runs_it_in_process(client):
     business = imported_business(3)
 
-    writer.set_entities(business.bots.get(slug="support"), {"city": True})
-    writer.set_entities(business.bots.get(slug="sales"), {"city": True})  # no change after
+    writer.set_entities(IMPORT_DATA, business.bots.get(slug="support"), {"city": True})
+    writer.set_entities(
+        IMPORT_DATA, business.bots.get(slug="sales"), {"city": True}
+    )  # no change after
 
     job = Job.objects.get(business=business)
     # Two steps a conversation: masked again, then counted.
@@ -75,7 +79,7 @@ def test_a_privacy_change_queues_one_job_and_runs_it_in_process(client):
 @pytest.mark.django_db
 def test_the_business_admin_sees_the_jobs_others_get_404(client):
     business = imported_business(2)
-    writer.update_business(business, timezone="Europe/London")
+    writer.update_business(IMPORT_DATA, business, timezone="Europe/London")
     admin = MembershipFactory(business=business, admin=True)
     analyst = MembershipFactory(business=business, analyst=True)
     stranger = MembershipFactory(admin=True)
@@ -155,7 +159,7 @@ def test_a_real_worker_runs_the_recount_while_pages_answer(worker, client):
     business = imported_business()
     client.force_login(MembershipFactory(business=business, analyst=True).user)
 
-    writer.set_entities(business.bots.get(slug="support"), {"mother_name": True})
+    writer.set_entities(IMPORT_DATA, business.bots.get(slug="support"), {"mother_name": True})
     job = Job.objects.get(business=business)
     answered = []
     deadline = time.monotonic() + 60
@@ -174,3 +178,44 @@ def test_a_real_worker_runs_the_recount_while_pages_answer(worker, client):
     assert set(answered) <= {200}
     assert "ingest.tasks.run_job" in worker.read_text()  # run by the worker, not in process
     assert_rollups_match_a_recount()
+
+
+@pytest.mark.django_db
+def test_a_failed_remask_keeps_the_copies_stale_until_a_retry_is_done(client, monkeypatch):
+    business = imported_business(2)
+    chat = f"/c/{business.conversations.get(external_id='c-0').token}/"
+    # What the writer stores when an entity turns personal; the job that follows then fails.
+    Entity.objects.create(bot=business.bots.get(slug="support"), name="mother_name", personal=True)
+    job = Job.objects.create(business=business, kind=Job.Kind.ROLLUPS, reason="t", remasks=True)
+    monkeypatch.setattr(tasks, "remask_business", failing_remask)
+    with pytest.raises(RuntimeError):
+        tasks.run_job(job.pk)
+    monkeypatch.undo()
+    agent = MembershipFactory(business=business, agent=True)
+    admin = MembershipFactory(business=business, admin=True)
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(admin.user)
+
+    client.force_login(agent.user)
+    while_failed = client.get(chat).content.decode()
+    search = client.get(f"/b/{BUSINESS}/search/", {"q": "Gavaskar"}).content.decode()
+    client.force_login(admin.user)
+    jobs_page = client.get(f"/b/{BUSINESS}/jobs/").content.decode()
+    retry_url = f"/b/{BUSINESS}/jobs/{job.pk}/retry/"
+    without_token = csrf_client.post(retry_url)
+    retried = client.post(retry_url)
+
+    assert Job.objects.remasking(business) is False
+    assert "Gavaskar" not in while_failed and "[personal: mother_name]" in while_failed
+    assert "Search waits while personal data is masked again" in search
+    assert "Failed" in jobs_page and "RuntimeError" in jobs_page
+    assert f'action="{retry_url}"' in jobs_page and "csrfmiddlewaretoken" in jobs_page
+    assert without_token.status_code == 403
+    assert retried.status_code == 302
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and job.error == ""
+    assert "Sunita" not in Message.objects.get(conversation__external_id="c-0").masked_text
+
+
+def failing_remask(business, progress=None):
+    raise RuntimeError("the database went away")

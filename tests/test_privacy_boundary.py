@@ -13,7 +13,7 @@ from rules.masking import MASKER_VERSION
 from rules.presenter import shorten
 from tests.chat_lists import sign_in_leading_every_team
 from tests.pii import CARD, EMAIL, NAME, USER_ID, leaked, planted_conversation_record
-from tests.records import BUSINESS, conversation, import_ok, message, setup_records
+from tests.records import BUSINESS, IMPORT_DATA, conversation, import_ok, message, setup_records
 
 pytestmark = pytest.mark.django_db
 
@@ -232,7 +232,9 @@ def test_an_entity_turning_personal_masks_the_copies_again_in_a_job(client, busi
     support = business.bots.get(slug="support")
 
     writer.set_entities(
-        support, {**dict(support.entities.values_list("name", "personal")), "city": True}
+        IMPORT_DATA,
+        support,
+        {**dict(support.entities.values_list("name", "personal")), "city": True},
     )
 
     assert (

@@ -34,7 +34,7 @@ def test_lists_the_staff_with_roles_teams_and_the_permission(client, business, a
     response = client.get(url("console-staff", business))
 
     body = response.content.decode()
-    members = dict((m.user.username, grant) for m, grant in response.context["members"])
+    members = {m.user.username: grant for m, grant, _, _ in response.context["members"]}
     assert members == {"ada_admin": None, agent.user.username: None, lead.user.username: "here"}
     assert "Lena" in body and "Team lead" in body and "Cards" in body
     assert f'href="{url("console-revoke-personal-details", business, lead.pk)}"' in body

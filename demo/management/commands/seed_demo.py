@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.records import DEMO_PASSWORD, demo_logins, demo_records
+from ingest.actors import Actor
 from ingest.importer import PrintedProgress, import_records
 
 PLATFORM_ADMIN = "platform_admin"
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         # The real import path, so the demo exercises exactly what a platform push does.
         result = import_records(
             ((f"record {number}", record) for number, record in enumerate(records, start=1)),
+            Actor.management_command("seed_demo"),
             progress=PrintedProgress(self.stderr),
         )
         self.stdout.write(f"Demo data: {result.summary()}")

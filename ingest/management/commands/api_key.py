@@ -1,7 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from conversations.models import API_KEY_PREFIX_LENGTH, ApiKey, Business
+from conversations.models import API_KEY_PREFIX_LENGTH, Business
+from ingest.actors import Actor
+from ingest.keys import issue_api_key, revoke_api_key
+
+API_KEY = Actor.management_command("api_key")
 
 
 class Command(BaseCommand):
@@ -41,11 +44,13 @@ class Command(BaseCommand):
                     f"--revoke needs the key's {API_KEY_PREFIX_LENGTH}-character prefix, as "
                     "--list shows it"
                 )
-            revoked = found.api_keys.active().filter(prefix=prefix)
-            if not revoked.update(revoked_at=timezone.now()):
+            keys = [*found.api_keys.active().filter(prefix=prefix)]  # `list` is the option
+            if not keys:
                 raise CommandError(f"no active key has the prefix {prefix!r}")
+            for key in keys:
+                revoke_api_key(API_KEY, key)
             self.stdout.write(f"revoked {prefix}…")
         else:
-            _, raw_key = ApiKey.issue(found)
+            _, raw_key = issue_api_key(API_KEY, found)
             self.stdout.write(raw_key)
             self.stderr.write("Store this key now: it is not shown again.")
