@@ -145,15 +145,7 @@ def save_bot(
     """Create or rename the bot `slug`; with `entities` ({name: personal}), those become its
     entities exactly (see `set_entities`)."""
     with transaction.atomic():
-        bot, created = Bot.objects.get_or_create(
-            business=business, slug=slug, defaults={"name": name or slug}
-        )
-        if created:
-            actor.audit(business, SETTINGS, f"Added bot {slug} ({bot.name})")
-        elif name and bot.name != name:
-            actor.audit(business, SETTINGS, f"Renamed bot {slug}: {bot.name} → {name}")
-            bot.name = name
-            bot.save(update_fields=["name"])
+        bot = _save_named(actor, Bot, business, slug, name)
         if entities is not None:
             set_entities(actor, bot, entities)
     return bot
@@ -214,16 +206,22 @@ def _recount(business: Business, reason: str, remasks: bool = False) -> None:
 
 def save_team(actor: Actor, business: Business, slug: str, name: str | None = None) -> Team:
     with transaction.atomic():
-        team, created = Team.objects.get_or_create(
-            business=business, slug=slug, defaults={"name": name or slug}
-        )
-        if created:
-            actor.audit(business, SETTINGS, f"Added team {slug} ({team.name})")
-        elif name and team.name != name:
-            actor.audit(business, SETTINGS, f"Renamed team {slug}: {team.name} → {name}")
-            team.name = name
-            team.save(update_fields=["name"])
-    return team
+        return _save_named(actor, Team, business, slug, name)
+
+
+def _save_named(actor: Actor, model: type[Bot | Team], business: Business, slug: str, name):
+    """The bot or team `slug` of the business, created or renamed (name None: kept), audited."""
+    what = model._meta.verbose_name
+    obj, created = model.objects.get_or_create(
+        business=business, slug=slug, defaults={"name": name or slug}
+    )
+    if created:
+        actor.audit(business, SETTINGS, f"Added {what} {slug} ({obj.name})")
+    elif name and obj.name != name:
+        actor.audit(business, SETTINGS, f"Renamed {what} {slug}: {obj.name} → {name}")
+        obj.name = name
+        obj.save(update_fields=["name"])
+    return obj
 
 
 # --- Conversations ---------------------------------------------------------------------------

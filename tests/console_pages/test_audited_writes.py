@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from chatlinks.models import ActorKind, AuditEntry
 from conversations.models import ApiKey, Entity, Team
+from tests.admin_forms import bot_form
 from tests.factories import UserFactory
 from tests.records import BUSINESS, bot_record
 
@@ -112,19 +113,7 @@ def operator(client):
 def by_django_admin_entities(client, business, full_admin, agent):
     name = operator(client)
     bot = business.bots.get(slug="support")
-    entities = list(bot.entities.order_by("name"))
-    data = {
-        "name": bot.name,
-        "entities-TOTAL_FORMS": str(len(entities)),
-        "entities-INITIAL_FORMS": str(len(entities)),
-        "entities-MIN_NUM_FORMS": "0",
-        "entities-MAX_NUM_FORMS": "1000",
-    }
-    for index, e in enumerate(entities):
-        data |= {f"entities-{index}-id": e.pk, f"entities-{index}-bot": bot.pk}
-        data[f"entities-{index}-name"] = e.name
-        if NOT_PERSONAL[e.name]:
-            data[f"entities-{index}-personal"] = "on"
+    data = bot_form(bot, NOT_PERSONAL)
     assert client.post(f"/admin/conversations/bot/{bot.pk}/change/", data).status_code == 302
     what = "Marked entity pan_number of bot support not personal"
     return ActorKind.OPERATOR, name, SETTINGS, what
