@@ -94,9 +94,17 @@ class AuditEntryQuerySet(models.QuerySet):
             viewer=viewer, business=business, kind=kind, level=access.name.lower(), what=what
         )
 
-    def changed(self, actor, business, kind, what):
-        """A change of staff, permissions or settings, made by `actor`."""
-        return self.create(viewer=actor, business=business, kind=kind, what=what)
+    def changed(self, business, kind, what, *, actor_kind, actor_name, user=None):
+        """A change of staff, permissions, entities, settings or API keys, made by an actor
+        of `actor_kind` named `actor_name` (ingest.actors); `user`: the account, if any."""
+        return self.create(
+            viewer=user,
+            business=business,
+            kind=kind,
+            what=what[: AuditEntry._meta.get_field("what").max_length],
+            actor_kind=actor_kind,
+            actor_name=actor_name,
+        )
 
 
 class AuditEntry(models.Model):
@@ -130,6 +138,10 @@ class AuditEntry(models.Model):
     share_link = models.ForeignKey(
         ShareLink, models.SET_NULL, null=True, blank=True, related_name="audit_entries"
     )
+    # Who made a change, when not a staff member (blank for what was seen, and for changes
+    # logged before actors were): an API key's prefix, a management command.
+    actor_kind = models.CharField(max_length=16, choices=ActorKind.choices, blank=True)
+    actor_name = models.CharField(max_length=160, blank=True)
     # What was shown or changed, in a few words that carry no personal data.
     what = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)

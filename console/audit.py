@@ -15,7 +15,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from chatlinks.models import AuditEntry
+from chatlinks.models import ActorKind, AuditEntry
 from conversations.models import Business
 from rules.presenter import Presenter
 
@@ -53,17 +53,28 @@ class AuditRow:
     what: str
 
 
+def who_of(entry: AuditEntry) -> str:
+    """Who saw or changed something: a staff member by name, any other actor by its kind."""
+    match entry.actor_kind:
+        case ActorKind.API_KEY:
+            return f"API key {entry.actor_name}"
+        case ActorKind.COMMAND:
+            return f"Command {entry.actor_name}"
+        case ActorKind.OPERATOR:
+            return f"Platform operator {entry.actor_name}"
+    viewer = entry.viewer
+    if viewer is not None:
+        return viewer.get_full_name() or viewer.get_username()
+    return "someone not signed in" if entry.share_link_id else "a former user"
+
+
 def audit_rows(entries: Iterable[AuditEntry], presenter: Presenter) -> Iterator[AuditRow]:
     """Each entry as the admin may read it (its viewer and conversation loaded)."""
     for entry in entries:
-        viewer, conversation = entry.viewer, entry.conversation
-        if viewer is not None:
-            who = viewer.get_full_name() or viewer.get_username()
-        else:
-            who = "someone not signed in" if entry.share_link_id else "a former user"
+        conversation = entry.conversation
         yield AuditRow(
             at=timezone.localtime(entry.at, presenter.business.tzinfo),
-            who=who,
+            who=who_of(entry),
             kind=entry.get_kind_display(),
             level=entry.get_level_display() if entry.level else "",
             conversation_id=presenter.conversation_id(conversation) if conversation else "",

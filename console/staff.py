@@ -1,7 +1,7 @@
-"""The rules of the Staff page: who holds the permission, and each change, audited.
+"""The rules of the Staff page: who holds the permission, who may be renamed or emailed.
 
-Every change goes through ingest.staff (the one writer of staff) and is written to the audit
-log in the same transaction, naming the staff member by username: never end-user data.
+Every change goes through ingest.staff (the one writer of staff), which writes it to the audit
+log with its actor.
 """
 
 from django.conf import settings
@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,18 +17,9 @@ from django.utils.http import urlsafe_base64_encode
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from chatlinks.models import AuditEntry
-from conversations.models import PERSONAL_DETAILS_CODENAME, Business, Membership, Role
+from conversations.models import PERSONAL_DETAILS_CODENAME, Business, Membership
 from ingest.actors import Actor
-from ingest.staff import (
-    create_staff,
-    deactivate_staff,
-    provision_staff,
-    reactivate_staff,
-    set_personal_details_permission,
-    works_only_for,
-)
-
-PERMISSION_NAME = "Chat Agent View Personal Details"
+from ingest.staff import works_only_for
 
 
 class Grant:
@@ -75,44 +65,6 @@ def permission_holders(business: Business, user_ids) -> dict[int, str]:
     return holders
 
 
-def roles_text(roles) -> str:
-    return ", ".join(Role(role).label.lower() for role in roles) or "no roles"
-
-
-def names_text(objects) -> str:
-    return ", ".join(sorted(str(obj) for obj in objects)) or "none"
-
-
-def audited(actor, business, kind, what):
-    # The column holds 300 characters; a long list of teams is cut, never the change's kind.
-    AuditEntry.objects.changed(actor, business, kind, what[:300])
-
-
-def add_member(actor, business, *, username, password, email, display_name, roles, teams, leads):
-    """A new account, never an existing one; without `password`, it has none until they
-    follow their invitation. Raises UsernameTaken."""
-    with transaction.atomic():
-        membership = create_staff(
-            Actor.staff(actor),
-            business,
-            username,
-            password=password or None,
-            email=email,
-            roles=roles,
-            teams=teams,
-            leads=leads,
-            display_name=display_name,
-        )
-        audited(
-            actor,
-            business,
-            AuditEntry.Kind.STAFF,
-            f"Added {username} as {roles_text(roles)}; teams {names_text(teams)}; "
-            f"leads {names_text(leads)}",
-        )
-    return membership
-
-
 def may_email_password_link(membership: Membership) -> bool:
     """An admin sends a link to choose a password only to an account of their business alone
     (as for its name), that may sign in and has an email address."""
@@ -120,7 +72,7 @@ def may_email_password_link(membership: Membership) -> bool:
     return bool(user.is_active and user.email and works_only_for(user, membership.business))
 
 
-def email_password_link(actor, membership: Membership, absolute_url) -> None:
+def email_password_link(actor: Actor, membership: Membership, absolute_url) -> None:
     """Email the member a link to choose a password: their invitation when they have none yet,
     else a new one they asked their admin for. `absolute_url(path)` gives the link's address.
     Raises what the mail server raises; nothing is audited then."""
@@ -149,8 +101,7 @@ def email_password_link(actor, membership: Membership, absolute_url) -> None:
     send_mail(
         subject, render_to_string("console/password_link_email.txt", context), None, [user.email]
     )
-    audited(
-        actor,
+    actor.audit(
         business,
         AuditEntry.Kind.STAFF,
         f"Emailed {user.get_username()} "
@@ -158,89 +109,6 @@ def email_password_link(actor, membership: Membership, absolute_url) -> None:
     )
 
 
-def change_member(actor, membership: Membership, *, display_name, roles, teams, leads):
-    """Roles, teams, teams led and (for an account only this business has) the display name."""
-    business, user = membership.business, membership.user
-    before = {
-        "roles": roles_text(membership.roles),
-        "teams": names_text(membership.teams.all()),
-        "leads": names_text(membership.leads.all()),
-        "display name": user.get_full_name(),
-    }
-    after = {
-        "roles": roles_text(roles),
-        "teams": names_text(teams),
-        "leads": names_text(leads),
-        "display name": display_name if display_name is not None else before["display name"],
-    }
-    changes = [
-        f"{field} {before[field] or 'none'} → {after[field] or 'none'}"
-        for field in before
-        if before[field] != after[field]
-    ]
-    if not changes:
-        return
-    with transaction.atomic():
-        holds_permission = permission_holders(business, [user.pk]).get(user.pk) == Grant.HERE
-        provision_staff(
-            Actor.staff(actor),
-            business,
-            user.get_username(),
-            password=None,
-            email=None,
-            roles=roles,
-            teams=teams,
-            leads=leads,
-            view_personal_details=holds_permission,
-            display_name=display_name,
-        )
-        if roles:
-            reactivate_staff(Actor.staff(actor), membership)
-        audited(
-            actor,
-            business,
-            AuditEntry.Kind.STAFF,
-            f"Changed {user.get_username()}: {'; '.join(changes)}",
-        )
-
-
 def may_rename(membership: Membership) -> bool:
     """A display name belongs to the account: only an admin of its one business renames it."""
     return works_only_for(membership.user, membership.business)
-
-
-def grant_personal_details(actor, membership: Membership) -> None:
-    with transaction.atomic():
-        set_personal_details_permission(
-            Actor.staff(actor), membership.user, membership.business, True
-        )
-        audited(
-            actor,
-            membership.business,
-            AuditEntry.Kind.PERMISSION,
-            f"Granted {PERMISSION_NAME} to {membership.user.get_username()}",
-        )
-
-
-def revoke_personal_details(actor, membership: Membership) -> None:
-    with transaction.atomic():
-        set_personal_details_permission(
-            Actor.staff(actor), membership.user, membership.business, False
-        )
-        audited(
-            actor,
-            membership.business,
-            AuditEntry.Kind.PERMISSION,
-            f"Revoked {PERMISSION_NAME} from {membership.user.get_username()}",
-        )
-
-
-def deactivate_member(actor, membership: Membership) -> None:
-    with transaction.atomic():
-        deactivate_staff(Actor.staff(actor), membership)
-        audited(
-            actor,
-            membership.business,
-            AuditEntry.Kind.STAFF,
-            f"Deactivated {membership.user.get_username()}: no roles, teams or permission",
-        )

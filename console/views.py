@@ -3,7 +3,8 @@
 Every page is a page of one business (rules.access.business_page): 404 for anyone who is not
 its staff, 403 for staff without the admin role. Objects are always looked up within that
 business, so an id of another business's object is a 404 too. The rules live in
-console.staff, console.audit and console.forms; these views only wire them to templates.
+console.staff, console.audit and console.forms, and every change is made by the writer
+(ingest), which audits it: these views only wire them to templates.
 """
 
 import smtplib
@@ -15,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from console import changes as changes_module
 from console import staff as staff_rules
 from console.audit import AUDIT_FIELDS, audit_csv, audit_rows, filtered_entries
 from console.forms import (
@@ -26,7 +26,15 @@ from console.forms import (
     SettingsForm,
 )
 from conversations.models import ApiKey, Bot, Entity, Job, Membership
-from ingest.staff import UsernameTaken
+from ingest import keys, writer
+from ingest.actors import PERMISSION_NAME, Actor
+from ingest.staff import (
+    UsernameTaken,
+    change_staff,
+    create_staff,
+    deactivate_staff,
+    set_personal_details_permission,
+)
 from rules.access import access_for, business_page, may_reveal_personal_data
 from rules.pagination import paginate, paginate_by_id
 from rules.presenter import Presenter
@@ -43,8 +51,7 @@ def unless_revealing_allowed(request, membership, what):
     """403, with the reason, for an admin who does not see personal data in full."""
     if not may_reveal_personal_data(request.user, membership):
         raise PermissionDenied(
-            f"Only an admin who holds {staff_rules.PERMISSION_NAME} for "
-            f"{membership.business.name} can {what}."
+            f"Only an admin who holds {PERMISSION_NAME} for {membership.business.name} can {what}."
         )
 
 
@@ -116,7 +123,7 @@ def staff(request, membership):
                 )
                 for member in page
             ],
-            "permission_name": staff_rules.PERMISSION_NAME,
+            "permission_name": PERMISSION_NAME,
             # Who sees personal data unmasked may reveal it (rules.access).
             "may_reveal": not presenter.masked,
         },
@@ -136,11 +143,11 @@ def add_member(request, membership):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            new_member = staff_rules.add_member(
-                request.user,
+            new_member = create_staff(
+                Actor.staff(request.user),
                 business,
-                username=data["username"],
-                password=data["password"],
+                data["username"],
+                password=data["password"] or None,
                 email=data["email"],
                 display_name=data["display_name"],
                 roles=data["roles"],
@@ -180,8 +187,8 @@ def member(request, membership, member_id):
         )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        staff_rules.change_member(
-            request.user,
+        change_staff(
+            Actor.staff(request.user),
             member,
             display_name=form.new_display_name(),
             roles=data["roles"],
@@ -208,7 +215,9 @@ def member(request, membership, member_id):
 def grant_personal_details(request, membership, member_id):
     unless_revealing_allowed(request, membership, "grant it")
     member = member_of(membership, member_id)
-    staff_rules.grant_personal_details(request.user, member)
+    set_personal_details_permission(
+        Actor.staff(request.user), member.user, membership.business, True
+    )
     messages.success(
         request,
         f"{member.user.get_username()} now sees personal details in "
@@ -223,14 +232,16 @@ def revoke_personal_details(request, membership, member_id):
     member = member_of(membership, member_id)
     username = member.user.get_username()
     if request.method == "POST":
-        staff_rules.revoke_personal_details(request.user, member)
+        set_personal_details_permission(
+            Actor.staff(request.user), member.user, membership.business, False
+        )
         messages.success(request, f"{username} now sees personal details masked.")
         return redirect("console-staff", membership.business.slug)
     return confirm(
         request,
         membership,
-        title=f"Revoke {staff_rules.PERMISSION_NAME}",
-        question=f"Revoke {staff_rules.PERMISSION_NAME} from {username}?",
+        title=f"Revoke {PERMISSION_NAME}",
+        question=f"Revoke {PERMISSION_NAME} from {username}?",
         consequence="From their next page on, they see every conversation with personal "
         "data masked.",
         action="Revoke",
@@ -242,7 +253,9 @@ def send_password_link(request, membership, member):
     """Email `member` their invitation or a new password link, and say how that went."""
     username = member.user.get_username()
     try:
-        staff_rules.email_password_link(request.user, member, request.build_absolute_uri)
+        staff_rules.email_password_link(
+            Actor.staff(request.user), member, request.build_absolute_uri
+        )
     except (smtplib.SMTPException, OSError, BadHeaderError):
         messages.error(
             request,
@@ -275,7 +288,7 @@ def deactivate_member(request, membership, member_id):
         messages.error(request, "You cannot deactivate yourself; another admin can.")
         return redirect(staff_url)
     if request.method == "POST":
-        staff_rules.deactivate_member(request.user, member)
+        deactivate_staff(Actor.staff(request.user), member)
         messages.success(request, f"Deactivated {username}.")
         return redirect(staff_url)
     return confirm(
@@ -336,7 +349,7 @@ def entity_of(membership, entity_id):
 
 
 def mark_entity(request, membership, entity, personal):
-    changes_module.mark_entity(request.user, entity, personal)
+    writer.mark_entity(Actor.staff(request.user), entity, personal)
     messages.success(
         request,
         "Saved. Stored texts are masked again and the analytics recounted in the background: "
@@ -407,7 +420,7 @@ def api_keys(request, membership):
 def create_api_key(request, membership):
     unless_revealing_allowed(request, membership, "create an API key")
     business = membership.business
-    api_key, raw_key = changes_module.create_api_key(request.user, business)
+    api_key, raw_key = keys.issue_api_key(Actor.staff(request.user), business)
     # Rendered, not redirected to: the key is shown this once and never stored.
     response = render(
         request,
@@ -427,7 +440,7 @@ def revoke_api_key(request, membership, key_id):
         messages.info(request, f"The key {api_key.prefix}… was already revoked.")
         return redirect(keys_url)
     if request.method == "POST":
-        changes_module.revoke_api_key(request.user, api_key)
+        keys.revoke_api_key(Actor.staff(request.user), api_key)
         messages.success(request, f"Revoked the key {api_key.prefix}….")
         return redirect(keys_url)
     return confirm(
@@ -491,11 +504,11 @@ def settings(request, membership):
         request.POST or None, initial={"name": business.name, "timezone": business.timezone}
     )
     if request.method == "POST" and form.is_valid():
-        changes = changes_module.change_settings(
-            request.user,
+        changes = writer.update_business(
+            Actor.staff(request.user),
             business,
             name=form.cleaned_data["name"],
-            timezone_name=form.cleaned_data["timezone"],
+            timezone=form.cleaned_data["timezone"],
         )
         if changes:
             messages.success(request, f"Saved: {'; '.join(changes)}.")

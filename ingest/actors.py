@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from chatlinks.models import ActorKind
+from chatlinks.models import ActorKind, AuditEntry
 from conversations.models import ApiKey, Business
 from rules.access import may_reveal_personal_data, may_view_personal_details, membership_of
 
@@ -50,6 +50,22 @@ class Actor:
     def operator(cls, user: Any) -> "Actor":
         """The platform operator, signed in to the Django admin."""
         return cls(ActorKind.OPERATOR, user=user)
+
+    @property
+    def name(self) -> str:
+        """How the audit log names the actor."""
+        if self.api_key is not None:
+            return f"{self.api_key.prefix}…"
+        if self.command:
+            return f"manage.py {self.command}"
+        return self.user.get_username()
+
+    def audit(self, business: Business, kind: AuditEntry.Kind, what: str) -> None:
+        """The business's audit entry of a change this actor made; `what` names it without
+        end-user data. Written by the writer, in the change's transaction."""
+        AuditEntry.objects.changed(
+            business, kind, what, actor_kind=self.kind, actor_name=self.name, user=self.user
+        )
 
     def may_reveal(self, business: Business) -> bool:
         """Whether this actor sees `business`'s personal data in full, so may reveal it."""

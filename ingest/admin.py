@@ -14,9 +14,17 @@ from django.db import transaction
 from guardian.admin import GuardedModelAdmin
 
 from conversations.models import ApiKey, Bot, Business, Entity, Membership, Team
-from ingest import writer
+from ingest import keys, writer
 from ingest.actors import Actor
-from ingest.staff import businesses_seen_in_full, check_reveals, reveals_checked
+from ingest.staff import (
+    audit_permission_change,
+    audit_staff_change,
+    businesses_seen_in_full,
+    check_reveals,
+    holds_permission_here,
+    reveals_checked,
+    staff_state,
+)
 
 
 @admin.register(Business)
@@ -40,8 +48,15 @@ class BusinessAdmin(GuardedModelAdmin):
             obj.pk = writer.save_business(actor, obj.slug, obj.name, obj.timezone).pk
 
     def obj_perms_manage_user_view(self, request, object_pk, user_id):
-        with transaction.atomic(), reveals_checked(Actor.operator(request.user), user_id):
-            return super().obj_perms_manage_user_view(request, object_pk, user_id)
+        actor = Actor.operator(request.user)
+        business = Business.objects.get(pk=object_pk)
+        user = User.objects.get(pk=user_id)
+        with transaction.atomic(), reveals_checked(actor, user_id):
+            held = holds_permission_here(user, business)
+            response = super().obj_perms_manage_user_view(request, object_pk, user_id)
+            if holds_permission_here(user, business) != held:
+                audit_permission_change(actor, user, business, not held)
+            return response
 
     def obj_perms_manage_group_view(self, request, object_pk, group_id):
         # A group's permission reaches all its members: only a full viewer changes it.
@@ -58,10 +73,16 @@ class ApiKeyAdmin(admin.ModelAdmin):
     # Keys are created with `manage.py api_key`, which shows the secret once; here they are
     # only listed and revoked.
     fields = ["business", "prefix", "created_at", "revoked_at"]
-    readonly_fields = ["business", "prefix", "created_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description="Revoke the selected API keys")
+    def revoke(self, request, queryset):
+        for api_key in queryset.select_related("business"):
+            keys.revoke_api_key(Actor.operator(request.user), api_key)
 
 
 class EntityInline(admin.TabularInline):
@@ -126,6 +147,12 @@ class TeamAdmin(admin.ModelAdmin):
     list_filter = ["business"]
     search_fields = ["name", "slug"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["business", "slug"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = writer.save_team(Actor.operator(request.user), obj.business, obj.slug, obj.name).pk
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -136,8 +163,15 @@ class MembershipAdmin(admin.ModelAdmin):
     filter_horizontal = ["teams", "leads"]
 
     def save_model(self, request, obj, form, change):
+        # Roles are saved here, teams in save_related: the audit entry compares both.
+        stored = Membership.objects.filter(pk=obj.pk).first() if change else None
+        form.staff_before = staff_state(stored, obj.user.get_full_name())
         with reveals_checked(Actor.operator(request.user), obj.user_id):
             super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        audit_staff_change(Actor.operator(request.user), form.instance, form.staff_before)
 
 
 class MembershipInline(admin.StackedInline):
@@ -159,8 +193,16 @@ class StaffUserAdmin(UserAdmin):
         # The account's flags are saved here, its permissions, groups and memberships in
         # save_related: what it saw in full is taken before either.
         form.businesses_seen_in_full = businesses_seen_in_full(obj.pk)
+        stored_name = User.objects.get(pk=obj.pk).get_full_name() if change else ""
+        form.staff_before = {
+            membership.business_id: staff_state(membership, stored_name)
+            for membership in Membership.objects.filter(user_id=obj.pk)
+        }
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        check_reveals(Actor.operator(request.user), form.instance.pk, form.businesses_seen_in_full)
+        actor = Actor.operator(request.user)
+        check_reveals(actor, form.instance.pk, form.businesses_seen_in_full)
+        for membership in form.instance.memberships.select_related("business"):
+            audit_staff_change(actor, membership, form.staff_before.get(membership.business_id))

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from chatlinks.models import AuditEntry
 from conversations.models import ApiKey, Business
 from ingest.actors import Actor
 
@@ -12,15 +13,20 @@ def issue_api_key(actor: Actor, business: Business) -> tuple[ApiKey, str]:
     mark entities not personal, so only an actor who may reveal personal data issues one."""
     actor.check_may_reveal(business, "create an API key")
     with transaction.atomic():
-        return ApiKey.issue(business)
+        api_key, raw_key = ApiKey.issue(business)
+        actor.audit(business, AuditEntry.Kind.SETTINGS, f"Created API key {api_key.prefix}…")
+    return api_key, raw_key
 
 
 def revoke_api_key(actor: Actor, api_key: ApiKey) -> bool:
     """Revoke an active key; False when it was revoked already (the first revocation's time
     is kept)."""
     with transaction.atomic():
-        return bool(
-            ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(
-                revoked_at=timezone.now()
-            )
+        revoked = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
         )
+        if revoked:
+            actor.audit(
+                api_key.business, AuditEntry.Kind.SETTINGS, f"Revoked API key {api_key.prefix}…"
+            )
+    return bool(revoked)

@@ -3,6 +3,9 @@
 Whatever turns a staff member's view of the business's personal data to full (the permission
 granted, a role that makes a holder Smart Agent Chat staff, an account let in again) is a
 reveal: it is refused unless the actor sees that data in full themselves (ingest.actors).
+
+Each change is written to the business's audit log in its transaction, naming the staff member
+by username and the actor who made it: never end-user data.
 """
 
 from collections.abc import Iterable, Iterator
@@ -10,10 +13,18 @@ from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
-from conversations.models import PERSONAL_DETAILS_PERM, Business, Membership, Role, Team
-from ingest.actors import Actor
+from chatlinks.models import AuditEntry
+from conversations.models import (
+    PERSONAL_DETAILS_CODENAME,
+    PERSONAL_DETAILS_PERM,
+    Business,
+    Membership,
+    Role,
+    Team,
+)
+from ingest.actors import PERMISSION_NAME, Actor
 from rules.access import Access, access_for
 
 
@@ -50,6 +61,46 @@ def reveals_checked(actor: Actor, user_id: int) -> Iterator[None]:
     check_reveals(actor, user_id, seen_before)
 
 
+def roles_text(roles) -> str:
+    return ", ".join(Role(role).label.lower() for role in roles) or "no roles"
+
+
+def names_text(objects) -> str:
+    return ", ".join(sorted(str(obj) for obj in objects)) or "none"
+
+
+def staff_state(membership: Membership | None, display_name: str) -> dict[str, str] | None:
+    """What the audit log compares of a membership (None: there is none)."""
+    if membership is None:
+        return None
+    return {
+        "roles": roles_text(membership.roles),
+        "teams": names_text(membership.teams.all()),
+        "leads": names_text(membership.leads.all()),
+        "display name": display_name,
+    }
+
+
+def audit_staff_change(actor: Actor, membership: Membership, before: dict[str, str] | None):
+    username = membership.user.get_username()
+    after = staff_state(membership, membership.user.get_full_name())
+    assert after is not None
+    if before is None:
+        what = (
+            f"Added {username} as {after['roles']}; teams {after['teams']}; leads {after['leads']}"
+        )
+    else:
+        changes = [
+            f"{field} {before[field] or 'none'} → {after[field] or 'none'}"
+            for field in before
+            if before[field] != after[field]
+        ]
+        if not changes:
+            return
+        what = f"Changed {username}: {'; '.join(changes)}"
+    actor.audit(membership.business, AuditEntry.Kind.STAFF, what)
+
+
 def provision_staff(
     actor: Actor,
     business: Business,
@@ -69,6 +120,10 @@ def provision_staff(
     roles = set(roles)
     with transaction.atomic():
         user = User.objects.filter(username=username).first()
+        before = staff_state(
+            Membership.objects.filter(user=user, business=business).first() if user else None,
+            user.get_full_name() if user else "",
+        )
         if user is None:
             if not password:
                 raise MissingPassword
@@ -87,6 +142,7 @@ def provision_staff(
             membership.save()
             membership.teams.set(teams)
             membership.leads.set(leads)
+            audit_staff_change(actor, membership, before)
             set_personal_details_permission(actor, user, business, view_personal_details)
     return membership
 
@@ -134,11 +190,30 @@ def create_staff(
 
 
 def set_personal_details_permission(actor: Actor, user, business: Business, granted: bool) -> None:
+    """Grant or revoke the permission for `business` (not one held platform-wide)."""
+    if holds_permission_here(user, business) == granted:
+        return
     with transaction.atomic(), reveals_checked(actor, user.pk):
         if granted:
             assign_perm(PERSONAL_DETAILS_PERM, user, business)
         else:
             remove_perm(PERSONAL_DETAILS_PERM, user, business)
+        audit_permission_change(actor, user, business, granted)
+
+
+def holds_permission_here(user, business: Business) -> bool:
+    """Whether the permission is granted to `user` for `business` itself."""
+    return PERSONAL_DETAILS_CODENAME in get_user_perms(user, business)
+
+
+def audit_permission_change(actor: Actor, user, business: Business, granted: bool) -> None:
+    username = user.get_username()
+    what = (
+        f"Granted {PERMISSION_NAME} to {username}"
+        if granted
+        else f"Revoked {PERMISSION_NAME} from {username}"
+    )
+    actor.audit(business, AuditEntry.Kind.PERMISSION, what)
 
 
 def set_display_name(user, display_name: str) -> None:
@@ -168,12 +243,51 @@ def deactivate_staff(actor: Actor, membership: Membership) -> None:
         if user.is_active and works_only_for(user, membership.business):
             user.is_active = False
             user.save(update_fields=["is_active"])
+        actor.audit(
+            membership.business,
+            AuditEntry.Kind.STAFF,
+            f"Deactivated {user.get_username()}: no roles, teams or permission",
+        )
 
 
-def reactivate_staff(actor: Actor, membership: Membership) -> None:
+def change_staff(
+    actor: Actor,
+    membership: Membership,
+    *,
+    display_name: str | None,
+    roles: Iterable[str],
+    teams: Iterable[Team],
+    leads: Iterable[Team],
+) -> None:
+    """A member's roles, teams, teams led and display name (None: keep it), the permission
+    for the business as it is; roles again let an account this business deactivated in."""
+    business, user = membership.business, membership.user
+    with transaction.atomic():
+        provision_staff(
+            actor,
+            business,
+            user.get_username(),
+            password=None,
+            email=None,
+            roles=roles,
+            teams=teams,
+            leads=leads,
+            view_personal_details=holds_permission_here(user, business),
+            display_name=display_name,
+        )
+        if roles:
+            _reactivate(actor, membership)
+
+
+def _reactivate(actor: Actor, membership: Membership) -> None:
     """Let an account that only this business deactivated sign in again."""
     user = membership.user
     if not user.is_active and works_only_for(user, membership.business):
         with transaction.atomic(), reveals_checked(actor, user.pk):
             user.is_active = True
             user.save(update_fields=["is_active"])
+            actor.audit(
+                membership.business,
+                AuditEntry.Kind.STAFF,
+                f"Let {user.get_username()} sign in again",
+            )

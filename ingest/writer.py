@@ -5,7 +5,9 @@ settings pages) goes through these functions, because each write keeps what is d
 the data true in the same transaction: conversations' message counts and last message, the
 bot and channel copied onto messages, a business's channel list, and the analytics rollups.
 A change of what the derived data is computed with (a business's time zone, the entities
-marked personal) schedules a background recount (ingest.tasks).
+marked personal) schedules a background recount (ingest.tasks). A change of settings, bots,
+entities or teams is written to the business's audit log with its actor (ingest.actors), in
+the same transaction.
 
 Conversations, the bulk of any import, are written in batches: a few queries per batch, never
 one per message.
@@ -18,6 +20,7 @@ from typing import Any
 from django.db import transaction
 
 from analytics.rollups import RollupUpdate
+from chatlinks.models import AuditEntry
 from conversations.models import (
     Bot,
     Business,
@@ -47,6 +50,7 @@ from rules.redaction import (
     remember_former_values,
 )
 
+SETTINGS = AuditEntry.Kind.SETTINGS
 CONVERSATION_FIELDS = [
     "bot",
     "channel",
@@ -98,23 +102,37 @@ def save_business(
                 "masker_version": MASKER_VERSION,
             },
         )
-        if not created:
+        if created:
+            actor.audit(business, SETTINGS, f"Created the business {business.slug}")
+        else:
             update_business(actor, business, name=name, timezone=timezone)
     return business
 
 
 def update_business(
     actor: Actor, business: Business, *, name: str | None = None, timezone: str | None = None
-) -> Business:
-    """Change a business's name or time zone; the rollups' days follow a new time zone."""
+) -> list[str]:
+    """Change a business's name or time zone (None: keep it); the rollups' days follow a new
+    time zone. Returns the changes made, as the audit log words them."""
     with transaction.atomic():
         stored = Business.objects.locked(business.pk)
         business.name = name or stored.name
         business.timezone = timezone or stored.timezone
+        changes = [
+            f"{label} {before} → {after}"
+            for label, before, after in [
+                ("name", stored.name, business.name),
+                ("time zone", stored.timezone, business.timezone),
+            ]
+            if before != after
+        ]
+        if not changes:
+            return changes
         business.save(update_fields=["name", "timezone"])
+        actor.audit(business, SETTINGS, "; ".join(changes))
         if business.timezone != stored.timezone:
             _recount(business, f"time zone changed from {stored.timezone} to {business.timezone}")
-    return business
+    return changes
 
 
 def save_bot(
@@ -127,12 +145,7 @@ def save_bot(
     """Create or rename the bot `slug`; with `entities` ({name: personal}), those become its
     entities exactly (see `set_entities`)."""
     with transaction.atomic():
-        bot, created = Bot.objects.get_or_create(
-            business=business, slug=slug, defaults={"name": name or slug}
-        )
-        if not created and name and bot.name != name:
-            bot.name = name
-            bot.save(update_fields=["name"])
+        bot = _save_named(actor, Bot, business, slug, name)
         if entities is not None:
             set_entities(actor, bot, entities)
     return bot
@@ -149,21 +162,40 @@ def set_entities(actor: Actor, bot: Bot, entities: Mapping[str, bool]) -> None:
     with transaction.atomic():
         business = Business.objects.locked(bot.business_id)
         personal_before = personal_entity_names(business.pk)
-        bot.entities.exclude(name__in=list(entities)).delete()
         stored = {entity.name: entity for entity in bot.entities.all()}
+        changes = [
+            f"Removed entity {name} of bot {bot.slug}" for name in stored if name not in entities
+        ]
+        bot.entities.exclude(name__in=list(entities)).delete()
         for name, personal in entities.items():
             entity = stored.get(name)
             if entity is None:
                 Entity.objects.create(bot=bot, name=name, personal=personal)
+                changes.append(f"Added entity {name} of bot {bot.slug}, {_personal(personal)}")
             elif entity.personal != personal:
                 entity.personal = personal
                 entity.save(update_fields=["personal"])
+                changes.append(f"Marked entity {name} of bot {bot.slug} {_personal(personal)}")
+        if changes:
+            actor.audit(business, SETTINGS, "; ".join(changes))
         personal_after = personal_entity_names(business.pk)
         if revealed := personal_before - personal_after:
             actor.check_may_reveal(business, f"stop masking {', '.join(sorted(revealed))}")
         if personal_after != personal_before:
             changed = ", ".join(sorted(personal_after ^ personal_before))
             _recount(business, f"personal entities changed: {changed}", remasks=True)
+
+
+def mark_entity(actor: Actor, entity: Entity, personal: bool) -> None:
+    """Mark one entity of a bot personal or not, its bot's other entities as they are."""
+    bot = entity.bot
+    with transaction.atomic():
+        entities = dict(bot.entities.values_list("name", "personal"))
+        set_entities(actor, bot, {**entities, entity.name: personal})
+
+
+def _personal(personal: bool) -> str:
+    return "personal" if personal else "not personal"
 
 
 def _recount(business: Business, reason: str, remasks: bool = False) -> None:
@@ -173,13 +205,23 @@ def _recount(business: Business, reason: str, remasks: bool = False) -> None:
 
 
 def save_team(actor: Actor, business: Business, slug: str, name: str | None = None) -> Team:
-    team, created = Team.objects.get_or_create(
+    with transaction.atomic():
+        return _save_named(actor, Team, business, slug, name)
+
+
+def _save_named(actor: Actor, model: type[Bot | Team], business: Business, slug: str, name):
+    """The bot or team `slug` of the business, created or renamed (name None: kept), audited."""
+    what = model._meta.verbose_name
+    obj, created = model.objects.get_or_create(
         business=business, slug=slug, defaults={"name": name or slug}
     )
-    if not created and name and team.name != name:
-        team.name = name
-        team.save(update_fields=["name"])
-    return team
+    if created:
+        actor.audit(business, SETTINGS, f"Added {what} {slug} ({obj.name})")
+    elif name and obj.name != name:
+        actor.audit(business, SETTINGS, f"Renamed {what} {slug}: {obj.name} → {name}")
+        obj.name = name
+        obj.save(update_fields=["name"])
+    return obj
 
 
 # --- Conversations ---------------------------------------------------------------------------

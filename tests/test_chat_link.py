@@ -187,7 +187,7 @@ def test_every_view_is_audited(client):
 
     client.get(url(conversation))
 
-    view = AuditEntry.objects.get()
+    view = AuditEntry.objects.get(kind=AuditEntry.Kind.CONVERSATION)
     assert (view.viewer, view.conversation, view.level) == (user, conversation, "analytics")
 
 

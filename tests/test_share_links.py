@@ -80,7 +80,7 @@ def test_anyone_opens_it_masked_and_each_open_is_audited(client, conversation, f
     assert "[card number]" in response.content.decode()
     assert response.context["previous"] is False and response.context["next"] is False
     assert response["Cache-Control"] == "private, no-store"
-    view = AuditEntry.objects.get()
+    view = AuditEntry.objects.get(kind=AuditEntry.Kind.CONVERSATION)
     assert (view.viewer, view.share_link, view.level) == (None, link, "external")
 
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from analytics.models import DailyPhraseCount
 from conversations.models import ApiKey, Bot, Business, Job
+from tests.admin_forms import bot_form
 from tests.factories import MembershipFactory, UserFactory
 from tests.pii import leaked
 from tests.records import (
@@ -74,21 +75,7 @@ def by_django_admin(tmp_path, client, record):
     else:
         bot = Bot.objects.get(business__slug=record["business"], slug=record["slug"])
         url = f"/admin/conversations/bot/{bot.pk}/change/"
-        entities = list(bot.entities.order_by("name"))
-        wanted = {entity["name"]: entity["personal"] for entity in record["entities"]}
-        data = {
-            "name": bot.name,
-            "entities-TOTAL_FORMS": str(len(entities)),
-            "entities-INITIAL_FORMS": str(len(entities)),
-            "entities-MIN_NUM_FORMS": "0",
-            "entities-MAX_NUM_FORMS": "1000",
-        }
-        for index, entity in enumerate(entities):
-            prefix = f"entities-{index}"
-            data |= {f"{prefix}-id": entity.pk, f"{prefix}-bot": bot.pk}
-            data[f"{prefix}-name"] = entity.name
-            if wanted[entity.name]:
-                data[f"{prefix}-personal"] = "on"
+        data = bot_form(bot, {e["name"]: e["personal"] for e in record["entities"]})
     response = client.post(url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else ""
 

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from chatlinks.models import AuditEntry
+from chatlinks.models import ActorKind, AuditEntry
 from conversations.models import ApiKey, Entity, Membership
 
 
@@ -41,8 +41,9 @@ def console_urls(business):
 
 
 def changes_of(business, kind):
+    """The changes of `kind` that staff made in the console (the imports made their own)."""
     return list(
-        AuditEntry.objects.filter(business=business, kind=kind)
+        AuditEntry.objects.filter(business=business, kind=kind, actor_kind=ActorKind.STAFF)
         .order_by("at", "id")
         .values_list("viewer__username", "what")
     )

@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 
 from chatlinks.models import AuditEntry
-from console import staff as staff_rules
 from conversations.models import Business, Membership
-from ingest.staff import UsernameTaken
+from ingest.actors import Actor
+from ingest.staff import UsernameTaken, create_staff
 from tests.console_pages import changes_of
 from tests.factories import PASSWORD, MembershipFactory
 from tests.pii import leaked
@@ -187,11 +187,11 @@ def test_an_account_made_meanwhile_is_never_taken_over(business, admin):
     victim = MembershipFactory(admin=True, user__username="victim", user__email="v@other.test")
 
     with pytest.raises(UsernameTaken):
-        staff_rules.add_member(
-            admin.user,
+        create_staff(
+            Actor.staff(admin.user),
             business,
-            username="victim",
-            password="",
+            "victim",
+            password=None,
             email="evil@acme.test",
             display_name="",
             roles=["agent"],

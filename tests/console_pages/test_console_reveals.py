@@ -12,6 +12,7 @@ from conversations.models import ApiKey, Business, Entity, Membership
 from ingest.actors import Actor
 from ingest.importer import import_records
 from rules.access import Access, access_for
+from tests.admin_forms import bot_form
 from tests.factories import MembershipFactory, UserFactory
 from tests.records import bot_record
 
@@ -112,20 +113,7 @@ def operator_without_the_permission():
 def django_admin_reveals(client, business, agent, analyst):
     client.force_login(operator_without_the_permission())
     bot = business.bots.get(slug="support")
-    entities = list(bot.entities.order_by("name"))
-    bot_form = {
-        "name": bot.name,
-        "entities-TOTAL_FORMS": str(len(entities)),
-        "entities-INITIAL_FORMS": str(len(entities)),
-        "entities-MIN_NUM_FORMS": "0",
-        "entities-MAX_NUM_FORMS": "1000",
-    }
-    for index, entity in enumerate(entities):
-        bot_form |= {
-            f"entities-{index}-id": entity.pk,
-            f"entities-{index}-bot": bot.pk,
-            f"entities-{index}-name": entity.name,
-        }  # none personal any more
+    bot_data = bot_form(bot, {})  # none personal any more
     masked_agent = agent.user
     user_form = {
         "username": masked_agent.username,
@@ -148,7 +136,7 @@ def django_admin_reveals(client, business, agent, analyst):
                 "is_agent": "on",
             },
         ),
-        client.post(f"/admin/conversations/bot/{bot.pk}/change/", bot_form),
+        client.post(f"/admin/conversations/bot/{bot.pk}/change/", bot_data),
         client.post(f"/admin/auth/user/{masked_agent.pk}/change/", user_form),
     ]
 
