@@ -80,8 +80,13 @@ def run_job(job_id: int) -> None:
             rebuild(business, progress=progress)
     except Exception as error:
         logger.exception("job %s failed", job_id)
+        # The kind of error alone: its message may quote a text it failed on (a database
+        # error names the value), and the Background jobs page shows it to admins who may
+        # see personal data masked. The whole of it is in the server's log.
         Job.objects.filter(pk=job_id).update(
-            state=Job.State.FAILED, error=repr(error), finished_at=timezone.now()
+            state=Job.State.FAILED,
+            error=f"{type(error).__name__} (details in the server's log)",
+            finished_at=timezone.now(),
         )
         raise
     finally:

@@ -992,8 +992,9 @@ def _known_patterns(known: PersonalValues, found: _KnownPatterns | None = None) 
         for part in _NAME_PART_SEPARATORS.split(folded(known.name or ""))
         if len(part) >= 2 and part.lower() not in _TITLES
     ]
-    if not all(_is_weak_name_part(part) for part in parts):
-        add_text(known.name, NAME)  # as stored, whatever its characters
+    # As stored, whatever its characters; also a name of titles alone ("Col" is a name too).
+    if not parts or not all(_is_weak_name_part(part) for part in parts):
+        add_text(known.name, NAME)
     if parts:
         found.names.append(parts)
     add_text(known.email, EMAIL)

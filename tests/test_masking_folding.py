@@ -205,3 +205,7 @@ def test_what_is_masked_leaves_nothing_to_mask(text):
         assert 0 <= start < end <= len(text)
     masked = masker.mask(text)
     assert masker.mask(masked) == masked
+
+
+def test_a_name_that_is_only_a_title_is_still_masked():
+    assert Masker(PersonalValues(name="COL")).mask("hi Col, col here") == "hi [name], [name] here"
