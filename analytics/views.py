@@ -304,6 +304,7 @@ def csat(request, viewer):
             "business": business,
             "form": form,
             "summary": summary,
+            "weekly": report.weekly,
             "rating_tabs": form.switch("rating"),
             "trend_tabs": form.switch("trend"),
             **_csat_charts(summary, report.weekly),
