@@ -4,12 +4,14 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from agentchat.search import Search, Snippet
 from chatlinks.transcript import staff_name
 from conversations.models import Conversation
-from rules.filters import ConversationFilterForm
-from rules.pagination import paginate_by_id
+from rules.viewer import Viewer
+from web.filters import ConversationFilterForm, ConversationFilters
+from web.pagination import paginate_by_id
 
 CONVERSATIONS_PER_PAGE = 25
 PREVIEW_LENGTH = 90
@@ -21,7 +23,7 @@ class ChatListFilterForm(ConversationFilterForm):
     team = forms.ChoiceField(required=False)
     agent = forms.ChoiceField(required=False)
     rated = forms.ChoiceField(choices=RATED_CHOICES, required=False)
-    csat = forms.ChoiceField(choices=CSAT_CHOICES, required=False, label="CSAT")
+    csat = forms.TypedChoiceField(choices=CSAT_CHOICES, required=False, coerce=int, label="CSAT")
     field_order = ["q"]
 
     q = forms.CharField(
@@ -31,14 +33,14 @@ class ChatListFilterForm(ConversationFilterForm):
         widget=forms.TextInput(attrs={"type": "search", "data-search-box": ""}),
     )
 
-    def __init__(self, data, business, presenter, *, teams=None, with_agent=True):
+    def __init__(self, data, viewer: Viewer, *, teams=None, with_agent=True):
         """`teams`: the teams to choose from, or None for no team filter."""
-        super().__init__(data, business, presenter)
-        self.search = None
+        presenter = viewer.presenter
+        super().__init__(data, viewer.business, presenter)
         self.fields["q"].widget.attrs["placeholder"] = (
-            "Conversation or user ID, or words of the messages"
-            if presenter.masked
-            else "Name, email, phone, conversation or user ID, or words of the messages"
+            "Name, email, phone, conversation or user ID, or words of the messages"
+            if viewer.sees_personal_data
+            else "Conversation or user ID, or words of the messages"
         )
         self.pause_search("q")
         if teams is None:
@@ -51,7 +53,7 @@ class ChatListFilterForm(ConversationFilterForm):
         if with_agent:
             agents = (
                 get_user_model()
-                .objects.filter(memberships__business=business, memberships__is_agent=True)
+                .objects.filter(memberships__business=viewer.business, memberships__is_agent=True)
                 .order_by("username")
             )
             self.agent_ids = {agent.username: agent.pk for agent in agents}
@@ -61,25 +63,52 @@ class ChatListFilterForm(ConversationFilterForm):
         else:
             del self.fields["agent"]
 
-    def filter(self, queryset, time_field="started_at"):
-        queryset = super().filter(queryset, time_field)
-        if "team" in self.fields and (team := self.value("team")):
-            queryset = queryset.filter(team_id=self.team_ids[team])
-        if "agent" in self.fields and (agent := self.value("agent")):
-            queryset = queryset.filter(agent_id=self.agent_ids[agent])
-        rated = self.value("rated")
-        if rated:
+    def clean_team(self):
+        return self.team_ids.get(self.cleaned_data["team"])
+
+    def clean_agent(self):
+        return self.agent_ids.get(self.cleaned_data["agent"])
+
+    def clean_q(self):
+        return self.cleaned_data["q"].strip()
+
+
+class ChatList(ConversationFilters):
+    """One page of a Smart Agent Chat list, as `chosen` (a ChatListFilterForm's) filters it:
+    newest conversations first, or a search's best matches first."""
+
+    def __init__(self, viewer: Viewer, conversations: QuerySet[Conversation], chosen):
+        """`conversations`: all those the list may show, before any filter."""
+        super().__init__(viewer.business, chosen)
+        self.viewer = viewer
+        self.conversations = conversations
+        query = self.value("q")
+        self.search = Search(query, viewer) if query else None
+
+    def queryset(self) -> QuerySet[Conversation]:
+        queryset = self.on_times(self.conversations, "started_at")
+        if team_id := self.value("team"):
+            queryset = queryset.filter(team_id=team_id)
+        if agent_id := self.value("agent"):
+            queryset = queryset.filter(agent_id=agent_id)
+        if rated := self.value("rated"):
             queryset = queryset.filter(csat_rating__isnull=rated == "no")
         if csat := self.value("csat"):
-            queryset = queryset.filter(csat_rating=int(csat))
-        if query := (self.value("q") or "").strip():
-            self.search = Search(query, self.business, self.presenter)
+            queryset = queryset.filter(csat_rating=csat)
+        if self.search is not None:
             return self.search.conversations(queryset)
         return queryset.order_by("-started_at", "-id")
 
-    @property
-    def is_filtered(self):
-        return any(self.value(name) for name in self.fields)
+    def page(self, page_number):
+        """(page, rows) of the list's page `page_number`."""
+        page = paginate_by_id(
+            self.queryset(),
+            page_number,
+            CONVERSATIONS_PER_PAGE,
+            ranked=self.search is not None,
+            load=Conversation.objects.select_related("bot", "end_user", "agent", "team"),
+        )
+        return page, chat_rows(page.object_list, self.viewer, self.search)
 
 
 @dataclass(frozen=True)
@@ -103,8 +132,9 @@ class ChatRow:
         return f"m={message.pk}&" if message else ""
 
 
-def chat_rows(conversations, presenter, search=None):
+def chat_rows(conversations, viewer: Viewer, search=None):
     """List rows for one page of conversations (with their end users and bots loaded)."""
+    presenter = viewer.presenter
     snippets = search.snippets(conversations) if search else {}
     rows = []
     for conversation in conversations:
@@ -115,9 +145,9 @@ def chat_rows(conversations, presenter, search=None):
             ChatRow(
                 conversation=conversation,
                 conversation_id=presenter.conversation_id(conversation),
-                user_label=user_id
-                if presenter.masked or not end_user.name
-                else f"{end_user.name} ({user_id})",
+                user_label=f"{end_user.name} ({user_id})"
+                if viewer.sees_personal_data and end_user.name
+                else user_id,
                 channel=presenter.label(conversation.channel),
                 bot_name=presenter.label(conversation.bot.name),
                 agent_name=presenter.label(staff_name(conversation.agent)),
@@ -126,17 +156,3 @@ def chat_rows(conversations, presenter, search=None):
             )
         )
     return rows
-
-
-def chat_list_page(queryset, form, page_number):
-    """(page, rows) for a filtered list: newest conversations first, or a search's best
-    matches first."""
-    conversations = form.filter(queryset)
-    page = paginate_by_id(
-        conversations,
-        page_number,
-        CONVERSATIONS_PER_PAGE,
-        ranked=form.search is not None,
-        load=Conversation.objects.select_related("bot", "end_user", "agent", "team"),
-    )
-    return page, chat_rows(page.object_list, form.presenter, form.search)

@@ -22,9 +22,11 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
-from conversations.models import Business, Conversation, EndUser, Message
-from rules.masking import PLACEHOLDER, digits_of
-from rules.presenter import ELLIPSIS, Presenter, marked_html, placeholder_spans, shorten
+from conversations.models import Conversation, EndUser, Message
+from rules.masking import ELLIPSIS, PLACEHOLDER, digits_of, shorten
+from rules.presenter import placeholder_spans
+from rules.viewer import Viewer
+from web.html import marked_html
 
 SNIPPET_LENGTH = 160
 SNIPPET_LEAD = 50  # characters of context before the first match
@@ -47,13 +49,14 @@ class Search:
 
     EXACT, PARTIAL, WORDS = 0, 1, 2
 
-    def __init__(self, query: str, business: Business, presenter: Presenter):
+    def __init__(self, query: str, viewer: Viewer):
         self.query = query.strip()
         self.words = self.query.split()[:MAX_WORDS]
-        self.business = business
-        self.presenter = presenter
-        self.id_field = "masked_external_id" if presenter.masked else "external_id"
-        self.text_field = "masked_text" if presenter.masked else "text"
+        self.business = viewer.business
+        self.presenter = viewer.presenter
+        self.in_full = viewer.sees_personal_data
+        self.id_field = "external_id" if self.in_full else "masked_external_id"
+        self.text_field = "text" if self.in_full else "masked_text"
 
     def conversations(self, queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
         """`queryset` narrowed to the matching conversations, best matches first.
@@ -97,7 +100,7 @@ class Search:
 
     def _user_match(self) -> Q:
         found = Q(**{f"{self.id_field}__icontains": self.query})
-        if not self.presenter.masked:
+        if self.in_full:
             found |= Q(name__icontains=self.query) | Q(email__icontains=self.query)
             digits = digits_of(self.query).lstrip("0")
             if len(digits) >= MIN_PHONE_DIGITS and not re.search(r"[^\d\s+()./-]", self.query):
@@ -138,7 +141,7 @@ class Search:
                     self.presenter.message_text(message, conversation.end_user), self.words
                 )
             snippets[conversation.pk] = Snippet(
-                message, highlighted(text, self.words, self.presenter.masked)
+                message, highlighted(text, self.words, masked=not self.in_full)
             )
         return snippets
 

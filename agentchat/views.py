@@ -3,25 +3,23 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from agentchat.lists import ChatListFilterForm, chat_list_page
+from agentchat.lists import ChatList, ChatListFilterForm
 from chatlinks.models import AuditEntry
 from conversations.models import Conversation
-from rules.access import Access, access_for, business_page
-from rules.presenter import Presenter
 from rules.sections import Section
+from rules.viewer import viewer_page
 
 
-def chat_list(request, membership, section, queryset, intro, **form_options):
-    access = access_for(request.user, membership)
-    business = membership.business
-    form = ChatListFilterForm(request.GET, business, Presenter(access, business), **form_options)
-    page, rows = chat_list_page(queryset, form, request.GET.get("page"))
-    if access is Access.FULL and rows:
+def chat_list(request, viewer, section, queryset, intro, **form_options):
+    form = ChatListFilterForm(request.GET, viewer, **form_options)
+    chats = ChatList(viewer, queryset, form.chosen())
+    page, rows = chats.page(request.GET.get("page"))
+    if viewer.sees_personal_data and rows:
         # Names and unmasked previews: one audit entry for the page, not one per row.
         AuditEntry.objects.shown(
             request.user,
-            business,
-            access,
+            viewer.business,
+            viewer.access,
             AuditEntry.Kind.LIST,
             f"{section.title}, page {page.number} ({len(rows)} conversations)",
         )
@@ -29,25 +27,26 @@ def chat_list(request, membership, section, queryset, intro, **form_options):
         request,
         "agentchat/chat_list.html",
         {
-            "membership": membership,
+            "membership": viewer.membership,
+            "viewer": viewer,
             "heading": section.title,
             "intro": intro,
             "form": form,
+            "search": chats.search,
             "page": page,
             "rows": rows,
-            "access": access,
-            "business": business,
+            "business": viewer.business,
         },
     )
 
 
 @require_GET
-@business_page(Section.MY_CHATS)
-def my_chats(request, membership):
-    queryset = Conversation.objects.filter(business=membership.business, agent=request.user)
+@viewer_page(Section.MY_CHATS)
+def my_chats(request, viewer):
+    queryset = Conversation.objects.filter(business=viewer.business, agent=request.user)
     return chat_list(
         request,
-        membership,
+        viewer,
         Section.MY_CHATS,
         queryset,
         "Conversations assigned to you.",
@@ -56,15 +55,15 @@ def my_chats(request, membership):
 
 
 @require_GET
-@business_page(Section.TEAMS)
-def team_chats(request, membership):
-    teams = list(membership.leads.all())
+@viewer_page(Section.TEAMS)
+def team_chats(request, viewer):
+    teams = list(viewer.membership.leads.all())
     queryset = Conversation.objects.filter(
-        business=membership.business, team_id__in=[team.pk for team in teams]
+        business=viewer.business, team_id__in=[team.pk for team in teams]
     )
     return chat_list(
         request,
-        membership,
+        viewer,
         Section.TEAMS,
         queryset,
         "Conversations of the teams you lead.",
@@ -72,11 +71,11 @@ def team_chats(request, membership):
     )
 
 
-def business_wide(request, membership, section, intro):
-    business = membership.business
+def business_wide(request, viewer, section, intro):
+    business = viewer.business
     return chat_list(
         request,
-        membership,
+        viewer,
         section,
         Conversation.objects.filter(business=business),
         intro,
@@ -85,14 +84,14 @@ def business_wide(request, membership, section, intro):
 
 
 @require_GET
-@business_page(Section.BUSINESS)
-def business_chats(request, membership):
-    intro = f"Every conversation of {membership.business.name}."
-    return business_wide(request, membership, Section.BUSINESS, intro)
+@viewer_page(Section.BUSINESS)
+def business_chats(request, viewer):
+    intro = f"Every conversation of {viewer.business.name}."
+    return business_wide(request, viewer, Section.BUSINESS, intro)
 
 
 @require_GET
-@business_page(Section.SEARCH)
-def search(request, membership):
-    intro = f"Find any conversation of {membership.business.name}."
-    return business_wide(request, membership, Section.SEARCH, intro)
+@viewer_page(Section.SEARCH)
+def search(request, viewer):
+    intro = f"Find any conversation of {viewer.business.name}."
+    return business_wide(request, viewer, Section.SEARCH, intro)

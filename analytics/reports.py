@@ -1,4 +1,4 @@
-"""What the analytics pages show, with a filter form already bound to the request.
+"""What the analytics pages show, under the filters their forms chose: one report a page or tab.
 
 Counts and charts come from the daily rollups; the tables of messages and conversations are
 indexed queries (one business, newest first) that the pages paginate. No function here reads
@@ -9,7 +9,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from analytics.models import (
     NOT_RATED,
@@ -17,71 +17,148 @@ from analytics.models import (
     DailyMessageCount,
     DailyPhraseCount,
 )
-from analytics.phrases import phrase_pattern
-from conversations.models import Conversation, Message
+from analytics.phrases import PHRASE_SIZES, phrase_pattern
+from conversations.models import Conversation, Message, Sender
+from web.filters import ConversationFilters
 
 RATINGS = (5, 4, 3, 2, 1)
 # The trend's longest run of days or weeks: data spread over decades (a stray 1971 and 2099)
 # would otherwise draw tens of thousands of columns.
 MAX_TREND_PERIODS = 400
 SATISFIED = (4, 5)  # the ratings that count towards CSAT %
+YES_NO = {"yes": True, "no": False}
 
 
-def messages(business, form):
-    """(the messages, newest first; their total from the rollups, None if it needs a COUNT)."""
-    queryset = (
-        form.filter_messages(Message.objects.filter(business=business, private=False))
-        .select_related("conversation__end_user", "conversation__agent", "bot")
-        .order_by("-sent_at", "-id")
-    )
-    counts = form.filter_message_counts(DailyMessageCount.objects.filter(business=business))
-    return queryset, None if counts is None else counts.total()
+class Report(ConversationFilters):
+    """A report of one business, under the filters its page's form chose (`chosen()`)."""
+
+    def conversation_counts(self):
+        """The daily conversation rollup under the shared filters."""
+        return self.on_days(DailyConversationCount.objects.filter(business=self.business))
+
+    def message_counts(self):
+        """The daily message rollup under the shared filters."""
+        return self.on_days(DailyMessageCount.objects.filter(business=self.business))
+
+    def messages(self):
+        """The business's public messages under the shared filters (Intelligent Analytics
+        shows no private notes)."""
+        return self.on_times(
+            Message.objects.filter(business=self.business, private=False), "sent_at"
+        )
 
 
-def conversations(business, form):
-    """(the conversations, newest first; their total, from the rollups)."""
-    queryset = (
-        form.filter_conversations(Conversation.objects.filter(business=business))
-        .select_related("end_user", "agent", "team", "bot")
-        .order_by("-started_at", "-id")
-    )
-    return queryset, _conversation_counts(business, form).total()
+class HandledReport(Report):
+    """A report with the Agent filter: handled by an agent, or by the bot alone."""
+
+    @property
+    def handled(self):
+        return YES_NO.get(self.value("handled"))
 
 
-def _conversation_counts(business, form):
-    return form.filter_conversation_counts(DailyConversationCount.objects.filter(business=business))
+class MessageReport(HandledReport):
+    """Message Analysis, View Messages."""
+
+    def listing(self):
+        """(the messages, newest first; their total from the rollups, None if it needs a
+        COUNT)."""
+        queryset = self.messages()
+        if text := self.value("text"):
+            # The texts as they are shown, masked: a search of the raw texts would tell
+            # whether a hidden value is there, one guessed character at a time.
+            queryset = queryset.filter(masked_text__icontains=text)
+        if self.handled is not None:
+            queryset = queryset.filter(conversation__agent__isnull=not self.handled)
+        queryset = (
+            queryset.filter(self._message_fields())
+            .select_related("conversation__end_user", "conversation__agent", "bot")
+            .order_by("-sent_at", "-id")
+        )
+        return queryset, self._total()
+
+    def _total(self):
+        """The same filters on DailyMessageCount, or None when they need the texts."""
+        if self.value("text"):
+            return None
+        counts = self.message_counts()
+        if self.handled is not None:
+            counts = counts.filter(handled=self.handled)
+        return counts.filter(self._message_fields()).total()
+
+    def _message_fields(self):
+        # The same names on Message and on DailyMessageCount.
+        condition = Q()
+        if sender := self.value("sender"):
+            condition &= Q(sender=sender)
+        if (bot_break := YES_NO.get(self.value("bot_break"))) is not None:
+            condition &= Q(bot_break=bot_break)
+        return condition
 
 
-def phrase_ranking(business, form):
-    """{"phrase", "messages"} rows, most frequent first, and how many messages are in scope."""
-    ranking = (
-        form.filter_phrase_counts(DailyPhraseCount.objects.filter(business=business))
-        .values("phrase")
-        .annotate(messages=Sum("count"))
-        .order_by("-messages", "phrase")
-    )
-    in_scope = form.filter_message_counts(DailyMessageCount.objects.filter(business=business))
-    return ranking, in_scope.total()
+class ConversationReport(HandledReport):
+    """Message Analysis, View Conversations."""
+
+    def listing(self):
+        """(the conversations, newest first; their total, from the rollups)."""
+        queryset = self.on_times(Conversation.objects.filter(business=self.business), "started_at")
+        counts = self.conversation_counts()
+        if self.handled is not None:
+            queryset = queryset.filter(agent__isnull=not self.handled)
+            counts = counts.exclude(agent_id=0) if self.handled else counts.filter(agent_id=0)
+        queryset = queryset.select_related("end_user", "agent", "team", "bot").order_by(
+            "-started_at", "-id"
+        )
+        return queryset, counts.total()
 
 
-def phrase_messages(business, form, words):
-    """The user messages in scope that contain the phrase `words`, newest first.
+class PhraseReport(Report):
+    """Word Analysis: the phrases of the user messages in scope, and the messages of one."""
 
-    The phrases were counted in masked texts, so they are looked for in the masked copies: a
-    phrase made of a hidden value (a surname, say) finds nothing.
+    @property
+    def size(self):
+        return self.value("size") or PHRASE_SIZES[0]
 
-    The only text search of Word Analysis, for one phrase someone clicked: bounded by the
-    business (and the period, if any) through the messages' (business, sent_at) index. The
-    cheap case-insensitive LIKE on the longest word narrows the rows the regular expression,
-    which knows which words may stand between the phrase's, has to read.
-    """
-    return (
-        form.filter_messages(Message.objects.filter(business=business, private=False))
-        .filter(masked_text__icontains=max(words, key=len))
-        .filter(masked_text__iregex=phrase_pattern(words))
-        .select_related("conversation__end_user", "bot")
-        .order_by("-sent_at", "-id")
-    )
+    @property
+    def bot_breaks_only(self):
+        return self.value("scope") != "all"
+
+    def _in_scope(self, queryset):
+        return queryset.filter(bot_break=True) if self.bot_breaks_only else queryset
+
+    def ranking(self):
+        """{"phrase", "messages"} rows, most frequent first, and how many messages are in
+        scope: what a phrase's share is a share of."""
+        ranking = (
+            self._in_scope(
+                self.on_days(DailyPhraseCount.objects.filter(business=self.business)).filter(
+                    size=self.size
+                )
+            )
+            .values("phrase")
+            .annotate(messages=Sum("count"))
+            .order_by("-messages", "phrase")
+        )
+        in_scope = self._in_scope(self.message_counts().filter(sender=Sender.USER))
+        return ranking, in_scope.total()
+
+    def phrase_messages(self, words):
+        """The user messages in scope that contain the phrase `words`, newest first.
+
+        The phrases were counted in masked texts, so they are looked for in the masked copies:
+        a phrase made of a hidden value (a surname, say) finds nothing.
+
+        The only text search of Word Analysis, for one phrase someone clicked: bounded by the
+        business (and the period, if any) through the messages' (business, sent_at) index. The
+        cheap case-insensitive LIKE on the longest word narrows the rows the regular
+        expression, which knows which words may stand between the phrase's, has to read.
+        """
+        return (
+            self._in_scope(self.messages().filter(sender=Sender.USER))
+            .filter(masked_text__icontains=max(words, key=len))
+            .filter(masked_text__iregex=phrase_pattern(words))
+            .select_related("conversation__end_user", "bot")
+            .order_by("-sent_at", "-id")
+        )
 
 
 @dataclass
@@ -129,24 +206,6 @@ class CsatSummary:
     trend_cut: bool = False  # the trend shows only the latest MAX_TREND_PERIODS periods
 
 
-def csat_summary(business, form):
-    counts = (
-        _conversation_counts(business, form)
-        .values_list("day", "rating")
-        .annotate(conversations=Sum("count"))
-        .order_by()
-    )
-    weekly = form.value("trend") == "week"
-    overall, periods = Ratings(), {}
-    for day, rating, n in counts:
-        start = day - dt.timedelta(days=day.weekday()) if weekly else day
-        periods.setdefault(start, Ratings(start)).counts[rating] += n
-        overall.counts[rating] += n
-    step = dt.timedelta(weeks=1) if weekly else dt.timedelta(days=1)
-    trend = _without_gaps(periods, step)
-    return CsatSummary(overall, trend, trend_cut=bool(trend) and trend[0].start > min(periods))
-
-
 def _without_gaps(periods, step):
     """The periods from the first to the last, with the empty ones between them: the latest
     MAX_TREND_PERIODS of them."""
@@ -161,14 +220,52 @@ def _without_gaps(periods, step):
     return filled
 
 
-def reviews(business, form):
-    """(rated conversations, newest first; their total, from the rollups)."""
-    queryset = (
-        form.filter_rated(Conversation.objects.filter(business=business))
-        .select_related("end_user", "agent", "bot")
-        .order_by("-started_at", "-id")
-    )
-    counts = _conversation_counts(business, form)
-    rating = form.value("rating")
-    counts = counts.filter(rating=rating) if rating else counts.exclude(rating=NOT_RATED)
-    return queryset, counts.total()
+class CsatReport(Report):
+    """CSAT / User Reviews: the ratings of the period and the reviews."""
+
+    @property
+    def weekly(self):
+        return self.value("trend") == "week"
+
+    def _rated_counts(self):
+        """The rollup for the charts: every rating of the period, whatever `rating` says."""
+        counts = self.conversation_counts()
+        if agent_id := self.value("agent"):
+            counts = counts.filter(agent_id=agent_id)
+        return counts
+
+    def summary(self):
+        counts = (
+            self._rated_counts()
+            .values_list("day", "rating")
+            .annotate(conversations=Sum("count"))
+            .order_by()
+        )
+        overall, periods = Ratings(), {}
+        for day, rating, n in counts:
+            start = day - dt.timedelta(days=day.weekday()) if self.weekly else day
+            periods.setdefault(start, Ratings(start)).counts[rating] += n
+            overall.counts[rating] += n
+        step = dt.timedelta(weeks=1) if self.weekly else dt.timedelta(days=1)
+        trend = _without_gaps(periods, step)
+        cut = bool(trend) and trend[0].start > min(periods)
+        return CsatSummary(overall, trend, trend_cut=cut)
+
+    def reviews(self):
+        """(rated conversations, newest first; their total, from the rollups); a rating
+        counts on the conversation's day."""
+        queryset = self.on_times(
+            Conversation.objects.filter(business=self.business), "started_at"
+        ).filter(csat_rating__isnull=False)
+        counts = self._rated_counts()
+        if agent_id := self.value("agent"):
+            queryset = queryset.filter(agent_id=agent_id)
+        if rating := self.value("rating"):
+            queryset = queryset.filter(csat_rating=rating)
+            counts = counts.filter(rating=rating)
+        else:
+            counts = counts.exclude(rating=NOT_RATED)
+        queryset = queryset.select_related("end_user", "agent", "bot").order_by(
+            "-started_at", "-id"
+        )
+        return queryset, counts.total()

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from chatlinks.transcript import staff_name
-from rules.presenter import Presenter
+from rules.viewer import Viewer
 
 PER_PAGE = 50
 
@@ -75,18 +75,19 @@ class Table:
 
 
 class RowContext:
-    """What rows need besides their objects: the presenter of their texts, the business's
-    time zone, and the page that View Chat should lead back to.
+    """What rows need besides their objects: the presenter of their texts (the viewer's, as
+    Intelligent Analytics shows them: Viewer.for_analytics), the business's time zone, and the
+    page that View Chat should lead back to.
 
     Each row's conversation must come with its end user (select_related): masking a text on
     the way out, while the stored copies are masked again, needs what is known about them.
     """
 
-    def __init__(self, request, business, presenter: Presenter):
+    def __init__(self, request, viewer: Viewer):
         self.request = request
-        self.business = business
-        self.tzinfo = business.tzinfo
-        self.presenter = presenter
+        self.business = viewer.business
+        self.tzinfo = viewer.business.tzinfo
+        self.presenter = viewer.presenter
 
     def message(self, message):
         if not message.text:

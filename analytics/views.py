@@ -38,10 +38,10 @@ from analytics.tables import (
     rows,
 )
 from conversations.models import Job
-from rules.access import Access, business_page
-from rules.pagination import load_page, paginate, paginate_by_id
-from rules.presenter import Presenter, masked_copies_current
+from rules.presenter import masked_copies_current
 from rules.sections import Section
+from rules.viewer import viewer_page
+from web.pagination import load_page, paginate, paginate_by_id
 
 CSV_CHUNK = 2000
 CHART_PHRASES = 20
@@ -49,8 +49,8 @@ CHART_PHRASES = 20
 TAB_TITLES = [("messages", "View Messages"), ("conversations", "View Conversations")]
 # Message Analysis's tabs: (table, filter form, report).
 MESSAGE_TABS = {
-    "messages": (MESSAGES, MessageFilterForm, reports.messages),
-    "conversations": (CONVERSATIONS, HandledFilterForm, reports.conversations),
+    "messages": (MESSAGES, MessageFilterForm, reports.MessageReport),
+    "conversations": (CONVERSATIONS, HandledFilterForm, reports.ConversationReport),
 }
 
 
@@ -68,11 +68,25 @@ class Recount:
         return min(job.percent for job in self.jobs)
 
 
-def filter_form(form_class, request, business):
-    """The page's filter form, bound to the query; it carries the presenter of analytics
-    access, which shows every text of the page (Intelligent Analytics shows no personal
-    data, whoever looks)."""
-    return form_class(request.GET, business, Presenter(Access.ANALYTICS, business))
+def analytics_page(section):
+    """`viewer_page`, handing the view the viewer as Intelligent Analytics shows its pages to
+    anyone (Viewer.for_analytics): every text of the page, the CSV and the filters' names
+    masked, whatever the viewer's own access."""
+
+    def decorator(view):
+        @wraps(view)
+        def as_analytics(request, viewer, *args, **kwargs):
+            return view(request, viewer.for_analytics(), *args, **kwargs)
+
+        return viewer_page(section)(as_analytics)
+
+    return decorator
+
+
+def filtered(form_class, report_class, request, viewer):
+    """The page's filter form, bound to the query, and its report under what it chose."""
+    form = form_class(request.GET, viewer.business, viewer.presenter)
+    return form, report_class(viewer.business, form.chosen())
 
 
 def unless_phrases_hidden(view):
@@ -81,10 +95,10 @@ def unless_phrases_hidden(view):
     that has just become personal."""
 
     @wraps(view)
-    def wrapped(request, membership, *args, **kwargs):
-        recount = Recount(membership.business)
-        if masked_copies_current(membership.business):
-            return view(request, membership, recount, *args, **kwargs)
+    def wrapped(request, viewer, *args, **kwargs):
+        recount = Recount(viewer.business)
+        if masked_copies_current(viewer.business):
+            return view(request, viewer, recount, *args, **kwargs)
         if request.path.endswith(".csv"):
             response = HttpResponse(
                 "Personal data is being masked again; try again in a minute.\n",
@@ -93,35 +107,35 @@ def unless_phrases_hidden(view):
             )
             response["Retry-After"] = "30"
             return response
-        context = {"membership": membership, "business": membership.business, "recount": recount}
+        context = {"membership": viewer.membership, "business": viewer.business, "recount": recount}
         return render(request, "analytics/recounting.html", context)
 
     return wrapped
 
 
-def _message_tab(request, business, tab):
+def _message_tab(request, viewer, tab):
     if tab not in MESSAGE_TABS:
         raise Http404
-    table, form_class, report = MESSAGE_TABS[tab]
-    form = filter_form(form_class, request, business)
-    queryset, total = report(business, form)
-    keys = ColumnChoice.objects.keys_for(request.user, business, table.name)
+    table, form_class, report_class = MESSAGE_TABS[tab]
+    form, report = filtered(form_class, report_class, request, viewer)
+    queryset, total = report.listing()
+    keys = ColumnChoice.objects.keys_for(request.user, viewer.business, table.name)
     return table, table.shown_columns(keys), form, queryset, total
 
 
 @require_GET
-@business_page(Section.MESSAGE_ANALYSIS)
-def message_analysis(request, membership):
-    business = membership.business
+@analytics_page(Section.MESSAGE_ANALYSIS)
+def message_analysis(request, viewer):
+    business = viewer.business
     recount = Recount(business)
     tab = request.GET.get("tab") or "messages"
-    table, columns, form, queryset, total = _message_tab(request, business, tab)
+    table, columns, form, queryset, total = _message_tab(request, viewer, tab)
     page = paginate_by_id(queryset, request.GET.get("page"), PER_PAGE, total)
     return render(
         request,
         "analytics/messages.html",
         {
-            "membership": membership,
+            "membership": viewer.membership,
             "recount": recount,
             "business": business,
             "tab": tab,
@@ -130,30 +144,25 @@ def message_analysis(request, membership):
             "table": table,
             "columns": columns,
             "page": page,
-            "rows": list(rows(columns, page, RowContext(request, business, form.presenter))),
+            "rows": list(rows(columns, page, RowContext(request, viewer))),
             "csv_url": reverse("analytics-messages-csv", args=[business.slug, tab]),
         },
     )
 
 
 @require_GET
-@business_page(Section.MESSAGE_ANALYSIS)
-def message_analysis_csv(request, membership, tab):
-    business = membership.business
-    table, columns, form, queryset, _total = _message_tab(request, business, tab)
-    cells = rows(
-        columns,
-        queryset.iterator(chunk_size=CSV_CHUNK),
-        RowContext(request, business, form.presenter),
-    )
-    return csv_response(f"{business.slug}-{table.name}", columns, cells)
+@analytics_page(Section.MESSAGE_ANALYSIS)
+def message_analysis_csv(request, viewer, tab):
+    table, columns, _form, queryset, _total = _message_tab(request, viewer, tab)
+    cells = rows(columns, queryset.iterator(chunk_size=CSV_CHUNK), RowContext(request, viewer))
+    return csv_response(f"{viewer.business.slug}-{table.name}", columns, cells)
 
 
 @require_POST
-@business_page(Section.MESSAGE_ANALYSIS)
-def choose_columns(request, membership):
-    business = membership.business
+@analytics_page(Section.MESSAGE_ANALYSIS)
+def choose_columns(request, viewer):
     """Remember the columns the user wants to see in one of Message Analysis's tables."""
+    business = viewer.business
     tab = request.POST.get("tab")
     if tab not in MESSAGE_TABS:
         raise Http404
@@ -173,18 +182,18 @@ def choose_columns(request, membership):
     return redirect(back)
 
 
-def _phrase_ranking(request, business):
-    form = filter_form(WordFilterForm, request, business)
-    ranking, in_scope = reports.phrase_ranking(business, form)
-    return form, ranking, PhraseContext(request, business, in_scope)
+def _phrase_ranking(request, viewer):
+    form, report = filtered(WordFilterForm, reports.PhraseReport, request, viewer)
+    ranking, in_scope = report.ranking()
+    return form, report, ranking, PhraseContext(request, viewer.business, in_scope)
 
 
 @require_GET
-@business_page(Section.WORD_ANALYSIS)
+@analytics_page(Section.WORD_ANALYSIS)
 @unless_phrases_hidden
-def word_analysis(request, membership, recount):
-    business = membership.business
-    form, ranking, context = _phrase_ranking(request, business)
+def word_analysis(request, viewer, recount):
+    business = viewer.business
+    form, report, ranking, context = _phrase_ranking(request, viewer)
     page = paginate(ranking, request.GET.get("page"), PER_PAGE)
     chart = [
         ChartItem(row["phrase"], row["messages"], f"{row['messages']:,}")
@@ -194,7 +203,7 @@ def word_analysis(request, membership, recount):
         request,
         "analytics/words.html",
         {
-            "membership": membership,
+            "membership": viewer.membership,
             "recount": recount,
             "business": business,
             "form": form,
@@ -205,42 +214,41 @@ def word_analysis(request, membership, recount):
             "size_tabs": form.switch("size"),
             "scope_tabs": form.switch("scope"),
             "chart": chart,
-            "chart_description": _phrases_description(form, chart),
+            "chart_description": _phrases_description(report, chart),
             "csv_url": reverse("analytics-words-csv", args=[business.slug]),
         },
     )
 
 
-def _phrases_description(form, chart):
-    scope = "bot-break user messages" if form.bot_breaks_only else "user messages"
+def _phrases_description(report, chart):
+    scope = "bot-break user messages" if report.bot_breaks_only else "user messages"
     top = ", ".join(f"{item.label} ({item.value_text})" for item in chart[:5])
     return f"Ranked bars: the {len(chart)} phrases found in most {scope}. Top: {top or 'none'}."
 
 
 @require_GET
-@business_page(Section.WORD_ANALYSIS)
+@analytics_page(Section.WORD_ANALYSIS)
 @unless_phrases_hidden
-def word_analysis_csv(request, membership, recount):
-    business = membership.business
-    _form, ranking, context = _phrase_ranking(request, business)
+def word_analysis_csv(request, viewer, recount):
+    _form, _report, ranking, context = _phrase_ranking(request, viewer)
     cells = rows(PHRASES.columns, ranking.iterator(chunk_size=CSV_CHUNK), context)
-    return csv_response(f"{business.slug}-{PHRASES.name}", PHRASES.columns, cells)
+    return csv_response(f"{viewer.business.slug}-{PHRASES.name}", PHRASES.columns, cells)
 
 
-def _phrase_messages(request, business):
+def _phrase_messages(request, viewer):
     words = parse_phrase(request.GET.get("phrase", ""))
     if words is None:
         raise Http404("Word Analysis counts no such phrase.")
-    form = filter_form(WordFilterForm, request, business)
-    return " ".join(words), form, reports.phrase_messages(business, form, words)
+    form, report = filtered(WordFilterForm, reports.PhraseReport, request, viewer)
+    return " ".join(words), form, report, report.phrase_messages(words)
 
 
 @require_GET
-@business_page(Section.WORD_ANALYSIS)
+@analytics_page(Section.WORD_ANALYSIS)
 @unless_phrases_hidden
-def phrase_detail(request, membership, recount):
-    business = membership.business
-    phrase, form, queryset = _phrase_messages(request, business)
+def phrase_detail(request, viewer, recount):
+    business = viewer.business
+    phrase, form, report, queryset = _phrase_messages(request, viewer)
     # Every id at once: a COUNT, then a page, would each run the phrase's regular expression
     # over all the messages in scope.
     ids = list(queryset.values_list("pk", flat=True))
@@ -252,16 +260,15 @@ def phrase_detail(request, membership, recount):
         request,
         "analytics/phrase.html",
         {
-            "membership": membership,
+            "membership": viewer.membership,
             "recount": recount,
             "business": business,
             "phrase": phrase,
             "form": form,
+            "bot_breaks_only": report.bot_breaks_only,
             "columns": PHRASE_MESSAGES.columns,
             "page": page,
-            "rows": list(
-                rows(PHRASE_MESSAGES.columns, page, RowContext(request, business, form.presenter))
-            ),
+            "rows": list(rows(PHRASE_MESSAGES.columns, page, RowContext(request, viewer))),
             "back_url": reverse("analytics-words", args=[business.slug]) + "?" + back.urlencode(),
             "csv_url": reverse("analytics-phrase-csv", args=[business.slug]),
         },
@@ -269,51 +276,45 @@ def phrase_detail(request, membership, recount):
 
 
 @require_GET
-@business_page(Section.WORD_ANALYSIS)
+@analytics_page(Section.WORD_ANALYSIS)
 @unless_phrases_hidden
-def phrase_detail_csv(request, membership, recount):
-    business = membership.business
-    _phrase, form, queryset = _phrase_messages(request, business)
+def phrase_detail_csv(request, viewer, recount):
+    _phrase, _form, _report, queryset = _phrase_messages(request, viewer)
     columns = PHRASE_MESSAGES.columns
-    cells = rows(
-        columns,
-        queryset.iterator(chunk_size=CSV_CHUNK),
-        RowContext(request, business, form.presenter),
-    )
-    return csv_response(f"{business.slug}-{PHRASE_MESSAGES.name}", columns, cells)
+    cells = rows(columns, queryset.iterator(chunk_size=CSV_CHUNK), RowContext(request, viewer))
+    return csv_response(f"{viewer.business.slug}-{PHRASE_MESSAGES.name}", columns, cells)
 
 
 @require_GET
-@business_page(Section.CSAT)
-def csat(request, membership):
-    business = membership.business
+@analytics_page(Section.CSAT)
+def csat(request, viewer):
+    business = viewer.business
     recount = Recount(business)
-    form = filter_form(CsatFilterForm, request, business)
-    summary = reports.csat_summary(business, form)
-    reviews, total = reports.reviews(business, form)
+    form, report = filtered(CsatFilterForm, reports.CsatReport, request, viewer)
+    summary = report.summary()
+    reviews, total = report.reviews()
     page = paginate(reviews, request.GET.get("page"), PER_PAGE, total)
     distribution = summary.overall.distribution()
     return render(
         request,
         "analytics/csat.html",
         {
-            "membership": membership,
+            "membership": viewer.membership,
             "recount": recount,
             "business": business,
             "form": form,
             "summary": summary,
+            "weekly": report.weekly,
             "rating_tabs": form.switch("rating"),
             "trend_tabs": form.switch("trend"),
-            **_csat_charts(summary, weekly=form.value("trend") == "week"),
+            **_csat_charts(summary, report.weekly),
             "distribution_columns": DISTRIBUTION.columns,
             "distribution_rows": list(rows(DISTRIBUTION.columns, distribution, None)),
             "trend_columns": TREND.columns,
             "trend_rows": list(rows(TREND.columns, summary.trend, None)),
             "columns": REVIEWS.columns,
             "page": page,
-            "rows": list(
-                rows(REVIEWS.columns, page, RowContext(request, business, form.presenter))
-            ),
+            "rows": list(rows(REVIEWS.columns, page, RowContext(request, viewer))),
         },
     )
 
@@ -339,22 +340,19 @@ CSAT_TABLES = {table.name: table for table in (REVIEWS, DISTRIBUTION, TREND)}
 
 
 @require_GET
-@business_page(Section.CSAT)
-def csat_csv(request, membership, table):
-    business = membership.business
+@analytics_page(Section.CSAT)
+def csat_csv(request, viewer, table):
     if table not in CSAT_TABLES:
         raise Http404
-    form = filter_form(CsatFilterForm, request, business)
+    _form, report = filtered(CsatFilterForm, reports.CsatReport, request, viewer)
     table = CSAT_TABLES[table]
     if table is REVIEWS:
-        reviews, _total = reports.reviews(business, form)
+        reviews, _total = report.reviews()
         cells = rows(
-            REVIEWS.columns,
-            reviews.iterator(chunk_size=CSV_CHUNK),
-            RowContext(request, business, form.presenter),
+            REVIEWS.columns, reviews.iterator(chunk_size=CSV_CHUNK), RowContext(request, viewer)
         )
     else:
-        summary = reports.csat_summary(business, form)
+        summary = report.summary()
         figures = summary.trend if table is TREND else summary.overall.distribution()
         cells = rows(table.columns, figures, None)  # numbers only: nothing to mask or link
-    return csv_response(f"{business.slug}-{table.name}", table.columns, cells)
+    return csv_response(f"{viewer.business.slug}-{table.name}", table.columns, cells)

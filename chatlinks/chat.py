@@ -9,9 +9,8 @@ from django.utils.safestring import SafeString
 
 from chatlinks.transcript import detail_rows, sender_label, staff_name
 from conversations.models import Conversation, MessageKind, Sender
-from rules.access import Access
-from rules.pagination import paginate
-from rules.presenter import Presenter
+from rules.viewer import Viewer
+from web.pagination import paginate
 
 MESSAGES_PER_PAGE = 200
 # The elements that offer options the user may pick; the pick is highlighted in the last one.
@@ -81,27 +80,30 @@ class ShownMessage:
         return self.label[:1].upper()
 
 
-def visible_messages(conversation, shows_private_notes):
+def visible_messages(conversation, viewer: Viewer):
     """The conversation's messages in transcript order; agents' private notes only for Smart
     Agent Chat staff (not analysts, not an external share link)."""
     messages = conversation.messages.order_by("sent_at", "id")
-    return messages if shows_private_notes else messages.filter(private=False)
+    return messages if viewer.sees_private_notes else messages.filter(private=False)
 
 
-def shown_messages(conversation, access, presenter, messages, first_position):
+def shown_messages(conversation, viewer: Viewer, messages, first_position):
     """`messages` (from `first_position` on) as the viewer sees them."""
     end_user = conversation.end_user
+    presenter = viewer.presenter
     tz = conversation.business.tzinfo
     # Attachments open through an access-checked view of our own, for full viewers only.
     media_prefix = (
-        None if access.masked else reverse("chat-link", args=[conversation.token]) + "media/"
+        reverse("chat-link", args=[conversation.token]) + "media/"
+        if viewer.sees_personal_data
+        else None
     )
     shown, offering = [], None
     for offset, message in enumerate(messages):
         item = ShownMessage(
             position=first_position + offset,
             sender=message.sender,
-            label=sender_label(message, conversation, access, presenter),
+            label=sender_label(message, conversation, viewer),
             sent_at=message.sent_at.astimezone(tz),
             html=presenter.message_html(message, end_user),
             bot_break=message.bot_break,
@@ -119,32 +121,30 @@ def shown_messages(conversation, access, presenter, messages, first_position):
     return shown
 
 
-def chat_page(conversation, access, page_number, with_neighbours=True):
-    """Everything the chat page template shows, already masked for `access`.
+def chat_page(conversation, viewer: Viewer, page_number):
+    """Everything the chat page template shows, already masked for `viewer`.
 
-    Without `with_neighbours` (an external share link) the page leads to no other conversation
-    and shows no private note.
+    Through an external share link the page leads to no other conversation and shows no
+    private note.
     """
-    presenter = Presenter(access, conversation.business)
-    messages = visible_messages(
-        conversation, with_neighbours and access.sees_private_notes
-    ).select_related("agent")
-    if presenter.copies_current and presenter.masked:
+    presenter = viewer.presenter
+    messages = visible_messages(conversation, viewer).select_related("agent")
+    if not viewer.sees_personal_data and presenter.copies_current:
         messages = messages.defer("text", "data")  # shown from the masked copies alone
     # A page that is not there (?page=², -1, 99999) shows the nearest one, saying so: a shared
     # link with a stale page number still opens the conversation.
     page = paginate(messages, page_number, MESSAGES_PER_PAGE, of_what="this transcript")
-    shown = shown_messages(conversation, access, presenter, page.object_list, page.start_index())
+    shown = shown_messages(conversation, viewer, page.object_list, page.start_index())
     follows = not conversation.is_closed and not page.has_next()
     return {
         "conversation": conversation,
-        "access": access,
+        "viewer": viewer,
         "conversation_id": presenter.conversation_id(conversation),
         "bot_name": presenter.label(conversation.bot.name),
         "channel": presenter.label(conversation.channel),
         "agent_name": presenter.label(staff_name(conversation.agent)),
         "team_name": presenter.label(conversation.team.name if conversation.team else ""),
-        "details": detail_rows(conversation.end_user, access, presenter),
+        "details": detail_rows(conversation.end_user, viewer),
         "csat_review": presenter.review_html(conversation),
         "close_reason": presenter.close_reason(conversation),
         # Not "messages": every template has that name for the messages framework's notes.
@@ -153,34 +153,33 @@ def chat_page(conversation, access, page_number, with_neighbours=True):
         # The live updates ask for what follows the last message shown: on the last page only.
         "follows": follows,
         "last_position": page.end_index() if page.paginator.count else 0,
-        "with_neighbours": with_neighbours,
-        "previous": with_neighbours
+        "previous": viewer.sees_other_conversations
         and Conversation.objects.only("token").previous_of(conversation),
-        "next": with_neighbours and Conversation.objects.only("token").next_of(conversation),
+        "next": viewer.sees_other_conversations
+        and Conversation.objects.only("token").next_of(conversation),
     }
 
 
 LIVE_BATCH = MESSAGES_PER_PAGE
 
 
-def messages_after(conversation, access, position, with_private_notes=True):
+def messages_after(conversation, viewer: Viewer, position):
     """The messages after the 1-based `position`, as the chat page would show them, at most a
     page of them; the position of the last one; and the local day of the one at `position`
     (None: none), which the page shows last, so that a new day is marked as on the page."""
-    presenter = Presenter(access, conversation.business)
-    messages = visible_messages(conversation, with_private_notes and access.sees_private_notes)
+    messages = visible_messages(conversation, viewer)
     start = max(position - 1, 0)
     loaded = list(messages.select_related("agent")[start : position + LIVE_BATCH])
     previous = loaded.pop(0) if position and loaded else None
-    shown = shown_messages(conversation, access, presenter, loaded, position + 1)
+    shown = shown_messages(conversation, viewer, loaded, position + 1)
     previous_day = previous and previous.sent_at.astimezone(conversation.business.tzinfo).date()
     return shown, position + len(loaded), previous_day
 
 
-def position_of(conversation, message_id, access=Access.FULL):
-    """The 1-based position of a message in its conversation's transcript as `access` sees it,
+def position_of(conversation, message_id, viewer: Viewer):
+    """The 1-based position of a message in its conversation's transcript as `viewer` sees it,
     or None when the conversation has no such message for them."""
-    messages = visible_messages(conversation, access.sees_private_notes)
+    messages = visible_messages(conversation, viewer)
     message = messages.filter(pk=message_id).values("sent_at", "id").first()
     if message is None:
         return None

@@ -16,8 +16,9 @@ from chatlinks.chat import chat_page, messages_after, page_of_message, position_
 from chatlinks.forms import ShareLinkForm
 from chatlinks.models import AuditEntry, ShareLink
 from conversations.models import Conversation, Membership
-from rules.access import Access, access_for, membership_of
+from rules.access import membership_of
 from rules.sections import sections_for
+from rules.viewer import Viewer
 
 
 @login_required
@@ -41,24 +42,24 @@ def safe_return_path(request):
 
 
 def viewed_conversation(request, token):
-    """The conversation of a chat link, with the viewer's membership and access; 404 for a
-    viewer who may not open it, as for a token that does not exist: a link never reveals a
-    chat."""
+    """The chat pages' guard: the conversation of a chat link and its `Viewer`, resolved once;
+    404 for a viewer who may not open it, as for a token that does not exist: a link never
+    reveals a chat."""
     conversation = get_object_or_404(
         Conversation.objects.select_related("business", "bot", "end_user", "agent", "team"),
         token=token,
     )
-    membership = membership_of(request.user, conversation.business)
-    access = access_for(request.user, membership)
-    if access is Access.NONE:
+    business = conversation.business
+    viewer = Viewer.of(request.user, membership_of(request.user, business), business)
+    if not viewer.may_open:
         raise Http404
-    return conversation, membership, access
+    return conversation, viewer
 
 
 @require_GET
 @login_required
 def chat_link(request, token):
-    conversation, membership, access = viewed_conversation(request, token)
+    conversation, viewer = viewed_conversation(request, token)
     return_path = safe_return_path(request)
 
     jump_to = request.GET.get("message", "").strip()
@@ -69,21 +70,21 @@ def chat_link(request, token):
     # A message by its id, as View Chat and search results link to it.
     message_id = request.GET.get("m", "")
     if MESSAGE_NUMBER.fullmatch(message_id):
-        position = position_of(conversation, int(message_id), access)
+        position = position_of(conversation, int(message_id), viewer)
         if position is not None:
             return at_message(token, position, return_path)
 
-    AuditEntry.objects.opened(request.user, conversation, access)
-    context = chat_page(conversation, access, request.GET.get("page"))
-    context["membership"] = membership
+    AuditEntry.objects.opened(request.user, conversation, viewer.access)
+    context = chat_page(conversation, viewer, request.GET.get("page"))
+    context["membership"] = viewer.membership
     context["share_url"] = request.build_absolute_uri(reverse("chat-link", args=[token]))
     context["return_path"] = return_path
     context["updates_url"] = reverse("chat-updates", args=[token])
-    if access is Access.FULL:
+    if viewer.may_share_by_link:
         context["share_links"] = conversation.share_links.select_related("created_by")
         context["share_form"] = ShareLinkForm()
     response = render(request, "chatlinks/chat.html", context)
-    if access is Access.FULL:
+    if viewer.sees_personal_data:
         # Pictures show through the attachment view, which sends the browser on to where the
         # platform keeps them; masked pages have no picture to allow (rules.presenter).
         response._csp_update = {"img-src": "https:"}
@@ -98,8 +99,8 @@ def chat_updates(request, token):
 
     Not audited: opening the chat link was, and this shows nothing it did not allow.
     """
-    conversation, _membership, access = viewed_conversation(request, token)
-    return updates_response(conversation, access, request.GET.get("after", ""), True)
+    conversation, viewer = viewed_conversation(request, token)
+    return updates_response(conversation, viewer, request.GET.get("after", ""))
 
 
 @require_GET
@@ -111,19 +112,17 @@ def shared_updates(request, token):
         ),
         token=token,
     )
-    return updates_response(
-        share_link.conversation, Access.MASKED, request.GET.get("after", ""), False
-    )
+    conversation = share_link.conversation
+    viewer = Viewer.through_link(request.user, conversation.business)
+    return updates_response(conversation, viewer, request.GET.get("after", ""))
 
 
-def updates_response(conversation, access, after, with_private_notes):
+def updates_response(conversation, viewer, after):
     if not MESSAGE_NUMBER.fullmatch(after):
         return JsonResponse(
             {"error": "after: give the position of the last message shown"}, status=400
         )
-    transcript, last, previous_day = messages_after(
-        conversation, access, int(after), with_private_notes
-    )
+    transcript, last, previous_day = messages_after(conversation, viewer, int(after))
     html = render_to_string(
         "chatlinks/messages.html",
         {"transcript": transcript, "live": True, "previous_day": previous_day},
@@ -138,8 +137,8 @@ def attachment(request, token, message_id, ref):
     """An attachment or card picture of a message, for full viewers alone: the viewer is sent
     on to where the platform keeps it, and the opening is audited. Masked viewers get 404, as
     their pages never link here."""
-    conversation, _membership, access = viewed_conversation(request, token)
-    if access is not Access.FULL:
+    conversation, viewer = viewed_conversation(request, token)
+    if not viewer.sees_personal_data:
         raise Http404
     message = get_object_or_404(conversation.messages.only("data"), pk=message_id)
     url = media_url(message.data, ref)
@@ -186,10 +185,9 @@ def private_page(response):
 
 
 def conversation_for_sharing(request, token):
-    """The conversation, if the signed-in user may manage its external links (full access)."""
-    conversation = get_object_or_404(Conversation.objects.select_related("business"), token=token)
-    membership = membership_of(request.user, conversation.business)
-    if access_for(request.user, membership) is not Access.FULL:
+    """The conversation, if the signed-in user may manage its external links."""
+    conversation, viewer = viewed_conversation(request, token)
+    if not viewer.may_share_by_link:
         raise Http404
     return conversation
 
@@ -238,8 +236,9 @@ def shared_conversation(request, token):
         token=token,
     )
     conversation = share_link.conversation
-    AuditEntry.objects.opened(request.user, conversation, Access.MASKED, share_link)
-    context = chat_page(conversation, Access.MASKED, request.GET.get("page"), False)
+    viewer = Viewer.through_link(request.user, conversation.business)
+    AuditEntry.objects.opened(request.user, conversation, viewer.access, share_link)
+    context = chat_page(conversation, viewer, request.GET.get("page"))
     context["share_url"] = request.build_absolute_uri(reverse("shared-conversation", args=[token]))
     context["external_link"] = share_link
     context["updates_url"] = reverse("shared-updates", args=[token])

@@ -53,6 +53,11 @@ class Access(enum.IntEnum):
         return self != Access.FULL
 
     @property
+    def may_reveal_personal_data(self) -> bool:
+        """See `may_reveal_personal_data`: only who sees personal data in full."""
+        return self is Access.FULL
+
+    @property
     def shows_personal_fields(self) -> bool:
         """Whether the user-details panel lists name, email, phone and personal entities."""
         return self >= Access.MASKED
@@ -73,7 +78,7 @@ def may_reveal_personal_data(user: Any, membership: Membership) -> bool:
     entity not personal, or issue an API key (whose bot records can do either). Only someone
     who sees it in full may; otherwise an admin without the permission would unmask it all
     by granting it to themselves."""
-    return access_for(user, membership) is Access.FULL
+    return access_for(user, membership).may_reveal_personal_data
 
 
 def membership_of(user: Any, business: Business) -> Membership | None:
@@ -123,9 +128,12 @@ def section_membership(user: Any, business_slug: str, section: Section) -> Membe
 View = Callable[..., HttpResponse]
 
 
-def business_page(section: Section) -> Callable[[View], View]:
+def business_page(
+    section: Section, hand: Callable[[Membership], Any] = lambda membership: membership
+) -> Callable[[View], View]:
     """For signed-in staff whose roles in the URL's business open `section`: the view is
-    called with their membership (and its business) instead of the business's slug.
+    called with what `hand` makes of their membership (by default the membership itself, with
+    its business; rules.viewer.viewer_page hands a Viewer) instead of the business's slug.
 
     Every such page may show personal data to someone, so none is kept by a browser or a
     shared cache (Cache-Control: private, no-store), whatever it answers."""
@@ -135,7 +143,7 @@ def business_page(section: Section) -> Callable[[View], View]:
         @login_required
         def wrapped(request: HttpRequest, business: str, *args: Any, **kwargs: Any):
             membership = section_membership(request.user, business, section)
-            response = view(request, membership, *args, **kwargs)
+            response = view(request, hand(membership), *args, **kwargs)
             patch_cache_control(response, private=True, no_store=True)
             return response
 

@@ -55,6 +55,21 @@ def personal_placeholder(entity_name: str) -> str:
 PLACEHOLDER = re.compile(
     r"\[(?:name|email|phone|card number|PAN|Aadhaar|personal: [^\[\]\n]{1,100})\]"
 )
+ELLIPSIS = "…"
+
+
+def shorten(text: str, length: int) -> str:
+    """`text` cut to at most `length` characters at a word's end, never inside a placeholder
+    (a cut "[card num" reads as a broken page, a cut word as a typo)."""
+    if len(text) <= length:
+        return text
+    cut = text[: length - len(ELLIPSIS)]
+    opening = cut.rfind("[")
+    if opening > cut.rfind("]") and PLACEHOLDER.match(text, opening):
+        cut = cut[:opening]
+    elif text[len(cut)].isalnum() and " " in cut.strip():
+        cut = cut.rstrip().rsplit(" ", 1)[0]
+    return cut.rstrip() + ELLIPSIS
 
 
 @dataclass(frozen=True)

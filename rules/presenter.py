@@ -11,77 +11,27 @@ MASKER_VERSION), a copy may still hold a value that has just become personal: un
 done, texts are masked from the raw text on the way out, and searches of masked text wait.
 """
 
-import re
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils.functional import cached_property
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 
 from conversations.models import Business, Conversation, EndUser, Job, Message, Sender
 from rules.access import Access
-from rules.masking import MASKER_VERSION, PLACEHOLDER, Masker, PersonalValues
+from rules.masking import MASKER_VERSION, PLACEHOLDER, Masker, PersonalValues, shorten
 from rules.redaction import (
     masker_for,
     personal_entity_named,
     personal_entity_names,
     personal_values,
 )
-
-ELLIPSIS = "…"
-# A web address in a message, up to a space or a character that cannot end one; punctuation
-# that closes a sentence after it is not part of it.
-WEB_ADDRESS = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
-TRAILING_PUNCTUATION = ".,;:!?)]}"
+from web.html import linked_html, marked_html
 
 
 def masked_copies_current(business: Business) -> bool:
     """Whether the business's stored masked copies hide all that masking hides now."""
     return business.masker_version == MASKER_VERSION and not Job.objects.remasking(business)
-
-
-def shorten(text: str, length: int) -> str:
-    """`text` cut to at most `length` characters at a word's end, never inside a placeholder
-    (a cut "[card num" reads as a broken page, a cut word as a typo)."""
-    if len(text) <= length:
-        return text
-    cut = text[: length - len(ELLIPSIS)]
-    opening = cut.rfind("[")
-    if opening > cut.rfind("]") and PLACEHOLDER.match(text, opening):
-        cut = cut[:opening]
-    elif text[len(cut)].isalnum() and " " in cut.strip():
-        cut = cut.rstrip().rsplit(" ", 1)[0]
-    return cut.rstrip() + ELLIPSIS
-
-
-def marked_html(
-    text: str, spans: Iterable[tuple[int, int, str]], between: Callable[[str], str] = escape
-) -> SafeString:
-    """Escaped `text` with each (start, end, placeholder) span shown as a visible placeholder;
-    `between` escapes (and may mark up) the text between them."""
-    parts, position = [], 0
-    for start, end, placeholder in spans:
-        parts.append(between(text[position:start]))
-        parts.append(format_html('<span class="masked">{}</span>', placeholder))
-        position = end
-    parts.append(between(text[position:]))
-    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
-
-
-def linked_html(text: str) -> SafeString:
-    """Escaped `text` with its web addresses as links (http and https only: nothing a link
-    could run), which open without giving the other site a handle on this page."""
-    parts, position = [], 0
-    for match in WEB_ADDRESS.finditer(text):
-        url = match[0].rstrip(TRAILING_PUNCTUATION)
-        parts.append(escape(text[position : match.start()]))
-        parts.append(
-            format_html('<a href="{}" rel="noopener noreferrer nofollow">{}</a>', url, url)
-        )
-        position = match.start() + len(url)
-    parts.append(escape(text[position:]))
-    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
 
 
 def placeholder_spans(masked: str) -> list[tuple[int, int, str]]:

@@ -203,6 +203,17 @@ def test_the_trend_of_data_spread_over_decades_shows_its_latest_days(client, ana
     assert "The trend shows the latest 400 days" in response.content.decode()
 
 
+def test_a_weekly_trend_cut_short_says_weeks(client, analyst):
+    import_ok(
+        conversation("old", [], csat={"rating": 4}, started_at=at(dt.date(1971, 1, 1))),
+        conversation("far", [], csat={"rating": 2}, started_at=at(dt.date(2099, 1, 1))),
+    )
+
+    response = client.get(URL, {"trend": "week"})
+
+    assert "The trend shows the latest 400 weeks" in response.content.decode()
+
+
 def test_view_chat_of_a_review_opens_the_chat_at_its_last_message(client, analyst):
     import_ok(
         rated("long", 3, review="ok", messages=[message(f"m{n}", f"text {n}") for n in range(3)])

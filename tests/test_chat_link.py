@@ -101,7 +101,7 @@ def test_permission_matrix(client, role, expected):
         assert not leaked(response.content)
         return
     assert response.status_code == 200
-    assert response.context["access"] is expected
+    assert response.context["viewer"].access is expected
     html = response.content.decode()
     if expected is Access.FULL:
         assert leaked(html) == SECRETS

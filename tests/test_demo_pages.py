@@ -63,7 +63,7 @@ def check_role_sees(client, username, expected, conversations, personal_entities
         if expected is Access.NONE:
             assert response.status_code == 404
             continue
-        assert response.context["access"] is expected
+        assert response.context["viewer"].access is expected
         html = response.content.decode().lower()
         if conversation.agent:  # a staff member is shown by name, never by username
             assert conversation.agent.get_username() not in html

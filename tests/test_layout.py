@@ -8,6 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # before it. The project package (chatlinks) includes the URLs of the apps above it by name.
 LAYERS = [
     "conversations",
+    "web",
     "rules",
     "chatlinks",
     "agentchat",

@@ -9,8 +9,7 @@ from analytics.models import DailyPhraseCount
 from chatlinks.models import AuditEntry, ShareLink
 from conversations.models import Business, Conversation, EndUser, Job, Message
 from ingest import writer
-from rules.masking import MASKER_VERSION
-from rules.presenter import shorten
+from rules.masking import MASKER_VERSION, shorten
 from tests.chat_lists import sign_in_leading_every_team
 from tests.pii import CARD, EMAIL, NAME, USER_ID, leaked, planted_conversation_record
 from tests.records import BUSINESS, IMPORT_DATA, conversation, import_ok, message, setup_records
