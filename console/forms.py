@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from chatlinks.models import AuditEntry
 from conversations.models import Business, Membership, Role
-from rules.filters import PERIOD_DAYS, PERIODS, DateRangeForm
 from rules.presenter import Presenter
+from web.filters import PERIOD_DAYS, PERIODS, DateRangeForm
 
 USERNAME_TAKEN = "That username is taken; choose another."
 

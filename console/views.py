@@ -1,6 +1,6 @@
 """The business admin's console: staff, bots and entities, API keys, the audit log, settings.
 
-Every page is a page of one business (rules.access.business_page): 404 for anyone who is not
+Every page is a page of one business (rules.viewer.membership_page): 404 for anyone who is not
 its staff, 403 for staff without the admin role. Objects are always looked up within that
 business, so an id of another business's object is a 404 too. The rules live in
 console.staff, console.audit and console.forms, and every change is made by the writer
@@ -35,10 +35,9 @@ from ingest.staff import (
     deactivate_staff,
     set_personal_details_permission,
 )
-from rules.access import access_for, business_page, may_reveal_personal_data
-from rules.pagination import paginate, paginate_by_id
-from rules.presenter import Presenter
 from rules.sections import Section
+from rules.viewer import viewer_page
+from web.pagination import paginate, paginate_by_id
 
 STAFF_PER_PAGE = 25
 BOTS_PER_PAGE = 10
@@ -47,28 +46,22 @@ AUDIT_PER_PAGE = 50
 CSV_CHUNK = 2000
 
 
-def unless_revealing_allowed(request, membership, what):
+def unless_revealing_allowed(viewer, what):
     """403, with the reason, for an admin who does not see personal data in full."""
-    if not may_reveal_personal_data(request.user, membership):
+    if not viewer.may_reveal_personal_data:
         raise PermissionDenied(
-            f"Only an admin who holds {PERMISSION_NAME} for {membership.business.name} can {what}."
+            f"Only an admin who holds {PERMISSION_NAME} for {viewer.business.name} can {what}."
         )
 
 
-def presenter_for(request, membership):
-    """Texts of conversations as this admin may see them: masked unless they hold the
-    permission themselves."""
-    return Presenter(access_for(request.user, membership), membership.business)
-
-
-def confirm(request, membership, *, title, question, consequence, action, cancel_url):
+def confirm(request, viewer, *, title, question, consequence, action, cancel_url):
     """The page that asks before a destructive change; its form POSTs to the same URL."""
     return render(
         request,
         "console/confirm.html",
         {
-            "membership": membership,
-            "business": membership.business,
+            "membership": viewer.membership,
+            "business": viewer.business,
             "title": title,
             "question": question,
             "consequence": consequence,
@@ -81,18 +74,18 @@ def confirm(request, membership, *, title, question, consequence, action, cancel
 # --- Staff -----------------------------------------------------------------------------------
 
 
-def member_of(membership, member_id):
+def member_of(viewer, member_id):
     return get_object_or_404(
         Membership.objects.select_related("user", "business"),
         pk=member_id,
-        business=membership.business,
+        business=viewer.business,
     )
 
 
 @require_GET
-@business_page(Section.STAFF)
-def staff(request, membership):
-    business = membership.business
+@viewer_page(Section.STAFF)
+def staff(request, viewer):
+    business = viewer.business
     page = paginate(
         Membership.objects.filter(business=business)
         .select_related("user")
@@ -102,7 +95,7 @@ def staff(request, membership):
         STAFF_PER_PAGE,
     )
     holders = staff_rules.permission_holders(business, [member.user_id for member in page])
-    presenter = presenter_for(request, membership)
+    presenter = viewer.presenter
 
     def team_names(teams):
         return [presenter.label(team.name) for team in teams]
@@ -111,7 +104,7 @@ def staff(request, membership):
         request,
         "console/staff.html",
         {
-            "membership": membership,
+            "membership": viewer.membership,
             "business": business,
             "page": page,
             "members": [
@@ -124,21 +117,20 @@ def staff(request, membership):
                 for member in page
             ],
             "permission_name": PERMISSION_NAME,
-            # Who sees personal data unmasked may reveal it (rules.access).
-            "may_reveal": not presenter.masked,
+            "may_reveal": viewer.may_reveal_personal_data,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@business_page(Section.STAFF)
-def add_member(request, membership):
-    business = membership.business
+@viewer_page(Section.STAFF)
+def add_member(request, viewer):
+    business = viewer.business
     form = NewMemberForm(
         request.POST or None,
         business=business,
-        actor=membership,
-        presenter=presenter_for(request, membership),
+        actor=viewer.membership,
+        presenter=viewer.presenter,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -160,25 +152,25 @@ def add_member(request, membership):
             if data["password"]:
                 messages.success(request, f"{data['username']} can now sign in to {business.name}.")
             else:
-                send_password_link(request, membership, new_member)
+                send_password_link(request, new_member)
             return redirect("console-staff", business.slug)
     return render(
         request,
         "console/member_form.html",
-        {"membership": membership, "business": business, "form": form, "member": None},
+        {"membership": viewer.membership, "business": business, "form": form, "member": None},
     )
 
 
 @require_http_methods(["GET", "POST"])
-@business_page(Section.STAFF)
-def member(request, membership, member_id):
-    business = membership.business
-    member = member_of(membership, member_id)
+@viewer_page(Section.STAFF)
+def member(request, viewer, member_id):
+    business = viewer.business
+    member = member_of(viewer, member_id)
     form = MemberForm(
         request.POST or None,
         business=business,
-        actor=membership,
-        presenter=presenter_for(request, membership),
+        actor=viewer.membership,
+        presenter=viewer.presenter,
         member=member,
     )
     if not staff_rules.may_rename(member):
@@ -201,7 +193,7 @@ def member(request, membership, member_id):
         request,
         "console/member_form.html",
         {
-            "membership": membership,
+            "membership": viewer.membership,
             "business": business,
             "form": form,
             "member": member,
@@ -211,45 +203,43 @@ def member(request, membership, member_id):
 
 
 @require_POST
-@business_page(Section.STAFF)
-def grant_personal_details(request, membership, member_id):
-    unless_revealing_allowed(request, membership, "grant it")
-    member = member_of(membership, member_id)
-    set_personal_details_permission(
-        Actor.staff(request.user), member.user, membership.business, True
-    )
+@viewer_page(Section.STAFF)
+def grant_personal_details(request, viewer, member_id):
+    unless_revealing_allowed(viewer, "grant it")
+    member = member_of(viewer, member_id)
+    set_personal_details_permission(Actor.staff(request.user), member.user, viewer.business, True)
     messages.success(
         request,
         f"{member.user.get_username()} now sees personal details in "
-        f"{membership.business.name} (agents, team leads and admins; never analysts).",
+        f"{viewer.business.name} (agents, team leads and admins; never analysts).",
     )
-    return redirect("console-staff", membership.business.slug)
+    return redirect("console-staff", viewer.business.slug)
 
 
 @require_http_methods(["GET", "POST"])
-@business_page(Section.STAFF)
-def revoke_personal_details(request, membership, member_id):
-    member = member_of(membership, member_id)
+@viewer_page(Section.STAFF)
+def revoke_personal_details(request, viewer, member_id):
+    member = member_of(viewer, member_id)
     username = member.user.get_username()
     if request.method == "POST":
         set_personal_details_permission(
-            Actor.staff(request.user), member.user, membership.business, False
+            Actor.staff(request.user), member.user, viewer.business, False
         )
         messages.success(request, f"{username} now sees personal details masked.")
-        return redirect("console-staff", membership.business.slug)
+        return redirect("console-staff", viewer.business.slug)
     return confirm(
         request,
-        membership,
+        viewer,
         title=f"Revoke {PERMISSION_NAME}",
         question=f"Revoke {PERMISSION_NAME} from {username}?",
         consequence="From their next page on, they see every conversation with personal "
         "data masked.",
         action="Revoke",
-        cancel_url=reverse("console-staff", args=[membership.business.slug]),
+        cancel_url=reverse("console-staff", args=[viewer.business.slug]),
     )
 
 
-def send_password_link(request, membership, member):
+def send_password_link(request, member):
     """Email `member` their invitation or a new password link, and say how that went."""
     username = member.user.get_username()
     try:
@@ -266,25 +256,25 @@ def send_password_link(request, membership, member):
 
 
 @require_POST
-@business_page(Section.STAFF)
-def email_password_link(request, membership, member_id):
-    member = member_of(membership, member_id)
+@viewer_page(Section.STAFF)
+def email_password_link(request, viewer, member_id):
+    member = member_of(viewer, member_id)
     if not staff_rules.may_email_password_link(member):
         raise PermissionDenied(
             "Only an account of this business alone, active and with an email address, is "
             "sent a password link from here."
         )
-    send_password_link(request, membership, member)
-    return redirect("console-member", membership.business.slug, member.pk)
+    send_password_link(request, member)
+    return redirect("console-member", viewer.business.slug, member.pk)
 
 
 @require_http_methods(["GET", "POST"])
-@business_page(Section.STAFF)
-def deactivate_member(request, membership, member_id):
-    member = member_of(membership, member_id)
+@viewer_page(Section.STAFF)
+def deactivate_member(request, viewer, member_id):
+    member = member_of(viewer, member_id)
     username = member.user.get_username()
-    staff_url = reverse("console-staff", args=[membership.business.slug])
-    if member.pk == membership.pk:
+    staff_url = reverse("console-staff", args=[viewer.business.slug])
+    if member.pk == viewer.membership.pk:
         messages.error(request, "You cannot deactivate yourself; another admin can.")
         return redirect(staff_url)
     if request.method == "POST":
@@ -293,7 +283,7 @@ def deactivate_member(request, membership, member_id):
         return redirect(staff_url)
     return confirm(
         request,
-        membership,
+        viewer,
         title=f"Deactivate {username}",
         question=f"Deactivate {username}?",
         consequence="They lose every role, team and the personal-details permission here, "
@@ -308,16 +298,16 @@ def deactivate_member(request, membership, member_id):
 
 
 @require_GET
-@business_page(Section.BOTS)
-def bots(request, membership):
-    business = membership.business
+@viewer_page(Section.BOTS)
+def bots(request, viewer):
+    business = viewer.business
     page = paginate(
         Bot.objects.filter(business=business).prefetch_related("entities").order_by("name", "pk"),
         request.GET.get("page"),
         BOTS_PER_PAGE,
     )
     # Names a business chose may hold anything typed into them: shown as the admin may see.
-    presenter = presenter_for(request, membership)
+    presenter = viewer.presenter
     shown = [
         (
             bot,
@@ -331,73 +321,72 @@ def bots(request, membership):
         request,
         "console/bots.html",
         {
-            "membership": membership,
+            "membership": viewer.membership,
             "business": business,
             "page": page,
             "bots": shown,
             "latest_job": latest_job,
-            # Who sees personal data unmasked may reveal it (rules.access).
-            "may_reveal": not presenter.masked,
+            "may_reveal": viewer.may_reveal_personal_data,
         },
     )
 
 
-def entity_of(membership, entity_id):
+def entity_of(viewer, entity_id):
     return get_object_or_404(
-        Entity.objects.select_related("bot"), pk=entity_id, bot__business=membership.business
+        Entity.objects.select_related("bot"), pk=entity_id, bot__business=viewer.business
     )
 
 
-def mark_entity(request, membership, entity, personal):
+def mark_entity(request, viewer, entity, personal):
     writer.mark_entity(Actor.staff(request.user), entity, personal)
     messages.success(
         request,
         "Saved. Stored texts are masked again and the analytics recounted in the background: "
         "see the latest job below.",
     )
-    return redirect("console-bots", membership.business.slug)
+    return redirect("console-bots", viewer.business.slug)
 
 
 @require_POST
-@business_page(Section.BOTS)
-def mark_personal(request, membership, entity_id):
-    return mark_entity(request, membership, entity_of(membership, entity_id), personal=True)
+@viewer_page(Section.BOTS)
+def mark_personal(request, viewer, entity_id):
+    return mark_entity(request, viewer, entity_of(viewer, entity_id), personal=True)
 
 
 @require_http_methods(["GET", "POST"])
-@business_page(Section.BOTS)
-def mark_not_personal(request, membership, entity_id):
-    unless_revealing_allowed(request, membership, "stop masking an entity")
-    entity = entity_of(membership, entity_id)
+@viewer_page(Section.BOTS)
+def mark_not_personal(request, viewer, entity_id):
+    unless_revealing_allowed(viewer, "stop masking an entity")
+    entity = entity_of(viewer, entity_id)
     if request.method == "POST":
-        return mark_entity(request, membership, entity, personal=False)
-    presenter = presenter_for(request, membership)
+        return mark_entity(request, viewer, entity, personal=False)
+    presenter = viewer.presenter
     name = presenter.label(entity.name)
     return confirm(
         request,
-        membership,
+        viewer,
         title=f"Stop masking {name}",
         question=f"Mark the entity {name} of {presenter.label(entity.bot.name)} as not personal?",
         consequence="Staff without the personal-details permission, and analysts, will then "
         "see its values wherever they appear.",
         action="Mark not personal",
-        cancel_url=reverse("console-bots", args=[membership.business.slug]),
+        cancel_url=reverse("console-bots", args=[viewer.business.slug]),
     )
 
 
 # --- API keys --------------------------------------------------------------------------------
 
 
-def api_key_of(membership, key_id):
+def api_key_of(viewer, key_id):
     return get_object_or_404(
-        ApiKey.objects.select_related("business"), pk=key_id, business=membership.business
+        ApiKey.objects.select_related("business"), pk=key_id, business=viewer.business
     )
 
 
 @require_GET
-@business_page(Section.API_KEYS)
-def api_keys(request, membership):
-    business = membership.business
+@viewer_page(Section.API_KEYS)
+def api_keys(request, viewer):
+    business = viewer.business
     page = paginate(
         ApiKey.objects.filter(business=business).order_by("-created_at", "-id"),
         request.GET.get("page"),
@@ -407,35 +396,40 @@ def api_keys(request, membership):
         request,
         "console/api_keys.html",
         {
-            "membership": membership,
+            "membership": viewer.membership,
             "business": business,
             "page": page,
-            "may_reveal": may_reveal_personal_data(request.user, membership),
+            "may_reveal": viewer.may_reveal_personal_data,
         },
     )
 
 
 @require_POST
-@business_page(Section.API_KEYS)
-def create_api_key(request, membership):
-    unless_revealing_allowed(request, membership, "create an API key")
-    business = membership.business
+@viewer_page(Section.API_KEYS)
+def create_api_key(request, viewer):
+    unless_revealing_allowed(viewer, "create an API key")
+    business = viewer.business
     api_key, raw_key = keys.issue_api_key(Actor.staff(request.user), business)
     # Rendered, not redirected to: the key is shown this once and never stored.
     response = render(
         request,
         "console/api_key_created.html",
-        {"membership": membership, "business": business, "api_key": api_key, "raw_key": raw_key},
+        {
+            "membership": viewer.membership,
+            "business": business,
+            "api_key": api_key,
+            "raw_key": raw_key,
+        },
     )
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @require_http_methods(["GET", "POST"])
-@business_page(Section.API_KEYS)
-def revoke_api_key(request, membership, key_id):
-    api_key = api_key_of(membership, key_id)
-    keys_url = reverse("console-api-keys", args=[membership.business.slug])
+@viewer_page(Section.API_KEYS)
+def revoke_api_key(request, viewer, key_id):
+    api_key = api_key_of(viewer, key_id)
+    keys_url = reverse("console-api-keys", args=[viewer.business.slug])
     if not api_key.is_active:
         messages.info(request, f"The key {api_key.prefix}… was already revoked.")
         return redirect(keys_url)
@@ -445,7 +439,7 @@ def revoke_api_key(request, membership, key_id):
         return redirect(keys_url)
     return confirm(
         request,
-        membership,
+        viewer,
         title=f"Revoke the API key {api_key.prefix}…",
         question=f"Revoke the API key {api_key.prefix}…?",
         consequence="Imports that use it are refused (401) from now on. This cannot be undone: "
@@ -459,21 +453,21 @@ def revoke_api_key(request, membership, key_id):
 
 
 @require_GET
-@business_page(Section.AUDIT_LOG)
-def audit_log(request, membership):
-    business = membership.business
+@viewer_page(Section.AUDIT_LOG)
+def audit_log(request, viewer):
+    business = viewer.business
     form = AuditFilterForm(request.GET, business=business)
     page = paginate_by_id(
         filtered_entries(business, form).select_related(*AUDIT_FIELDS),
         request.GET.get("page"),
         AUDIT_PER_PAGE,
     )
-    page.object_list = list(audit_rows(page.object_list, presenter_for(request, membership)))
+    page.object_list = list(audit_rows(page.object_list, viewer.presenter))
     return render(
         request,
         "console/audit_log.html",
         {
-            "membership": membership,
+            "membership": viewer.membership,
             "business": business,
             "form": form,
             "page": page,
@@ -483,12 +477,12 @@ def audit_log(request, membership):
 
 
 @require_GET
-@business_page(Section.AUDIT_LOG)
-def audit_log_csv(request, membership):
-    business = membership.business
+@viewer_page(Section.AUDIT_LOG)
+def audit_log_csv(request, viewer):
+    business = viewer.business
     form = AuditFilterForm(request.GET, business=business)
     entries = filtered_entries(business, form).select_related(*AUDIT_FIELDS)
-    rows = audit_rows(entries.iterator(chunk_size=CSV_CHUNK), presenter_for(request, membership))
+    rows = audit_rows(entries.iterator(chunk_size=CSV_CHUNK), viewer.presenter)
     site = f"{request.scheme}://{request.get_host()}"
     return audit_csv(f"{business.slug}-audit-log", rows, site)
 
@@ -497,9 +491,9 @@ def audit_log_csv(request, membership):
 
 
 @require_http_methods(["GET", "POST"])
-@business_page(Section.SETTINGS)
-def settings(request, membership):
-    business = membership.business
+@viewer_page(Section.SETTINGS)
+def settings(request, viewer):
+    business = viewer.business
     form = SettingsForm(
         request.POST or None, initial={"name": business.name, "timezone": business.timezone}
     )
@@ -516,5 +510,5 @@ def settings(request, membership):
     return render(
         request,
         "console/settings.html",
-        {"membership": membership, "business": business, "form": form},
+        {"membership": viewer.membership, "business": business, "form": form},
     )

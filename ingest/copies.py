@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from conversations.models import Business, Conversation, EndUser, Message
-from rules.masking import MASKER_VERSION, Masker
-from rules.presenter import masked_payload, shorten
+from rules.masking import MASKER_VERSION, Masker, shorten
+from rules.presenter import masked_payload
 from rules.redaction import masker_for, personal_entity_names_by_business, personal_values
 
 LAST_MESSAGE_LENGTH = 300

@@ -6,17 +6,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from conversations.models import Job
 from ingest.tasks import retry_job
-from rules.access import business_page
-from rules.pagination import paginate
 from rules.sections import Section
+from rules.viewer import viewer_page
+from web.pagination import paginate
 
 JOBS_PER_PAGE = 25
 
 
 @require_GET
-@business_page(Section.JOBS)
-def jobs(request, membership):
-    business = membership.business
+@viewer_page(Section.JOBS)
+def jobs(request, viewer):
+    business = viewer.business
     page = paginate(
         Job.objects.filter(business=business).order_by("-created_at", "-id"),
         request.GET.get("page"),
@@ -25,16 +25,16 @@ def jobs(request, membership):
     return render(
         request,
         "ingest/jobs.html",
-        {"membership": membership, "business": business, "page": page},
+        {"membership": viewer.membership, "business": business, "page": page},
     )
 
 
 @require_POST
-@business_page(Section.JOBS)
-def retry(request, membership, job_id):
-    job = get_object_or_404(Job, pk=job_id, business=membership.business)
+@viewer_page(Section.JOBS)
+def retry(request, viewer, job_id):
+    job = get_object_or_404(Job, pk=job_id, business=viewer.business)
     if retry_job(job):
         messages.success(request, "The job is queued again.")
     else:
         messages.info(request, "That job has not failed: there is nothing to retry.")
-    return redirect("business-jobs", membership.business.slug)
+    return redirect("business-jobs", viewer.business.slug)
