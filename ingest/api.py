@@ -102,7 +102,8 @@ def import_view(request):
     except ValueError as error:
         # UnicodeDecodeError is a ValueError too: a body that is not UTF-8.
         return error_response(400, "body", f"not valid JSON ({error})")
-    if isinstance(payload, dict):
+    # A record with a key given twice or a NaN is parsed as an InvalidJSON, rejected on its own.
+    if isinstance(payload, dict | records.InvalidJSON):
         payload = [payload]
     if not isinstance(payload, list):
         return error_response(400, "body", "must be a record or an array of records")

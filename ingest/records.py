@@ -59,35 +59,34 @@ class RecordError(Exception):
 
 
 class InvalidJSON:
-    """Stands in for a line that could not be parsed, so it is reported in order."""
+    """Stands in for what could not be parsed: a line, so it is reported in order, or a part of
+    a record (a key given twice, NaN), so that record alone is rejected and not its file or
+    request."""
 
     def __init__(self, reason: str):
         self.reason = reason
 
 
-class DuplicateKey(ValueError):
-    pass
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any] | InvalidJSON:
     # JSON allows a key twice and Python keeps the last; a record that says two things about
     # one field is refused rather than half-read.
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise DuplicateKey(f"duplicate key {key!r}")
+            return InvalidJSON(f"duplicate key {key!r}")
         result[key] = value
     return result
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+def _no_constant(name: str) -> InvalidJSON:
+    return InvalidJSON(f"{name} is not a JSON number")
 
 
 def loads(text: str | bytes) -> Any:
-    """Parse JSON strictly: no duplicate keys, no NaN or Infinity, bounded nesting.
+    """Parse JSON strictly: a key given twice, NaN or Infinity is parsed as an InvalidJSON in
+    its place, which `validate` rejects with the record that holds it; nesting is bounded.
 
-    Raises ValueError with the reason.
+    Raises ValueError with the reason when the text as a whole is not JSON.
     """
     try:
         return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
@@ -124,6 +123,8 @@ def check_values(value: Any, path: str, depth: int = 0) -> None:
     real one in range, and the nesting is bounded; raises RecordError naming the place."""
     if depth > MAX_DEPTH:
         raise RecordError(path, f"is nested more than {MAX_DEPTH} levels deep")
+    if isinstance(value, InvalidJSON):
+        raise RecordError("record", f"not valid JSON ({value.reason})")
     if isinstance(value, str):
         check_string(value, path)
     elif isinstance(value, bool) or value is None:
