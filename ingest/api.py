@@ -1,4 +1,5 @@
-"""`POST /api/v1/import`: a business's bot platform pushes records in the import format.
+"""`POST /api/v1/import`: a business's bot platform pushes records in the import format, whose
+JSON Schema `GET /api/v1/schema.json` serves.
 
 Every answer is JSON. Errors are objects `{"record": N, "field": "...", "message": "..."}`,
 with `record` null for an error of the request as a whole; `results` says, record by record,
@@ -10,8 +11,9 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import JsonResponse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from conversations.models import ApiKey
 from ingest import records
@@ -19,6 +21,7 @@ from ingest.actors import Actor
 from ingest.importer import import_records
 
 READ_CHUNK_BYTES = 64 * 1024
+SCHEMA_MAX_AGE = 24 * 60 * 60
 
 
 def error_response(status, field, message, **headers):
@@ -103,7 +106,8 @@ def import_view(request):
     except ValueError as error:
         # UnicodeDecodeError is a ValueError too: a body that is not UTF-8.
         return error_response(400, "body", f"not valid JSON ({error})")
-    if isinstance(payload, dict):
+    # A record with a key given twice or a NaN is parsed as an InvalidJSON, rejected on its own.
+    if isinstance(payload, dict | records.InvalidJSON):
         payload = [payload]
     if not isinstance(payload, list):
         return error_response(400, "body", "must be a record or an array of records")
@@ -134,3 +138,10 @@ def import_view(request):
         {"imported": dict(result.counts), "results": results, "errors": errors},
         status=200 if result.ok else 400,
     )
+
+
+# Public: the format is no secret, and a platform's tooling fetches it without a key.
+@require_GET
+@cache_control(public=True, max_age=SCHEMA_MAX_AGE)
+def schema_view(request):
+    return JsonResponse(records.json_schema(), json_dumps_params={"ensure_ascii": False})

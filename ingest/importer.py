@@ -130,7 +130,7 @@ class Importer:
                 business = self._business(record.business, "bot.business")
                 before = bot_state(business, record.slug)
                 bot = writer.save_bot(
-                    self.actor, business, record.slug, record.name, record.entities
+                    self.actor, business, record.slug, record.name, record.entity_flags()
                 )
                 self._bots[(business.pk, record.slug)] = bot
                 self.accepted(locator, "bot", before, bot_state(business, record.slug))
@@ -226,7 +226,7 @@ class Importer:
                 record.username,
                 password=record.password,
                 email=record.email,
-                roles=record.roles,
+                roles=frozenset(record.roles),
                 teams=teams,
                 leads=leads,
                 view_personal_details=record.view_personal_details,
@@ -247,7 +247,7 @@ class Importer:
             "channel": record.channel,
             "started_at": record.started_at,
         }
-        if record.has_ended_at:
+        if record.ended_at is not None:
             values["ended_at"] = record.ended_at
         if record.agent is not None:
             values["agent_id"] = self._member_id(business, record.agent, "conversation.agent")
@@ -276,10 +276,10 @@ class Importer:
                 sent_at=message.at,
                 sender=message.sender,
                 agent_id=agent_id,
-                text=message.text,
+                text=message.said,
                 bot_break=message.bot_break,
                 kind=message.kind,
-                data=message.data or {},
+                data=message.data,
                 private=message.private,
             )
 
@@ -289,8 +289,8 @@ class Importer:
             bot_id=bot.pk,
             external_id=record.id,
             channel=record.channel,
-            user_id=record.user_id,
-            user_details=record.user_details,
+            user_id=record.user.id,
+            user_details=record.user.details(),
             values=values,
             messages=messages,
         )

@@ -1,21 +1,41 @@
-"""Records of the import format (docs/import-format.md), validated before anything is written.
+"""Records of the import format, validated before anything is written.
+
+The models below are the format: docs/import-format.md describes it, and the JSON Schema made
+from them (`json_schema()`, served at /api/v1/schema.json) is its authority.
 
 `loads(text)` parses one record's JSON strictly, and `validate(data)` turns the parsed object
-into a typed record, or raises RecordError naming the field and the reason. Whatever passes is
-safe to store and to show: valid Unicode, bounded sizes, dates every time zone can convert,
-slugs that fit in URLs. Nothing here reads the database: references (a business, bot, team or
-staff member named by slug or username) are resolved afterwards by the importer.
+into a typed record (a pydantic model), or raises RecordError naming the field and the
+reason. Whatever passes is safe to store and to show: valid Unicode, bounded sizes, dates
+every time zone can convert, slugs that fit in URLs. Nothing here reads the database:
+references (a business, bot, team or staff member named by slug or username) are resolved
+afterwards by the importer.
 """
 
 import functools
 import json
 import re
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PlainValidator,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import ErrorDetails, PydanticCustomError, core_schema
 
 from conversations.models import ConversationStatus, MessageKind, Role, Sender
 
@@ -59,35 +79,34 @@ class RecordError(Exception):
 
 
 class InvalidJSON:
-    """Stands in for a line that could not be parsed, so it is reported in order."""
+    """Stands in for what could not be parsed: a line, so it is reported in order, or a part of
+    a record (a key given twice, NaN), so that record alone is rejected and not its file or
+    request."""
 
     def __init__(self, reason: str):
         self.reason = reason
 
 
-class DuplicateKey(ValueError):
-    pass
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any] | InvalidJSON:
     # JSON allows a key twice and Python keeps the last; a record that says two things about
     # one field is refused rather than half-read.
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise DuplicateKey(f"duplicate key {key!r}")
+            return InvalidJSON(f"duplicate key {key!r}")
         result[key] = value
     return result
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+def _no_constant(name: str) -> InvalidJSON:
+    return InvalidJSON(f"{name} is not a JSON number")
 
 
 def loads(text: str | bytes) -> Any:
-    """Parse JSON strictly: no duplicate keys, no NaN or Infinity, bounded nesting.
+    """Parse JSON strictly: a key given twice, NaN or Infinity is parsed as an InvalidJSON in
+    its place, which `validate` rejects with the record that holds it; nesting is bounded.
 
-    Raises ValueError with the reason.
+    Raises ValueError with the reason when the text as a whole is not JSON.
     """
     try:
         return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
@@ -124,6 +143,8 @@ def check_values(value: Any, path: str, depth: int = 0) -> None:
     real one in range, and the nesting is bounded; raises RecordError naming the place."""
     if depth > MAX_DEPTH:
         raise RecordError(path, f"is nested more than {MAX_DEPTH} levels deep")
+    if isinstance(value, InvalidJSON):
+        raise RecordError("record", f"not valid JSON ({value.reason})")
     if isinstance(value, str):
         check_string(value, path)
     elif isinstance(value, bool) or value is None:
@@ -152,194 +173,6 @@ def check_string(value: str, path: str) -> None:
         raise RecordError(path, "contains a NUL character")
 
 
-class Fields:
-    """Typed access to one JSON object's fields; errors name the field's full path."""
-
-    def __init__(self, data: Any, path: str):
-        if not isinstance(data, dict):
-            raise RecordError(path, "must be a JSON object")
-        self.data = data
-        self.path = path
-
-    def has(self, name: str) -> bool:
-        return self.data.get(name) is not None
-
-    def _get(self, name: str, types: tuple[type, ...], type_name: str, required: bool) -> Any:
-        value = self.data.get(name)
-        if value is None:
-            if required:
-                raise RecordError(f"{self.path}.{name}", "is required")
-            return None
-        # bool is an int subclass in Python, but not a number in JSON.
-        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-            raise RecordError(f"{self.path}.{name}", f"must be {type_name}")
-        return value
-
-    def slug(self, name: str) -> str:
-        value = self.required_str(name, max_length=64)
-        if not SLUG.fullmatch(value):
-            raise RecordError(
-                f"{self.path}.{name}", "must be a slug: letters, digits, hyphens, underscores"
-            )
-        return value
-
-    def string(self, name: str, required: bool = False, max_length: int = 200) -> str | None:
-        value = self._get(name, (str,), "a string", required)
-        if value is None:
-            return None
-        if required and not value.strip():
-            raise RecordError(f"{self.path}.{name}", "must not be empty")
-        if len(value.encode()) > max_length:
-            raise RecordError(f"{self.path}.{name}", f"is longer than {max_length} bytes")
-        return value
-
-    def required_str(self, name: str, max_length: int = 200) -> str:
-        value = self.string(name, required=True, max_length=max_length)
-        assert value is not None  # `required` raised otherwise
-        return value
-
-    def text(self, name: str, required: bool = False) -> str | None:
-        value = self._get(name, (str,), "a string", required)
-        if value is not None and len(value.encode()) > MAX_TEXT_BYTES:
-            raise RecordError(f"{self.path}.{name}", "text is over 64 KiB")
-        return value
-
-    def flag(self, name: str, default: bool = False) -> bool:
-        value = self._get(name, (bool,), "true or false", False)
-        return default if value is None else value
-
-    def integer(self, name: str, required: bool = False) -> int | None:
-        return self._get(name, (int,), "an integer", required)
-
-    def array(
-        self, name: str, required: bool = False, max_items: int = MAX_LIST_ITEMS
-    ) -> list | None:
-        value = self._get(name, (list,), "a list", required)
-        if value is not None and len(value) > max_items:
-            raise RecordError(f"{self.path}.{name}", f"has more than {max_items} items")
-        return value
-
-    def object(self, name: str, required: bool = False) -> "Fields | None":
-        value = self._get(name, (dict,), "an object", required)
-        return None if value is None else Fields(value, f"{self.path}.{name}")
-
-    def timestamp(self, name: str, required: bool = False) -> datetime | None:
-        value = self._get(name, (str,), "an ISO 8601 timestamp string", required)
-        if value is None:
-            return None
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            raise RecordError(f"{self.path}.{name}", "is not an ISO 8601 timestamp") from None
-        if parsed.tzinfo is None or parsed.utcoffset() is None:
-            raise RecordError(f"{self.path}.{name}", "timestamp has no UTC offset")
-        # Comparing never converts, so it cannot overflow as converting 0001-01-01T00:00+05:30
-        # to UTC, or 9999-12-31T23:00-05:00 to a business's time zone, would.
-        if not EARLIEST <= parsed < LATEST:
-            raise RecordError(
-                f"{self.path}.{name}", f"is outside the years {EARLIEST.year}–{LATEST.year - 1}"
-            )
-        return parsed
-
-    def strings(self, name: str) -> list[str]:
-        values = self.array(name) or []
-        for index, value in enumerate(values):
-            if not isinstance(value, str):
-                raise RecordError(f"{self.path}.{name}[{index}]", "must be a string")
-        return values
-
-
-@dataclass(frozen=True)
-class BusinessRecord:
-    slug: str
-    name: str | None
-    timezone: str | None
-
-
-@dataclass(frozen=True)
-class BotRecord:
-    business: str
-    slug: str
-    name: str | None
-    entities: dict[str, bool] | None  # name -> personal; None: the bot's entities stay as they are
-
-
-@dataclass(frozen=True)
-class TeamRecord:
-    business: str
-    slug: str
-    name: str | None
-
-
-@dataclass(frozen=True)
-class StaffRecord:
-    business: str
-    username: str
-    password: str | None
-    email: str | None
-    roles: frozenset[str]
-    teams: tuple[str, ...]
-    leads: tuple[str, ...]
-    view_personal_details: bool
-    display_name: str | None = None
-
-
-@dataclass(frozen=True)
-class MessageRecord:
-    id: str
-    at: datetime
-    sender: str
-    agent: str | None
-    text: str
-    bot_break: bool
-    kind: str = MessageKind.TEXT
-    data: dict[str, Any] | None = None  # the element's fields, normalised (see _rich_data)
-    private: bool = False
-
-
-@dataclass(frozen=True)
-class CsatRecord:
-    rating: int
-    review: str
-    at: datetime | None
-
-
-@dataclass(frozen=True)
-class ConversationRecord:
-    business: str
-    bot: str
-    id: str
-    channel: str
-    user_id: str
-    # Only the details the record gives: name, email, phone, attributes.
-    user_details: dict[str, Any]
-    started_at: datetime
-    ended_at: datetime | None
-    has_ended_at: bool
-    agent: str | None
-    team: str | None
-    csat: CsatRecord | None
-    messages: tuple[MessageRecord, ...]
-    status: str | None = None
-    close_reason: str | None = None
-
-
-Record = BusinessRecord | BotRecord | TeamRecord | StaffRecord | ConversationRecord
-
-
-def validate(data: Any) -> Record:
-    """The typed record of one parsed JSON object of the import format."""
-    if isinstance(data, InvalidJSON):
-        raise RecordError("record", f"not valid JSON ({data.reason})")
-    if not isinstance(data, dict):
-        raise RecordError("record", "must be a JSON object")
-    kind = data.get("type")
-    if not isinstance(kind, str) or kind not in KINDS:
-        raise RecordError("type", f"must be one of {', '.join(KINDS)}")
-    check_values(data, kind)
-    return VALIDATORS[kind](Fields(data, kind))
-
-
 def kind_of(data: Any) -> str:
     """The record's type as far as it says, for errors about the record as a whole."""
     kind = data.get("type") if isinstance(data, dict) else None
@@ -353,224 +186,416 @@ def time_zone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones()) - {"localtime", "posixrules", "Factory"}
 
 
-def _business(fields: Fields) -> BusinessRecord:
-    tz_name = fields.string("timezone", max_length=64)
-    if tz_name is not None and tz_name not in time_zone_names():
-        raise RecordError("business.timezone", "is not an IANA time zone name")
-    return BusinessRecord(
-        slug=fields.slug("slug"),
-        name=fields.string("name"),
-        timezone=tz_name,
-    )
+# The format itself: each record a model, each rule of a field a piece of its type that both
+# validates and says itself in the JSON Schema (`json_schema()`, served at /api/v1/schema.json).
 
 
-def _bot(fields: Fields) -> BotRecord:
-    entities = None
-    if fields.has("entities"):
-        entities = {}
-        for index, item in enumerate(fields.array("entities") or []):
-            entity = Fields(item, f"bot.entities[{index}]")
-            entities[entity.required_str("name", max_length=100)] = entity.flag("personal")
-    return BotRecord(
-        business=fields.required_str("business", max_length=64),
-        slug=fields.slug("slug"),
-        name=fields.string("name"),
-        entities=entities,
-    )
+@dataclass(frozen=True)
+class _Rule:
+    """A field's rule: `check` runs after the type's own validation (a str is a str) and raises
+    PydanticCustomError with the reason; `schema` is what the rule adds to the JSON Schema."""
+
+    def check(self, value: Any) -> Any:
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {}
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {**handler(schema), **self.schema()}
 
 
-def _team(fields: Fields) -> TeamRecord:
-    return TeamRecord(
-        business=fields.required_str("business", max_length=64),
-        slug=fields.slug("slug"),
-        name=fields.string("name"),
-    )
+def _invalid(reason: str) -> PydanticCustomError:
+    # The reason is the message as it is: no {placeholders} in it are filled in.
+    return PydanticCustomError("record", "{reason}", {"reason": reason})
 
 
-def _staff(fields: Fields) -> StaffRecord:
-    roles = fields.strings("roles")
-    for index, role in enumerate(roles):
-        if role not in ROLES:
-            raise RecordError(f"staff.roles[{index}]", f"must be one of {', '.join(Role.values)}")
-    return StaffRecord(
-        business=fields.required_str("business", max_length=64),
-        username=fields.required_str("username", max_length=150),
-        password=fields.string("password", max_length=200),
-        email=fields.string("email", max_length=254),
-        roles=frozenset(roles),
-        teams=tuple(fields.strings("teams")),
-        leads=tuple(fields.strings("leads")),
-        view_personal_details=fields.flag("view_personal_details"),
-        display_name=fields.string("display_name", max_length=150),
-    )
+@dataclass(frozen=True)
+class Bytes(_Rule):
+    """A string of at most `limit` bytes of UTF-8; `required` ones not blank either."""
+
+    limit: int
+    required: bool = False
+    reason: str = ""  # instead of the two below
+
+    def check(self, value: str) -> str:
+        if self.required and not value.strip():
+            raise _invalid(self.reason or "must not be empty")
+        # Four bytes a character at most: only a string that may be too long is encoded.
+        if len(value) * 4 > self.limit and len(value.encode()) > self.limit:
+            raise _invalid(self.reason or f"is longer than {self.limit} bytes")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        words = {"maxLength": self.limit, "x-maxBytes": self.limit}
+        return {**words, "minLength": 1} if self.required else words
 
 
-def _conversation(fields: Fields) -> ConversationRecord:
-    user = fields.object("user", required=True)
-    assert user is not None  # `required` raised otherwise
-    user_details: dict[str, Any] = {
-        name: user.string(name, max_length=max_length)
-        for name, max_length in (("name", 200), ("email", 254), ("phone", 50))
-        if user.has(name)
-    }
-    attributes = user.object("attributes")
-    if attributes is not None:
-        if len(attributes.data) > MAX_ATTRIBUTES:
-            raise RecordError(attributes.path, f"has more than {MAX_ATTRIBUTES} entries")
-        for name, value in attributes.data.items():
-            if not name.strip() or len(name.encode()) > 100:
-                raise RecordError(f"{attributes.path} key", "must be a name of 1 to 100 bytes")
-            if not isinstance(value, str | int | float | bool):
-                raise RecordError(f"{attributes.path}.{name}", "must be a string or number")
-            if isinstance(value, str) and len(value.encode()) > 1000:
-                raise RecordError(f"{attributes.path}.{name}", "is longer than 1000 bytes")
-        user_details["attributes"] = attributes.data
+@dataclass(frozen=True)
+class Slug(Bytes):
+    limit: int = 64
+    required: bool = True
 
-    csat = None
-    csat_fields = fields.object("csat")
-    if csat_fields is not None:
-        rating = csat_fields.integer("rating", required=True)
-        assert rating is not None  # `required` raised otherwise
-        if not 1 <= rating <= 5:
-            raise RecordError("conversation.csat.rating", "must be between 1 and 5")
-        csat = CsatRecord(rating, csat_fields.text("review") or "", csat_fields.timestamp("at"))
+    def check(self, value: str) -> str:
+        value = super().check(value)
+        if not SLUG.fullmatch(value):
+            raise _invalid("must be a slug: letters, digits, hyphens, underscores")
+        return value
 
-    messages, seen = [], set()
-    for index, item in enumerate(fields.array("messages", max_items=MAX_MESSAGES) or []):
-        message = Fields(item, f"conversation.messages[{index}]")
-        message_id = message.required_str("id")
-        if message_id in seen:
-            raise RecordError(f"{message.path}.id", f"duplicate message id {message_id!r}")
-        seen.add(message_id)
-        sender = message.required_str("sender", max_length=8)
-        if sender not in SENDERS:
-            raise RecordError(
-                f"{message.path}.sender", f"must be one of {', '.join(Sender.values)}"
-            )
-        messages.append(_message(message, message_id, sender))
-
-    started_at = fields.timestamp("started_at", required=True)
-    assert started_at is not None  # `required` raised otherwise
-    status = fields.string("status", max_length=16)
-    if status is not None and status not in STATUSES:
-        raise RecordError(
-            "conversation.status", f"must be one of {', '.join(ConversationStatus.values)}"
-        )
-    return ConversationRecord(
-        business=fields.required_str("business", max_length=64),
-        bot=fields.required_str("bot", max_length=64),
-        id=fields.required_str("id"),
-        channel=fields.required_str("channel", max_length=32),
-        user_id=user.required_str("id"),
-        user_details=user_details,
-        started_at=started_at,
-        ended_at=fields.timestamp("ended_at"),
-        has_ended_at=fields.has("ended_at"),
-        agent=fields.string("agent", max_length=150),
-        team=fields.string("team", max_length=64),
-        csat=csat,
-        messages=tuple(messages),
-        status=status,
-        close_reason=fields.string("close_reason", max_length=MAX_VALUE_BYTES),
-    )
+    def schema(self) -> dict[str, Any]:
+        return {**super().schema(), "pattern": f"^{SLUG.pattern}$"}
 
 
-def _message(message: Fields, message_id: str, sender: str) -> MessageRecord:
-    """One message of format v2: a plain text, or a rich element with its text optional."""
-    at = message.timestamp("at", required=True)
-    assert at is not None  # `required` raised otherwise
-    kind = message.string("type", max_length=16) or MessageKind.TEXT
-    if kind not in MESSAGE_KINDS:
-        raise RecordError(f"{message.path}.type", f"must be one of {', '.join(MessageKind.values)}")
-    data = _rich_data(message, kind)
-    picked = data.get("picked")
-    # A tap on a quick reply or a button is what the user said: its label is the text.
-    text = message.text("text", required=kind == MessageKind.TEXT and picked is None)
-    private = message.flag("private")
-    if private and sender != Sender.AGENT:
-        raise RecordError(f"{message.path}.private", "only an agent's message can be private")
-    if picked is not None and sender != Sender.USER:
-        raise RecordError(f"{message.path}.picked", "only the user picks an option")
-    return MessageRecord(
-        id=message_id,
-        at=at,
-        sender=sender,
-        agent=message.string("agent", max_length=150),
-        text=text if text is not None else (picked or ""),
-        bot_break=message.flag("bot_break"),
-        kind=kind,
-        data=data,
-        private=private,
-    )
+@dataclass(frozen=True)
+class OneOf(_Rule):
+    values: tuple[str, ...]
+
+    def check(self, value: str) -> str:
+        if value not in self.values:
+            raise _invalid(f"must be one of {', '.join(self.values)}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"enum": list(self.values)}
 
 
-def _rich_data(message: Fields, kind: str) -> dict[str, Any]:
-    """The element's own fields, in the one shape the writer masks and the page shows; each
-    kind requires what it cannot be shown without."""
-    data: dict[str, Any] = {}
-    if (picked := message.string("picked")) is not None:
-        data["picked"] = picked
-    options = [
-        _bounded(option, f"{message.path}.options[{index}]", 200)
-        for index, option in enumerate(message.array("options", max_items=MAX_OPTIONS) or [])
-    ]
-    if options:
-        data["options"] = options
-    buttons = _buttons(message, "buttons")
-    if buttons:
-        data["buttons"] = buttons
-    cards = []
-    for index, item in enumerate(message.array("cards", max_items=MAX_CARDS) or []):
-        card = Fields(item, f"{message.path}.cards[{index}]")
-        shown: dict[str, Any] = {
-            "title": card.required_str("title", max_length=MAX_VALUE_BYTES),
-            "subtitle": card.string("subtitle", max_length=MAX_VALUE_BYTES) or "",
+@dataclass(frozen=True)
+class TimeZone(Bytes):
+    limit: int = 64
+
+    def check(self, value: str) -> str:
+        if super().check(value) not in time_zone_names():
+            raise _invalid("is not an IANA time zone name")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {**super().schema(), "description": "an IANA time zone name, such as Asia/Kolkata"}
+
+
+@dataclass(frozen=True)
+class Between(_Rule):
+    low: int
+    high: int
+    reason: str = ""
+
+    def check(self, value: float) -> float:
+        if not self.low <= value <= self.high:
+            raise _invalid(self.reason or f"must be between {self.low} and {self.high}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"minimum": self.low, "maximum": self.high}
+
+
+@dataclass(frozen=True)
+class Url(Bytes):
+    """An absolute URL of one of `schemes`, the only ones a page turns into a link or image."""
+
+    limit: int = MAX_URL_BYTES
+    required: bool = True
+    schemes: frozenset[str] = MEDIA_SCHEMES
+
+    def check(self, value: str) -> str:
+        url = super().check(value)
+        # Browsers drop spaces and control characters inside a URL, so "java\tscript:" would
+        # run; a URL with any of them is refused rather than cleaned.
+        if any(character <= " " or character == "\x7f" for character in url):
+            raise _invalid("must not contain spaces or control characters")
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            raise _invalid("is not a URL") from None
+        if parts.scheme.lower() not in self.schemes:
+            raise _invalid(f"must be a URL starting with {' or '.join(sorted(self.schemes))}:")
+        if parts.scheme.lower() != "mailto" and not parts.hostname:
+            raise _invalid("must name a host")
+        return url
+
+    def schema(self) -> dict[str, Any]:
+        schemes = "|".join(sorted(self.schemes))
+        return {**super().schema(), "format": "uri", "pattern": f"^(?i:{schemes}):"}
+
+
+def _timestamp(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise _invalid("must be an ISO 8601 timestamp string")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise _invalid("is not an ISO 8601 timestamp") from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise _invalid("timestamp has no UTC offset")
+    # Comparing never converts, so it cannot overflow as converting 0001-01-01T00:00+05:30
+    # to UTC, or 9999-12-31T23:00-05:00 to a business's time zone, would.
+    if not EARLIEST <= parsed < LATEST:
+        raise _invalid(f"is outside the years {EARLIEST.year}–{LATEST.year - 1}")
+    return parsed
+
+
+def _attribute_value(value: Any) -> str | int | float | bool:
+    if not isinstance(value, str | int | float | bool):
+        raise _invalid("must be a string or number")
+    if isinstance(value, str) and len(value.encode()) > MAX_VALUE_BYTES:
+        raise _invalid(f"is longer than {MAX_VALUE_BYTES} bytes")
+    return value
+
+
+Timestamp = Annotated[
+    datetime,
+    PlainValidator(_timestamp),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO 8601 with a UTC offset, from 1970 to 2099",
         }
-        if card.has("image"):
-            shown["image"] = _url(card, "image", MEDIA_SCHEMES)
-        if buttons_of_card := _buttons(card, "buttons"):
-            shown["buttons"] = buttons_of_card
-        cards.append(shown)
-    if cards:
-        data["cards"] = cards
-    attachments = []
-    for index, item in enumerate(message.array("attachments", max_items=MAX_ATTACHMENTS) or []):
-        attachment = Fields(item, f"{message.path}.attachments[{index}]")
-        size = attachment.integer("size")
-        if size is not None and size < 0:
-            raise RecordError(f"{attachment.path}.size", "must be a number of bytes, 0 or more")
-        attachments.append(
-            {
-                "name": attachment.string("name", max_length=MAX_VALUE_BYTES) or "",
-                "media_type": attachment.string("media_type", max_length=100) or "",
-                "size": size,
-                "url": _url(attachment, "url", MEDIA_SCHEMES),
-            }
-        )
-    if attachments:
-        data["attachments"] = attachments
-    location = message.object("location")
-    if location is not None:
-        data["location"] = {
-            "latitude": _coordinate(location, "latitude", 90),
-            "longitude": _coordinate(location, "longitude", 180),
-            "name": location.string("name", max_length=MAX_VALUE_BYTES) or "",
+    ),
+]
+Id = Annotated[str, Bytes(200, required=True)]
+Name = Annotated[str, Bytes(200)]
+BusinessSlug = Annotated[str, Bytes(64, required=True)]
+Username = Annotated[str, Bytes(150)]
+Value = Annotated[str, Bytes(MAX_VALUE_BYTES)]
+Text = Annotated[str, Bytes(MAX_TEXT_BYTES, reason="text is over 64 KiB")]
+Label = Annotated[str, Bytes(200, required=True)]
+AttributeName = Annotated[str, Bytes(100, required=True, reason="must be a name of 1 to 100 bytes")]
+AttributeValue = Annotated[
+    str | int | float | bool,
+    PlainValidator(_attribute_value),
+    WithJsonSchema({"type": ["string", "number", "boolean"], "maxLength": MAX_VALUE_BYTES}),
+]
+
+
+def _at_most(items: int) -> Any:
+    return Field(max_length=items)
+
+
+def _up_to(items: int) -> Any:
+    """A list field of at most `items` items, empty when left out. (A factory, not `= []`:
+    pydantic would deep-copy that default for every record that leaves the field out.)"""
+    return Field(default_factory=list, max_length=items)
+
+
+class _Model(BaseModel):
+    # Strict: JSON types as they are (no "5" for 5, no true for 1); fields the format does not
+    # name are ignored, so a platform may send more than we read.
+    model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, data: Any) -> Any:
+        # A field given as null is as good as left out: a default, or "is required".
+        if isinstance(data, dict) and None in data.values():
+            return {name: value for name, value in data.items() if value is not None}
+        return data
+
+
+class BusinessRecord(_Model):
+    """A business, whose staff see its chats."""
+
+    type: Literal["business"]
+    slug: Annotated[str, Slug()]
+    name: Name | None = None
+    timezone: Annotated[str, TimeZone()] | None = Field(None, description="default UTC")
+
+
+class Entity(_Model):
+    """Something a bot collects; a personal one is PII, masked for viewers without the right."""
+
+    name: Annotated[str, Bytes(100, required=True)]
+    personal: bool = False
+
+
+class BotRecord(_Model):
+    type: Literal["bot"]
+    business: BusinessSlug
+    slug: Annotated[str, Slug()]
+    name: Name | None = None
+    # Left out: the bot's entities stay as they are.
+    entities: Annotated[list[Entity], _at_most(MAX_LIST_ITEMS)] | None = None
+
+    def entity_flags(self) -> dict[str, bool] | None:
+        """name -> personal, or None to keep the bot's entities."""
+        if self.entities is None:
+            return None
+        return {entity.name: entity.personal for entity in self.entities}
+
+
+class TeamRecord(_Model):
+    type: Literal["team"]
+    business: BusinessSlug
+    slug: Annotated[str, Slug()]
+    name: Name | None = None
+
+
+class StaffRecord(_Model):
+    """A platform user's membership of one business (import_data only, never the API)."""
+
+    type: Literal["staff"]
+    roles: list[Annotated[str, OneOf(tuple(Role.values))]] = _up_to(MAX_LIST_ITEMS)
+    business: BusinessSlug
+    username: Annotated[str, Bytes(150, required=True)]
+    password: Name | None = Field(None, description="required for a new user")
+    email: Annotated[str, Bytes(254)] | None = None
+    teams: list[str] = _up_to(MAX_LIST_ITEMS)
+    leads: list[str] = _up_to(MAX_LIST_ITEMS)
+    view_personal_details: bool = False
+    display_name: Username | None = None
+
+
+class User(_Model):
+    """The end user: `id` identifies them within the business; later records update the rest."""
+
+    id: Id
+    name: Name | None = None
+    email: Annotated[str, Bytes(254)] | None = None
+    phone: Annotated[str, Bytes(50)] | None = None
+    attributes: Annotated[dict[AttributeName, AttributeValue], _at_most(MAX_ATTRIBUTES)] | None = (
+        None
+    )
+
+    def details(self) -> dict[str, Any]:
+        """Only the details the record gives: name, email, phone, attributes."""
+        details: dict[str, Any] = {
+            name: value
+            for name, value in (("name", self.name), ("email", self.email), ("phone", self.phone))
+            if value is not None
         }
-    form_fields = []
-    for index, item in enumerate(message.array("fields", max_items=MAX_FORM_FIELDS) or []):
-        form_field = Fields(item, f"{message.path}.fields[{index}]")
-        form_fields.append(
-            {
-                "label": form_field.required_str("label"),
-                "value": form_field.string("value", max_length=MAX_VALUE_BYTES) or "",
-            }
-        )
-    if form_fields:
-        data["fields"] = form_fields
-    needs = REQUIRED_BY_KIND.get(kind)
-    if needs and needs not in data:
-        raise RecordError(f"{message.path}.{needs}", f"is required for a {kind} message")
-    return data
+        if self.attributes is not None:
+            details["attributes"] = self.attributes
+        return details
+
+
+class CsatRecord(_Model):
+    rating: Annotated[int, Between(1, 5)]
+    review: Text = ""
+    at: Timestamp | None = None
+
+
+class Button(_Model):
+    label: Label
+    url: Annotated[str, Url(schemes=LINK_SCHEMES)] | None = None
+
+    def shown(self) -> dict[str, str]:
+        return {"label": self.label} if self.url is None else {"label": self.label, "url": self.url}
+
+
+class Card(_Model):
+    title: Annotated[str, Bytes(MAX_VALUE_BYTES, required=True)]
+    subtitle: Value = ""
+    image: Annotated[str, Url()] | None = None
+    buttons: list[Button] = _up_to(MAX_BUTTONS)
+
+    def shown(self) -> dict[str, Any]:
+        shown: dict[str, Any] = {"title": self.title, "subtitle": self.subtitle}
+        if self.image is not None:
+            shown["image"] = self.image
+        if self.buttons:
+            shown["buttons"] = [button.shown() for button in self.buttons]
+        return shown
+
+
+class Attachment(_Model):
+    url: Annotated[str, Url()]
+    name: Value = ""
+    media_type: Annotated[str, Bytes(100)] = ""
+    size: Annotated[int, Between(0, MAX_INTEGER, "must be a number of bytes, 0 or more")] | None = (
+        None
+    )
+
+    def shown(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "media_type": self.media_type,
+            "size": self.size,
+            "url": self.url,
+        }
+
+
+class Location(_Model):
+    latitude: Annotated[float, Between(-90, 90)]
+    longitude: Annotated[float, Between(-180, 180)]
+    name: Value = ""
+
+
+class FormField(_Model):
+    label: Label
+    value: Value = ""
+
+
+class MessageRecord(_Model):
+    """One message: a plain text, or (format v2) a rich element with its text optional."""
+
+    id: Id = Field(description="unique within the conversation")
+    at: Timestamp
+    sender: Annotated[str, OneOf(tuple(Sender.values))]
+    kind: Annotated[str, OneOf(tuple(MessageKind.values))] = Field(
+        MessageKind.TEXT, alias="type", description='left out or "": text'
+    )
+    agent: Username | None = Field(None, description="the staff member's username")
+    text: Text | None = Field(None, description="required for a text message but a picked one")
+    bot_break: bool = Field(False, description="a user message the bot failed to understand")
+    picked: Annotated[str, Bytes(200)] | None = Field(
+        None, description="the option or button a user tapped"
+    )
+    options: list[Annotated[str, Bytes(200)]] = _up_to(MAX_OPTIONS)
+    buttons: list[Button] = _up_to(MAX_BUTTONS)
+    cards: list[Card] = _up_to(MAX_CARDS)
+    attachments: list[Attachment] = _up_to(MAX_ATTACHMENTS)
+    location: Location | None = None
+    fields: list[FormField] = _up_to(MAX_FORM_FIELDS)
+    private: bool = Field(False, description="an agent's internal note")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _empty_type_is_text(cls, value: Any) -> Any:
+        return MessageKind.TEXT if value == "" else value
+
+    @model_validator(mode="after")
+    def _fits_its_kind(self) -> "MessageRecord":
+        needs = REQUIRED_BY_KIND.get(self.kind)
+        if needs and not getattr(self, needs):
+            raise _invalid_field(needs, f"is required for a {self.kind} message")
+        # A tap on a quick reply or a button is what the user said: its label is the text.
+        if self.text is None and self.kind == MessageKind.TEXT and self.picked is None:
+            raise _invalid_field("text", "is required")
+        if self.private and self.sender != Sender.AGENT:
+            raise _invalid_field("private", "only an agent's message can be private")
+        if self.picked is not None and self.sender != Sender.USER:
+            raise _invalid_field("picked", "only the user picks an option")
+        return self
+
+    @property
+    def said(self) -> str:
+        """The message's text: its own, or else the label the user picked."""
+        return self.text if self.text is not None else (self.picked or "")
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The element's fields in the one shape the writer masks and the page shows."""
+        data: dict[str, Any] = {}
+        if self.picked is not None:
+            data["picked"] = self.picked
+        if self.options:
+            data["options"] = self.options
+        if self.buttons:
+            data["buttons"] = [button.shown() for button in self.buttons]
+        if self.cards:
+            data["cards"] = [card.shown() for card in self.cards]
+        if self.attachments:
+            data["attachments"] = [attachment.shown() for attachment in self.attachments]
+        if self.location is not None:
+            data["location"] = self.location.model_dump()
+        if self.fields:
+            data["fields"] = [form_field.model_dump() for form_field in self.fields]
+        return data
 
 
 REQUIRED_BY_KIND: dict[str, str] = {
@@ -583,55 +608,131 @@ REQUIRED_BY_KIND: dict[str, str] = {
 }
 
 
-def _bounded(value: Any, path: str, max_length: int) -> str:
-    if not isinstance(value, str):
-        raise RecordError(path, "must be a string")
-    if len(value.encode()) > max_length:
-        raise RecordError(path, f"is longer than {max_length} bytes")
-    return value
+def _invalid_field(name: str, reason: str) -> PydanticCustomError:
+    """An error of the rules between fields, naming the field it is about."""
+    return PydanticCustomError("record", "{reason}", {"reason": reason, "field": name})
 
 
-def _buttons(fields: Fields, name: str) -> list[dict[str, str]]:
-    buttons = []
-    for index, item in enumerate(fields.array(name, max_items=MAX_BUTTONS) or []):
-        button = Fields(item, f"{fields.path}.{name}[{index}]")
-        shown = {"label": button.required_str("label")}
-        if button.has("url"):
-            shown["url"] = _url(button, "url", LINK_SCHEMES)
-        buttons.append(shown)
-    return buttons
+class ConversationRecord(_Model):
+    """A conversation with its end user and messages; sent again, it adds what is new."""
+
+    type: Literal["conversation"]
+    id: Id = Field(description="the platform's conversation id, unique within the business")
+    business: BusinessSlug
+    bot: BusinessSlug
+    channel: Annotated[str, Bytes(32, required=True)] = Field(description="web, whatsapp, …")
+    user: User
+    started_at: Timestamp
+    ended_at: Timestamp | None = None
+    agent: Username | None = Field(None, description="the staff member's username")
+    team: Annotated[str, Bytes(64)] | None = Field(None, description="the team's slug")
+    csat: CsatRecord | None = None
+    messages: list[MessageRecord] = _up_to(MAX_MESSAGES)
+    status: Annotated[str, OneOf(tuple(ConversationStatus.values))] | None = None
+    close_reason: Value | None = None
+
+    @model_validator(mode="after")
+    def _message_ids_are_unique(self) -> "ConversationRecord":
+        seen: set[str] = set()
+        for index, message in enumerate(self.messages):
+            if message.id in seen:
+                raise _invalid_field(
+                    f"messages[{index}].id", f"duplicate message id {message.id!r}"
+                )
+            seen.add(message.id)
+        return self
 
 
-def _url(fields: Fields, name: str, schemes: frozenset[str]) -> str:
-    """An absolute URL of one of `schemes`, the only ones a page turns into a link or image."""
-    url = fields.required_str(name, max_length=MAX_URL_BYTES)
-    path = f"{fields.path}.{name}"
-    # Browsers drop spaces and control characters inside a URL, so "java\tscript:" would
-    # run; a URL with any of them is refused rather than cleaned.
-    if any(character <= " " or character == "\x7f" for character in url):
-        raise RecordError(path, "must not contain spaces or control characters")
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        raise RecordError(path, "is not a URL") from None
-    if parts.scheme.lower() not in schemes:
-        raise RecordError(path, f"must be a URL starting with {' or '.join(sorted(schemes))}:")
-    if parts.scheme.lower() != "mailto" and not parts.hostname:
-        raise RecordError(path, "must name a host")
-    return url
-
-
-def _coordinate(fields: Fields, name: str, limit: int) -> float:
-    value = fields._get(name, (int, float), "a number", True)
-    if not -limit <= value <= limit:
-        raise RecordError(f"{fields.path}.{name}", f"must be between -{limit} and {limit}")
-    return float(value)
-
-
-VALIDATORS: dict[str, Callable[[Fields], Record]] = {
-    "business": _business,
-    "bot": _bot,
-    "team": _team,
-    "staff": _staff,
-    "conversation": _conversation,
+Record = BusinessRecord | BotRecord | TeamRecord | StaffRecord | ConversationRecord
+# One record of any type, told apart by its "type".
+RECORD = Annotated[Record, Field(discriminator="type")]
+MODELS: dict[str, type[Record]] = {
+    "business": BusinessRecord,
+    "bot": BotRecord,
+    "team": TeamRecord,
+    "staff": StaffRecord,
+    "conversation": ConversationRecord,
 }
+
+
+def validate(data: Any) -> Record:
+    """The typed record of one parsed JSON object of the import format."""
+    if isinstance(data, InvalidJSON):
+        raise RecordError("record", f"not valid JSON ({data.reason})")
+    if not isinstance(data, dict):
+        raise RecordError("record", "must be a JSON object")
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise RecordError("type", f"must be one of {', '.join(KINDS)}")
+    check_values(data, kind)
+    try:
+        return MODELS[kind].model_validate(data)
+    except ValidationError as error:
+        raise record_error(kind, error.errors(include_url=False)[0]) from None
+
+
+# Pydantic's own errors, in the words of the format.
+TYPE_NAMES = {
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "int_type": "an integer",
+    "float_type": "a number",
+    "list_type": "a list",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+}
+
+
+def record_error(kind: str, error: ErrorDetails) -> RecordError:
+    """The RecordError of pydantic's first error: the field's path as the format names it
+    (`conversation.messages[0].at`) and the reason."""
+    location = error["loc"]
+    context = error.get("ctx") or {}
+    steps = [kind]
+    for step in location:
+        if step == "[key]":
+            # A dict's key: pydantic names the key, then "[key]"; the format names the dict.
+            steps[-1] = " key"
+        else:
+            steps.append(f"[{step}]" if isinstance(step, int) else f".{step}")
+    if "field" in context:
+        steps.append(f".{context['field']}")
+    path = "".join(steps)
+    match error["type"]:
+        case "record":
+            return RecordError(path, context["reason"])
+        case "missing":
+            return RecordError(path, "is required")
+        case "too_long":
+            limit = context["max_length"]
+            if context.get("field_type") == "Dictionary":
+                return RecordError(path, f"has more than {limit} entries")
+            return RecordError(path, f"has more than {limit} items")
+        case "model_type" | "model_attributes_type" if location and isinstance(location[-1], int):
+            return RecordError(path, "must be a JSON object")
+        case type_error if type_error in TYPE_NAMES:
+            return RecordError(path, f"must be {TYPE_NAMES[type_error]}")
+    # Any other of pydantic's errors, in its own words; none is known to reach here.
+    return RecordError(path, error["msg"])
+
+
+@functools.cache
+def json_schema() -> dict[str, Any]:
+    """The import format as a JSON Schema: one record (a line, or an item of the API's array)."""
+    adapter: TypeAdapter[Record] = TypeAdapter(RECORD)
+    schema = adapter.json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Chat Links import record",
+        "description": (
+            "One record of the import format (docs/import-format.md): a line of a JSON Lines "
+            "file, or a record of POST /api/v1/import. Beyond this schema: every string, keys "
+            "included, is valid Unicode without NUL; numbers are within ±2^53; objects and "
+            f"lists nest at most {MAX_DEPTH} levels; no key is given twice in an object; "
+            "x-maxBytes bounds a string's UTF-8 bytes; a field given as null counts as left "
+            "out; fields not named here are ignored; references (business, bot, team, agent) "
+            "must name what exists."
+        ),
+        **schema,
+    }

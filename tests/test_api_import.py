@@ -188,3 +188,33 @@ def test_get_is_not_allowed(client, key):
     response = client.get(URL, HTTP_AUTHORIZATION=f"Bearer {key}")
 
     assert response.status_code == 405
+
+
+def test_the_schema_is_public_and_cacheable(client):
+    response = client.get("/api/v1/schema.json")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "public" in response["Cache-Control"] and "max-age=" in response["Cache-Control"]
+    schema = response.json()
+    assert schema["discriminator"]["propertyName"] == "type"
+    assert set(schema["discriminator"]["mapping"]) == {
+        "business",
+        "bot",
+        "team",
+        "staff",
+        "conversation",
+    }
+
+
+def test_the_schema_says_the_rules_the_import_applies(client):
+    definitions = client.get("/api/v1/schema.json").json()["$defs"]
+    message = definitions["MessageRecord"]
+
+    assert set(message["required"]) == {"id", "at", "sender"}
+    assert message["properties"]["sender"]["enum"] == ["user", "bot", "agent", "system"]
+    assert message["properties"]["at"]["format"] == "date-time"
+    assert definitions["ConversationRecord"]["properties"]["messages"]["maxItems"] == 10_000
+    assert definitions["BusinessRecord"]["properties"]["slug"]["pattern"] == "^[-a-zA-Z0-9_]+$"
+    rating = definitions["CsatRecord"]["properties"]["rating"]
+    assert (rating["minimum"], rating["maximum"]) == (1, 5)

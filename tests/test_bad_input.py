@@ -238,6 +238,44 @@ def test_duplicate_json_keys_are_rejected(client, key, tmp_path):
     assert not Business.objects.filter(slug="other").exists()
 
 
+GOOD_TEXT = json.dumps(good("c-1"))
+
+
+@pytest.mark.parametrize(
+    ("bad", "field", "reason"),
+    [
+        (
+            GOOD_TEXT.replace('"c-1"', '"bad"').replace("my card", "a\\udc00b"),
+            "conversation.messages[0].text",
+            "is not valid Unicode (lone surrogate)",
+        ),
+        (
+            '{"type": "team", "business": "acme", "slug": "x", "slug": "y"}',
+            "record",
+            "not valid JSON (duplicate key 'slug')",
+        ),
+        (
+            GOOD_TEXT.replace('"c-1"', '"bad"').replace('"sender"', '"id": "m2", "sender"'),
+            "record",
+            "not valid JSON (duplicate key 'id')",
+        ),
+        (
+            '{"type": "business", "slug": "acme", "name": Infinity}',
+            "record",
+            "not valid JSON (Infinity is not a JSON number)",
+        ),
+    ],
+    ids=["lone surrogate escape", "key twice", "key twice in a message", "Infinity"],
+)
+def test_an_api_record_the_parser_refuses_costs_no_other_record(client, key, bad, field, reason):
+    response = post(client, f"[{bad}, {json.dumps(good('c-2'))}]", key)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"record": 0, "field": field, "message": reason}]
+    assert [result["result"] for result in response.json()["results"]] == ["rejected", "created"]
+    assert stored_ids() == {"c-2"}
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [

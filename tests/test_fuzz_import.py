@@ -12,6 +12,7 @@ The batch goes in through the API or through `import_data`, and then:
 - a record that was left valid is accepted, and every accepted record is stored;
 - a record whose hostile value the format forbids is rejected, and every rejection names the
   record (its line or its index) and the field that was changed;
+- each hostile record, sent again through the API beside a valid one, costs that one nothing;
 - every page of every business is opened as every role: no 500 and no exception.
 
 The budget is small (derandomized, no deadline) so the suite stays fast; CI runs it on SQLite
@@ -674,6 +675,19 @@ def import_through_the_command(tmp_path, batch):
     return {index: errors.get(index) for index in range(len(batch))}
 
 
+def assert_costs_no_neighbour(client, hostile_record, index):
+    """A hostile record sent through the API beside a valid one: the valid one is stored.
+
+    Whatever the hostile value, a lone surrogate or a key given twice included, it is the
+    record's alone to answer for. (A line that is no JSON at all, RAW_LINES, has no place in
+    an array: the body around it would not be JSON either.)
+    """
+    neighbour = {**ANCHOR, "id": f"neighbour-{index}"}
+    errors = import_through_the_api(client, [hostile_record, neighbour])
+    assert errors[1] is None, ("the valid neighbour was rejected", hostile_record, errors[1])
+    assert_stored(neighbour)
+
+
 def assert_stored(record):
     match record["type"]:
         case "conversation":
@@ -786,5 +800,8 @@ def test_hostile_records_never_break_a_page(client, tmp_path, generated):
                 assert names(error, named_field(hostile)), ("the wrong field named", error, hostile)
             if error is None:
                 assert_stored(record)
+        for index, (record, hostile) in enumerate(drawn):
+            if hostile is not None and not isinstance(record, RawLine):
+                assert_costs_no_neighbour(client, record, index)
         open_everything(client)
         transaction.set_rollback(True)
