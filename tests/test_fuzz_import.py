@@ -313,6 +313,18 @@ MARKUP = [
     "%s%n%(x)s",
 ]
 INVISIBLE = ["\u202eevil", "\u200b", "\u200f\u200e", "\ufeff", "\u2028", "\r\n\t", " "]
+# What was written to hang or slip past the masker: a name of 17 parts that are prefixes of
+# each other (its pattern backtracked for minutes on a text of their letter), that text, and
+# values hidden by invisible characters, full-width forms and digits in pairs.
+MASKING_TRAPS = [
+    " ".join("q" * (9 + part % 3) for part in range(17)),
+    ("q" * 61 + " ") * 40,
+    "4111\u200b1111\u200b1111\u200b1111",
+    "ＢＱＺＰＢ４８２１Ｋ",
+    "ravi＠example.com",
+    "41 11 11 11 11 11 11 11",
+    "9\u20608\u20607\u20606\u20605\u20604\u20603\u20602\u20601\u20600",
+]
 DIGIT_RUNS = ["7" * 60_000, "card " + "1 " * 40 + "blocked", ("card " + "9" * 500 + " ") * 100]
 WRONG_TYPES = [None, True, 0, -1, 1.5, MAX_NUMBER + 1, -1e308, [], {}, ["x"], {"a": 1}]
 
@@ -341,6 +353,7 @@ generic_hostile = st.one_of(
     st.sampled_from(WRONG_TYPES),
     st.sampled_from(MARKUP),
     st.sampled_from(INVISIBLE),
+    st.sampled_from(MASKING_TRAPS),
     st.sampled_from(DIGIT_RUNS),
     st.sampled_from(BAD_SLUGS),
     st.sampled_from(BAD_ZONES),
