@@ -208,8 +208,8 @@ class Membership(models.Model):
     def roles(self):
         return [role for role in Role if getattr(self, f"is_{role.value}")]
 
-    def has_role(self, role):
-        return getattr(self, f"is_{Role(role).value}")
+    def has_role(self, role: str) -> bool:
+        return bool(getattr(self, f"is_{Role(role).value}"))
 
 
 class EndUser(models.Model):

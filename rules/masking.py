@@ -254,11 +254,11 @@ def _phone_grouping(digits: str, group_lengths: list[int]) -> bool:
 
 
 @cache
-def _numbering_plans() -> dict[tuple[str, int], list[tuple[str, re.Pattern]]]:
+def _numbering_plans() -> dict[tuple[str, int], list[tuple[str, re.Pattern[str]]]]:
     """{(trunk prefix, length): [(region, pattern of its national numbers)]} for every region
     libphonenumber knows, and the trunk prefix "" for numbers written without one. Built on
     first use, as it loads every region's data."""
-    plans: dict[tuple[str, int], list[tuple[str, re.Pattern]]] = {}
+    plans: dict[tuple[str, int], list[tuple[str, re.Pattern[str]]]] = {}
     for region in sorted(phonenumbers.SUPPORTED_REGIONS):
         metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
         general = metadata.general_desc if metadata else None
@@ -332,7 +332,7 @@ def _is_aadhaar(digits: str, group_lengths: list[int]) -> bool:
 _FEWEST_SMALL_GROUPS = 6  # an Aadhaar in pairs; a card has more digits
 
 
-def _small_group_spans(text: str, groups: list[re.Match]) -> list[tuple[int, int, str, int]]:
+def _small_group_spans(text: str, groups: list[re.Match[str]]) -> list[tuple[int, int, str, int]]:
     """Cards and Aadhaar numbers typed digit by digit or in pairs ("4 1 1 1 …", "41 11 11 …"):
     in a stretch of groups of one size (1 or 2, the last one possibly shorter) with the same
     separator, the whole stretch; after words that say a card or an Aadhaar follows, also the
@@ -389,7 +389,7 @@ _CARD_NETWORK_DIGITS = "234568"
 
 
 def _checked_stretch(
-    groups: list[re.Match], begin: int, end: int
+    groups: list[re.Match[str]], begin: int, end: int
 ) -> tuple[int, int, str, int] | None:
     number = "".join(group[0] for group in groups[begin : end + 1])
     if number[0] in _CARD_NETWORK_DIGITS and _card_digits(number):
@@ -518,7 +518,7 @@ _SSH_PATH = re.compile(r":[\w~.-]*/")
 _ISBN_BEFORE = re.compile(r"isbn(?:-?1[03])?:?[ \t]{0,2}\Z", re.IGNORECASE)
 
 
-def _is_address(text: str, match: re.Match) -> bool:
+def _is_address(text: str, match: re.Match[str]) -> bool:
     top_level = match[0].rsplit(".", 1)[-1].lower()
     return (
         # Only the ASCII form of an international one ("xn--11b4c3d") has digits.
@@ -621,7 +621,7 @@ def _fold_char(char: str) -> str:
 @dataclass(frozen=True)
 class _Folding:
     table: dict[int, str]  # every character folded as something else
-    length_changing: re.Pattern  # a character folded as none or several
+    length_changing: re.Pattern[str]  # a character folded as none or several
 
 
 @cache
@@ -878,7 +878,7 @@ class _NameFinder:
     def first_chars(self) -> str:
         return re.escape("".join(sorted({part.lower[0] for part in self.parts})))
 
-    def _parts_at(self, text: str, lowered: str, position: int):
+    def _parts_at(self, text: str, lowered: str, position: int) -> Iterator[tuple[_NamePart, bool]]:
         for part in self.parts:
             if lowered.startswith(part.lower, position):
                 yield part, text[position : position + len(part.lower)] in part.as_name
@@ -915,7 +915,16 @@ class _NameFinder:
                         pending.append((next_start, next_mode, next_count, next_spaced))
         return longest
 
-    def _read(self, part, as_name, mode, count, spaced, text, position):
+    def _read(
+        self,
+        part: _NamePart,
+        as_name: bool,
+        mode: str,
+        count: int,
+        spaced: bool,
+        text: str,
+        position: int,
+    ) -> Iterator[tuple[str, int]]:
         """The states after reading `part` (written `as_name` or not) in state `mode`."""
         if mode == _LEADING:
             if part.particle and count < _MOST_LEADING_PARTICLES:
@@ -985,17 +994,17 @@ def _known_patterns(known: PersonalValues, found: _KnownPatterns | None = None) 
     found = found or _KnownPatterns([], [])
     alternatives = found.alternatives
 
-    def folded(value):
+    def folded(value: str) -> str:
         return fold(" ".join(value.split())).text
 
-    def add_text(value, placeholder):
+    def add_text(value: str, placeholder: str) -> None:
         value = folded(value or "")
         if len(value) >= _MIN_KNOWN_LENGTH:
             alternatives.append(
                 (_text_pattern(value), re.escape(value[0]), len(value), placeholder)
             )
 
-    def add_digits(digits, placeholder, with_prefix=False):
+    def add_digits(digits: str, placeholder: str, with_prefix: bool = False) -> None:
         digits = _ascii_digits("".join(char for char in digits if char.isdecimal()))
         if len(digits) >= _MIN_KNOWN_LENGTH:
             pattern = _digits_pattern(digits, with_prefix)
@@ -1032,7 +1041,7 @@ def _known_patterns(known: PersonalValues, found: _KnownPatterns | None = None) 
 
 def _compile_known(
     alternatives: list[tuple[str, str, int, str]], names: list[_NameFinder]
-) -> re.Pattern | None:
+) -> re.Pattern[str] | None:
     """One case-insensitive pattern for the known values; each alternative is the group
     `known<index>`, and the group `name` marks where a name may start (`_NameFinder` reads it).
 

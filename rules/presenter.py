@@ -60,7 +60,7 @@ def masked_payload(data: dict[str, Any], masker: Masker, sender: str) -> dict[st
             button.pop("url", None)
     if by_user and "location" in masked:
         masked["location"] = {"hidden": True}
-    return masked
+    return dict(masked)
 
 
 def _masked_leaves(value: Any, masker: Masker) -> Any:
@@ -106,9 +106,9 @@ class Presenter:
         """`obj`'s `field` as the viewer sees it; only the field read is loaded (a chat page
         for a masked viewer defers the raw texts)."""
         if not self.masked:
-            return getattr(obj, field)
+            return str(getattr(obj, field))
         if self.copies_current:
-            return getattr(obj, f"masked_{field}")
+            return str(getattr(obj, f"masked_{field}"))
         return self.masker(end_user).mask(getattr(obj, field))
 
     def _shown_html(self, end_user: EndUser, obj: object, field: str) -> SafeString:
@@ -138,10 +138,13 @@ class Presenter:
 
     def message_data(self, message: Message, end_user: EndUser) -> dict[str, Any]:
         """The rich element's fields (ingest.records) as the viewer may see them."""
+        # A JSONField is typed Any: a rich element's fields are an object (ingest.records).
         if not self.masked:
-            return message.data
+            data: dict[str, Any] = message.data
+            return data
         if self.copies_current:
-            return message.masked_data
+            copy: dict[str, Any] = message.masked_data
+            return copy
         return masked_payload(message.data, self.masker(end_user), message.sender)
 
     def close_reason(self, conversation: Conversation) -> str:

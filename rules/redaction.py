@@ -74,7 +74,9 @@ def personal_values(end_user: EndUser, personal_entities: Iterable[str]) -> Pers
     )
 
 
-def _personal_pairs(items: Iterable, personal_entities: frozenset[str]):
+def _personal_pairs(
+    items: Iterable[tuple[str, object]], personal_entities: frozenset[str]
+) -> tuple[tuple[str, str | int | float], ...]:
     pairs = set()
     for key, value in items:
         name = personal_entity_named(key, personal_entities)
@@ -83,7 +85,9 @@ def _personal_pairs(items: Iterable, personal_entities: frozenset[str]):
     return tuple(sorted(pairs, key=lambda pair: (pair[0], str(pair[1]))))
 
 
-def remember_former_values(end_user: EndUser, before: PersonalValues, after: PersonalValues):
+def remember_former_values(
+    end_user: EndUser, before: PersonalValues, after: PersonalValues
+) -> None:
     """Keep on `end_user` the values `before` had that `after` lost, so older texts that
     hold them stay masked. At most MAX_FORMER corrections are kept, the latest."""
     lost = {

@@ -4,7 +4,7 @@ import enum
 
 from django.urls import reverse
 
-from conversations.models import Membership, Role
+from conversations.models import Business, Membership, Role
 
 
 class Group(enum.StrEnum):
@@ -61,7 +61,7 @@ class Section(enum.Enum):
     def allows(self, membership: Membership) -> bool:
         return any(membership.has_role(role) for role in self.roles)
 
-    def url(self, business) -> str:
+    def url(self, business: Business) -> str:
         return reverse(self.url_name, args=[business.slug])
 
 
