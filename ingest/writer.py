@@ -361,10 +361,14 @@ def erased_refusals(writes: list[ConversationWrite]) -> dict[tuple[int, str], Re
                 if tombstone.kind == ErasedId.Kind.CONVERSATION:
                     refusals[write_key(write)] = Refused("conversation.id", erased_on)
                 elif write.values["started_at"] < tombstone.erased_at:
-                    refusals[write_key(write)] = Refused(
-                        "conversation.user.id",
-                        f"{erased_on}; a conversation that started after that is kept, as a "
-                        "new person's",
+                    # The conversation's own tombstone, if any, says it more exactly.
+                    refusals.setdefault(
+                        write_key(write),
+                        Refused(
+                            "conversation.user.id",
+                            f"{erased_on}; a conversation that started after that is kept, as a "
+                            "new person's",
+                        ),
                     )
     return refusals
 
