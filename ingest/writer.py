@@ -327,7 +327,7 @@ def write_conversations(
             # without them, rather than checked before every batch and again under the lock.
             refused.update(erased.refusals)
             writes = [write for write in writes if write_key(write) not in refused]
-    return refused
+    return dict(refused)
 
 
 def write_key(write: ConversationWrite) -> tuple[int, str]:
