@@ -350,7 +350,11 @@ def erased_refusals(writes: list[ConversationWrite]) -> dict[tuple[int, str], Re
     refusals: dict[tuple[int, str], Refused] = {}
     for business_id, ids in wanted.items():
         tombstones = list(
-            ErasedId.objects.filter(business_id=business_id, key__in=[key for _, key in ids])
+            ErasedId.objects.filter(
+                business_id=business_id,
+                kind__in=ErasedId.Kind.values,  # the whole unique index serves the lookup
+                key__in=[key for _, key in ids],
+            )
         )
         if not tombstones:
             continue
