@@ -132,8 +132,9 @@ class Tally:
             key = (context.business_id, size, message.bot_break, day, context.bot_id)
             phrases[(*key, context.channel, phrase)] += sign
 
-    def save(self):
-        for model, deltas in self.deltas.items():
+    def save(self, models=ROLLUPS):
+        for model in models:
+            deltas = self.deltas[model]
             changes = {key: delta for key, delta in deltas.items() if delta}
             if changes:
                 _add_counts(model, changes)
@@ -320,19 +321,44 @@ def rebuild(business, batch_size=REBUILD_BATCH, progress=None):
         total = conversations.count() if progress else 0
         done, last_pk = 0, 0
         while batch := list(conversations.filter(pk__gt=last_pk).order_by("pk")[:batch_size]):
-            messages = defaultdict(list)
-            for message in Message.objects.filter(conversation__in=batch).only(
-                "conversation_id", *COUNTED_MESSAGE_FIELDS
-            ):
-                messages[message.conversation_id].append(message)
-            tally = Tally()
-            for conversation in batch:
-                state = conversation_state(conversation, conversation.end_user, timezones, personal)
-                tally.count_conversation(state)
-                for message in messages[conversation.pk]:
-                    tally.count_message(state.context, message)
-            tally.save()
+            _count_stored(batch, timezones, personal).save()
             last_pk = batch[-1].pk
             done += len(batch)
             if progress:
                 progress(done, max(total, done))
+
+
+def _count_stored(conversations, timezones, personal, sign=1):
+    """A Tally of what stored `conversations` (their end users loaded) and their messages add
+    to the rollups (sign 1), or of taking it away (-1)."""
+    messages = defaultdict(list)
+    for message in Message.objects.filter(conversation__in=conversations).only(
+        "conversation_id", *COUNTED_MESSAGE_FIELDS
+    ):
+        messages[message.conversation_id].append(message)
+    tally = Tally()
+    for conversation in conversations:
+        state = conversation_state(conversation, conversation.end_user, timezones, personal)
+        tally.count_conversation(state, sign)
+        for message in messages[conversation.pk]:
+            tally.count_message(state.context, message, sign)
+    return tally
+
+
+def uncount(conversations, models=ROLLUPS):
+    """Take what stored `conversations` (their end users loaded) counted out of the rollups
+    of `models`, before they are deleted (ingest.lifecycle), in the deletion's transaction.
+    The same counting as `rebuild`'s, so the rollups end as a rebuild without them would
+    leave them; should what they were counted with have changed meanwhile, the recount that
+    such a change queues counts them afresh."""
+    conversations = list(conversations)
+    if not conversations:
+        return
+    business_ids = {conversation.business_id for conversation in conversations}
+    tally = _count_stored(
+        conversations,
+        business_timezones(business_ids),
+        personal_entity_names_by_business(business_ids),
+        sign=-1,
+    )
+    tally.save(models)

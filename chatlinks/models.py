@@ -61,6 +61,7 @@ class ActorKind(models.TextChoices):
     API_KEY = "api_key", "API key"
     COMMAND = "command", "Management command"
     OPERATOR = "operator", "Platform operator"
+    SCHEDULE = "schedule", "Scheduled job"
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -118,6 +119,8 @@ class AuditEntry(models.Model):
         STAFF = "staff", "Changed staff"
         PERMISSION = "permission", "Changed a permission"
         SETTINGS = "settings", "Changed settings"
+        PRIVACY = "privacy", "Privacy request"
+        RETENTION = "retention", "Removed old conversations"
 
     class Level(models.TextChoices):
         FULL = Access.FULL.name.lower(), "Full"
@@ -132,8 +135,9 @@ class AuditEntry(models.Model):
     )
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CONVERSATION)
     level = models.CharField(max_length=10, choices=Level.choices, blank=True)
+    # Kept when the conversation goes (erased, or past the business's retention), without it.
     conversation = models.ForeignKey(
-        Conversation, models.CASCADE, null=True, blank=True, related_name="audit_entries"
+        Conversation, models.SET_NULL, null=True, blank=True, related_name="audit_entries"
     )
     share_link = models.ForeignKey(
         ShareLink, models.SET_NULL, null=True, blank=True, related_name="audit_entries"

@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -175,6 +176,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
+# Periodic tasks, run by `celery -A chatlinks beat` beside the worker: each night, every
+# business with a retention loses the conversations older than it keeps (ingest.lifecycle).
+CELERY_BEAT_SCHEDULE = {
+    "apply-retention": {
+        "task": "ingest.tasks.apply_retention_everywhere",
+        "schedule": crontab(hour=env.int("RETENTION_HOUR_UTC", default=2), minute=30),
+    }
+}
 
 # The import endpoint reads at most this many bytes of JSON per request.
 IMPORT_MAX_BODY_BYTES = env.int("IMPORT_MAX_BODY_BYTES", default=10 * 1024 * 1024)

@@ -62,6 +62,8 @@ def who_of(entry: AuditEntry) -> str:
             return f"Command {entry.actor_name}"
         case ActorKind.OPERATOR:
             return f"Platform operator {entry.actor_name}"
+        case ActorKind.SCHEDULE:
+            return f"Scheduled {entry.actor_name}"
     viewer = entry.viewer
     if viewer is not None:
         return viewer.get_full_name() or viewer.get_username()

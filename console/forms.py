@@ -134,12 +134,24 @@ class NewMemberForm(MemberForm):
         return cleaned
 
 
+MAX_RETENTION_DAYS = 100 * 366
+
+
 class SettingsForm(forms.Form):
     name = forms.CharField(max_length=200)
     timezone = forms.ChoiceField(
         label="Time zone",
         help_text="Pages, filters and the analytics' days follow it; a change recounts the "
         "analytics in the background.",
+    )
+
+    retention_days = forms.IntegerField(
+        label="Keep conversations for (days)",
+        required=False,
+        min_value=1,
+        max_value=MAX_RETENTION_DAYS,
+        help_text="A conversation whose last message is older, counted in days of the time "
+        "zone above, is removed for good each night. Empty: kept forever.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -152,6 +164,16 @@ class SettingsForm(forms.Form):
         if any(unicodedata.category(char) == "Cc" for char in name):
             raise forms.ValidationError("A name is one line of text, without control characters.")
         return name
+
+
+class PrivacySearchForm(forms.Form):
+    q = forms.CharField(
+        label="The customer's user id, email or phone",
+        max_length=254,
+        required=False,
+        help_text="The user id exactly as the bot platform sends it; an email in any case; "
+        "a phone by its last digits, in any formatting.",
+    )
 
 
 class AuditFilterForm(DateRangeForm):

@@ -35,4 +35,7 @@ urlpatterns = [
     path("audit-log/", views.audit_log, name="console-audit-log"),
     path("audit-log.csv", views.audit_log_csv, name="console-audit-log-csv"),
     path("settings/", views.settings, name="console-settings"),
+    path("privacy/", views.privacy, name="console-privacy"),
+    path("privacy/<int:end_user_id>/export/", views.privacy_export, name="console-privacy-export"),
+    path("privacy/<int:end_user_id>/erase/", views.privacy_erase, name="console-privacy-erase"),
 ]

@@ -1,17 +1,20 @@
-"""The business admin's console: staff, bots and entities, API keys, the audit log, settings.
+"""The business admin's console: staff, bots and entities, API keys, the audit log, settings,
+privacy requests.
 
-Every page is a page of one business (rules.viewer.membership_page): 404 for anyone who is not
+Every page is a page of one business (rules.viewer.viewer_page): 404 for anyone who is not
 its staff, 403 for staff without the admin role. Objects are always looked up within that
 business, so an id of another business's object is a 404 too. The rules live in
 console.staff, console.audit and console.forms, and every change is made by the writer
 (ingest), which audits it: these views only wire them to templates.
 """
 
+import json
 import smtplib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.mail import BadHeaderError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,10 +26,11 @@ from console.forms import (
     AuditFilterForm,
     MemberForm,
     NewMemberForm,
+    PrivacySearchForm,
     SettingsForm,
 )
-from conversations.models import ApiKey, Bot, Entity, Job, Membership
-from ingest import keys, writer
+from conversations.models import ApiKey, Bot, EndUser, Entity, Job, Membership
+from ingest import keys, lifecycle, writer
 from ingest.actors import PERMISSION_NAME, Actor
 from ingest.staff import (
     UsernameTaken,
@@ -35,6 +39,7 @@ from ingest.staff import (
     deactivate_staff,
     set_personal_details_permission,
 )
+from ingest.tasks import request_erasure
 from rules.sections import Section
 from rules.viewer import viewer_page
 from web.pagination import paginate, paginate_by_id
@@ -495,7 +500,12 @@ def audit_log_csv(request, viewer):
 def settings(request, viewer):
     business = viewer.business
     form = SettingsForm(
-        request.POST or None, initial={"name": business.name, "timezone": business.timezone}
+        request.POST or None,
+        initial={
+            "name": business.name,
+            "timezone": business.timezone,
+            "retention_days": business.retention_days,
+        },
     )
     if request.method == "POST" and form.is_valid():
         changes = writer.update_business(
@@ -503,6 +513,7 @@ def settings(request, viewer):
             business,
             name=form.cleaned_data["name"],
             timezone=form.cleaned_data["timezone"],
+            retention_days=form.cleaned_data["retention_days"],
         )
         if changes:
             messages.success(request, f"Saved: {'; '.join(changes)}.")
@@ -511,4 +522,99 @@ def settings(request, viewer):
         request,
         "console/settings.html",
         {"membership": viewer.membership, "business": business, "form": form},
+    )
+
+
+# --- Privacy requests ------------------------------------------------------------------------
+
+PRIVACY_REFUSAL = "answer privacy requests (finding a customer is seeing their details)"
+
+
+def privacy_page(viewer):
+    """403, with the reason, for an admin who does not see personal data in full: a search by
+    email or phone would tell them what they may not see."""
+    unless_revealing_allowed(viewer, PRIVACY_REFUSAL)
+
+
+def end_user_of(viewer, end_user_id):
+    return get_object_or_404(
+        EndUser.objects.select_related("business"), pk=end_user_id, business=viewer.business
+    )
+
+
+@require_GET
+@viewer_page(Section.PRIVACY)
+def privacy(request, viewer):
+    privacy_page(viewer)
+    business = viewer.business
+    form = PrivacySearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    found = lifecycle.find_end_users(business, query)[: lifecycle.PRIVACY_RESULTS]
+    return render(
+        request,
+        "console/privacy.html",
+        {
+            "membership": viewer.membership,
+            "business": business,
+            "form": form,
+            "query": query,
+            "found": [(end_user, lifecycle.holdings(end_user)) for end_user in found],
+            "retention_days": business.retention_days,
+        },
+    )
+
+
+@require_POST
+@viewer_page(Section.PRIVACY)
+def privacy_export(request, viewer, end_user_id):
+    """The customer's own copy: JSON to download, or a page to read or print."""
+    privacy_page(viewer)
+    end_user = end_user_of(viewer, end_user_id)
+    as_page = request.POST.get("form") == "page"
+    copy = lifecycle.do_export_end_user(
+        Actor.staff(request.user), end_user, "page" if as_page else "JSON"
+    )
+    if as_page:
+        for conversation in copy["conversations"]:
+            for message in conversation["messages"]:
+                # Rich elements, as the JSON copy has them: readable, and printed whole.
+                element = message["element"]
+                message["element"] = json.dumps(element, ensure_ascii=False) if element else ""
+        return render(
+            request,
+            "console/privacy_copy.html",
+            {"membership": viewer.membership, "business": viewer.business, "copy": copy},
+        )
+    response = HttpResponse(
+        json.dumps(copy, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    filename = f"{viewer.business.slug}-end-user-{end_user.pk}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_page(Section.PRIVACY)
+def privacy_erase(request, viewer, end_user_id):
+    privacy_page(viewer)
+    end_user = end_user_of(viewer, end_user_id)
+    business = viewer.business
+    if request.method == "POST":
+        job = request_erasure(Actor.staff(request.user), end_user)
+        job.refresh_from_db()
+        if job.state == Job.State.DONE:
+            messages.success(request, "The customer's data is erased.")
+        else:
+            messages.success(request, "The customer's data is being erased: see Background jobs.")
+        return redirect("console-privacy", business.slug)
+    return confirm(
+        request,
+        viewer,
+        title="Erase a customer's data",
+        question=f"Erase everything stored about the end user {end_user.external_id}?",
+        consequence=f"This erases {lifecycle.holdings(end_user)}, and their details, for "
+        "good: it cannot be undone, and their conversations cannot be imported again. The "
+        "audit log keeps who opened them, without saying which, and the erasure itself.",
+        action="Erase for good",
+        cancel_url=reverse("console-privacy", args=[business.slug]),
     )

@@ -5,9 +5,11 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Subquery
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 # "Chat Agent View Personal Details": granted per business (django-guardian) or globally. The
 # one declaration of the permission; rules.access asks for it by PERSONAL_DETAILS_PERM.
@@ -38,6 +40,15 @@ class Business(models.Model):
     channels = models.JSONField(default=list, blank=True)
     # The rules.masking.MASKER_VERSION that its stored masked texts were masked with.
     masker_version = models.PositiveIntegerField(default=0)
+    # How many days a conversation is kept after the day of its last message, in the
+    # business's time zone (ingest.lifecycle); None keeps every conversation forever.
+    retention_days = models.PositiveIntegerField(
+        "retention in days",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Conversations whose last message is older are removed; empty: kept forever.",
+    )
 
     objects = BusinessQuerySet.as_manager()
 
@@ -459,6 +470,42 @@ class Message(models.Model):
         return f"{self.conversation_id}/{self.external_id}"
 
 
+ERASED_KEY_SALT = "chatlinks.erased-id"
+
+
+class ErasedId(models.Model):
+    """The tombstone of an erased end user: a keyed hash (HMAC with SECRET_KEY) of their user
+    id and of each of their conversation ids, never the ids themselves, so that a platform
+    that sends their data again is refused (ingest.writer) without the database naming them."""
+
+    class Kind(models.TextChoices):
+        USER = "user", "End user id"
+        CONVERSATION = "conversation", "Conversation id"
+
+    business = models.ForeignKey(Business, models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    key = models.CharField(max_length=64)
+    erased_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "erased id"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "kind", "key"], name="erased_id_unique_in_business"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.key[:12]}… erased {self.erased_at:%Y-%m-%d}"
+
+    @staticmethod
+    def key_of(business_id: int, kind: str, external_id: str) -> str:
+        """The keyed hash of one of a business's ids: without SECRET_KEY, no one can tell from
+        it which id it was, even by trying every phone number."""
+        value = f"{business_id}:{kind}:{external_id}"
+        return salted_hmac(ERASED_KEY_SALT, value, algorithm="sha256").hexdigest()
+
+
 class JobQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(state__in=[Job.State.QUEUED, Job.State.RUNNING])
@@ -480,6 +527,7 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         ROLLUPS = "rollups", "Recount the analytics rollups"
+        ERASURE = "erasure", "Erase an end user's data"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -499,6 +547,16 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # An ERASURE's end user (gone when it is done), and who asked for it, as the audit log
+    # names them (ingest.actors).
+    end_user = models.ForeignKey(
+        EndUser, models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_by_kind = models.CharField(max_length=16, blank=True)
+    requested_by_name = models.CharField(max_length=160, blank=True)
 
     objects = JobQuerySet.as_manager()
 

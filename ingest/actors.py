@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 
 from chatlinks.models import ActorKind, AuditEntry
-from conversations.models import ApiKey, Business
+from conversations.models import ApiKey, Business, Job
 from rules.access import may_reveal_personal_data, may_view_personal_details, membership_of
 
 PERMISSION_NAME = "Chat Agent View Personal Details"
@@ -29,7 +29,9 @@ class Actor:
     kind: ActorKind
     user: Any = None  # STAFF and OPERATOR
     api_key: ApiKey | None = None  # API_KEY
-    command: str = ""  # COMMAND: the management command's name
+    command: str = ""  # COMMAND: the management command's name; SCHEDULE: the task's
+    # The name the audit log gave an actor that asked for a job (Job.requested_by_name).
+    recorded_name: str = ""
 
     @classmethod
     def staff(cls, user: Any) -> "Actor":
@@ -51,9 +53,33 @@ class Actor:
         """The platform operator, signed in to the Django admin."""
         return cls(ActorKind.OPERATOR, user=user)
 
+    @classmethod
+    def schedule(cls, task: str) -> "Actor":
+        """A periodic task of the server (Celery beat), such as the retention sweep."""
+        return cls(ActorKind.SCHEDULE, command=task)
+
+    @classmethod
+    def of_job(cls, job: Job) -> "Actor":
+        """The actor who asked for a background job, as the job recorded them."""
+        return cls(
+            ActorKind(job.requested_by_kind),
+            user=job.requested_by,
+            recorded_name=job.requested_by_name,
+        )
+
+    def record_on(self, job: Job) -> None:
+        """Note on `job` who asked for it, for the audit entry it writes when it runs."""
+        job.requested_by = self.user
+        job.requested_by_kind = self.kind
+        job.requested_by_name = self.name
+
     @property
     def name(self) -> str:
         """How the audit log names the actor."""
+        if self.recorded_name:
+            return self.recorded_name
+        if self.kind == ActorKind.SCHEDULE:
+            return f"task {self.command}"
         if self.api_key is not None:
             return f"{self.api_key.prefix}…"
         if self.command:
@@ -77,8 +103,8 @@ class Actor:
                 # Only a full viewer issues a key (issue_api_key): its records act for them.
                 assert self.api_key is not None
                 return self.api_key.business_id == business.pk and self.api_key.is_active
-            case ActorKind.COMMAND:
-                # A shell on the server reads the database itself.
+            case ActorKind.COMMAND | ActorKind.SCHEDULE:
+                # A shell on the server reads the database itself; so does its scheduler.
                 return True
             case ActorKind.OPERATOR:
                 return self.user.is_active and may_view_personal_details(self.user, business)

@@ -329,9 +329,17 @@ class Importer:
             return
         for key, outcome in outcomes.items():
             for locator in locators[key]:
-                self.result.outcomes[locator] = outcome
-        self.result.counts["conversation"] += len(writes)
-        self.result.counts["message"] += sum(len(write.messages) for write in writes)
+                if isinstance(outcome, writer.Refused):
+                    self.reject(locator, RecordError(outcome.field, outcome.reason))
+                else:
+                    self.result.outcomes[locator] = outcome
+        written = [
+            write
+            for write in writes
+            if not isinstance(outcomes[writer.write_key(write)], writer.Refused)
+        ]
+        self.result.counts["conversation"] += len(written)
+        self.result.counts["message"] += sum(len(write.messages) for write in written)
         if self.progress:
             self.progress(self.result.counts, time.monotonic() - self.started)
 

@@ -1,4 +1,5 @@
-"""Background jobs that rebuild a business's derived data, with their progress.
+"""Background jobs that rebuild a business's derived data or erase an end user's, with their
+progress; and the periodic retention sweep (Celery beat, settings.CELERY_BEAT_SCHEDULE).
 
 A job is a row (conversations.models.Job) that the business's admin and the Django admin see,
 and a Celery task that runs it. With CELERY_BROKER_URL set, a worker runs it after the
@@ -12,8 +13,17 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from analytics.rollups import rebuild
-from conversations.models import Business, Job
+from chatlinks.models import AuditEntry
+from conversations.models import Business, EndUser, Job
+from ingest.actors import Actor
 from ingest.copies import remask_business
+from ingest.lifecycle import (
+    businesses_with_retention,
+    do_apply_retention,
+    do_erase_end_user,
+    holdings,
+    user_key,
+)
 from rules.masking import MASKER_VERSION
 
 logger = logging.getLogger(__name__)
@@ -35,6 +45,31 @@ def schedule_rollup_rebuild(business: Business, reason: str, remasks: bool = Fal
             return queued
         job = Job.objects.create(
             business=business, kind=Job.Kind.ROLLUPS, reason=reason, remasks=remasks
+        )
+    _start(job)
+    return job
+
+
+def request_erasure(actor: Actor, end_user: EndUser) -> Job:
+    """Queue the erasure of everything stored about `end_user` (ingest.lifecycle), asked for
+    by `actor`, who must see the business's personal data in full. The job names the end user
+    by the keyed hash of their id alone: the Background jobs page shows it to every admin."""
+    business = end_user.business
+    actor.check_may_reveal(business, "erase a customer's data")
+    key = user_key(end_user)
+    with transaction.atomic():
+        job = Job(
+            business=business,
+            kind=Job.Kind.ERASURE,
+            reason=f"asked by {actor.name}; end user (keyed hash) {key[:16]}…",
+            end_user=end_user,
+        )
+        actor.record_on(job)
+        job.save()
+        actor.audit(
+            business,
+            AuditEntry.Kind.PRIVACY,
+            f"Asked to erase end user (keyed hash {key}): {holdings(end_user)}",
         )
     _start(job)
     return job
@@ -71,7 +106,9 @@ def run_job(job_id: int) -> None:
     progress = ProgressReporter(job)
     business = job.business
     try:
-        if job.remasks or business.masker_version != MASKER_VERSION:
+        if job.kind == Job.Kind.ERASURE:
+            _erase(job, progress)
+        elif job.remasks or business.masker_version != MASKER_VERSION:
             # Two passes over the conversations: masking again, then the recount (whose
             # phrases depend on what is masked).
             remask_business(business, progress=lambda done, total: progress(done, 2 * total))
@@ -94,6 +131,22 @@ def run_job(job_id: int) -> None:
     Job.objects.filter(pk=job_id).update(
         state=Job.State.DONE, done=progress.total, total=progress.total, finished_at=timezone.now()
     )
+
+
+def _erase(job: Job, progress: "ProgressReporter") -> None:
+    # No end user: erased already, by this job before its worker died, or by another.
+    if job.end_user is not None:
+        do_erase_end_user(Actor.of_job(job), job.end_user)
+    progress(1, 1)
+
+
+@shared_task
+def apply_retention_everywhere() -> None:
+    """The periodic sweep: every business that keeps conversations for a number of days
+    loses the older ones (ingest.lifecycle.do_apply_retention)."""
+    actor = Actor.schedule("apply_retention_everywhere")
+    for business in businesses_with_retention():
+        do_apply_retention(actor, business)
 
 
 class ProgressReporter:

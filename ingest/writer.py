@@ -13,11 +13,13 @@ Conversations, the bulk of any import, are written in batches: a few queries per
 one per message.
 """
 
+import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.timezone import localdate
 
 from analytics.rollups import RollupUpdate
 from chatlinks.models import AuditEntry
@@ -27,6 +29,7 @@ from conversations.models import (
     Conversation,
     EndUser,
     Entity,
+    ErasedId,
     Message,
     Team,
 )
@@ -89,10 +92,24 @@ END_USER_FIELDS = [
 # --- Settings: businesses, bots and their entities, teams ------------------------------------
 
 
+class Keep(enum.Enum):
+    """A setting left as it is (where None is a value: retention_days None keeps forever)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
 def save_business(
-    actor: Actor, slug: str, name: str | None = None, timezone: str | None = None
+    actor: Actor,
+    slug: str,
+    name: str | None = None,
+    timezone: str | None = None,
+    retention_days: int | None | Keep = KEEP,
 ) -> Business:
-    """Create the business `slug`, or change its name and time zone (None: keep them)."""
+    """Create the business `slug`, or change its name and time zone (None: keep them) and
+    its retention (KEEP: keep it; None: keep conversations forever)."""
     with transaction.atomic():
         business, created = Business.objects.select_for_update(no_key=True).get_or_create(
             slug=slug,
@@ -100,35 +117,56 @@ def save_business(
                 "name": name or slug,
                 "timezone": timezone or "UTC",
                 "masker_version": MASKER_VERSION,
+                "retention_days": None if retention_days is KEEP else retention_days,
             },
         )
         if created:
             actor.audit(business, SETTINGS, f"Created the business {business.slug}")
         else:
-            update_business(actor, business, name=name, timezone=timezone)
+            update_business(
+                actor, business, name=name, timezone=timezone, retention_days=retention_days
+            )
     return business
 
 
+def retention_label(days: int | None) -> str:
+    return "forever" if days is None else f"{days} days"
+
+
 def update_business(
-    actor: Actor, business: Business, *, name: str | None = None, timezone: str | None = None
+    actor: Actor,
+    business: Business,
+    *,
+    name: str | None = None,
+    timezone: str | None = None,
+    retention_days: int | None | Keep = KEEP,
 ) -> list[str]:
-    """Change a business's name or time zone (None: keep it); the rollups' days follow a new
-    time zone. Returns the changes made, as the audit log words them."""
+    """Change a business's name or time zone (None: keep it), or its retention (KEEP: keep
+    it); the rollups' days follow a new time zone. Returns the changes made, as the audit log
+    words them."""
     with transaction.atomic():
         stored = Business.objects.locked(business.pk)
         business.name = name or stored.name
         business.timezone = timezone or stored.timezone
+        business.retention_days = (
+            stored.retention_days if retention_days is KEEP else retention_days
+        )
         changes = [
             f"{label} {before} → {after}"
             for label, before, after in [
                 ("name", stored.name, business.name),
                 ("time zone", stored.timezone, business.timezone),
+                (
+                    "retention",
+                    retention_label(stored.retention_days),
+                    retention_label(business.retention_days),
+                ),
             ]
             if before != after
         ]
         if not changes:
             return changes
-        business.save(update_fields=["name", "timezone"])
+        business.save(update_fields=["name", "timezone", "retention_days"])
         actor.audit(business, SETTINGS, "; ".join(changes))
         if business.timezone != stored.timezone:
             _recount(business, f"time zone changed from {stored.timezone} to {business.timezone}")
@@ -258,12 +296,85 @@ class ConversationWrite:
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
-def write_conversations(writes: list[ConversationWrite]) -> dict[tuple[int, str], str]:
+@dataclass(frozen=True)
+class Refused:
+    """A conversation the writer did not store: its end user was erased (ingest.lifecycle)."""
+
+    field: str
+    reason: str
+
+
+class _ErasedInBatch(Exception):
+    def __init__(self, refusals: dict[tuple[int, str], Refused]):
+        super().__init__("conversations of erased end users")
+        self.refusals = refusals
+
+
+def write_conversations(
+    writes: list[ConversationWrite],
+) -> dict[tuple[int, str], str | Refused]:
     """Write a batch of conversations with their end users and messages, in one transaction
     with everything derived from them. Returns, by (business id, external id), whether each
-    was created, updated (itself, a message or its end user) or left unchanged."""
-    with transaction.atomic():
-        return _ConversationBatch(writes).write()
+    was created, updated (itself, a message or its end user) or left unchanged, or why it
+    was refused: a conversation of an erased end user is never stored again."""
+    refused: dict[tuple[int, str], Refused] = {}
+    while writes:
+        try:
+            with transaction.atomic():
+                return {**refused, **_ConversationBatch(writes).write()}
+        except _ErasedInBatch as erased:
+            # Rare (a platform re-sending what was erased): the batch is written again
+            # without them, rather than checked before every batch and again under the lock.
+            refused.update(erased.refusals)
+            writes = [write for write in writes if write_key(write) not in refused]
+    return dict(refused)
+
+
+def write_key(write: ConversationWrite) -> tuple[int, str]:
+    return (write.business_id, write.external_id)
+
+
+def erased_refusals(writes: list[ConversationWrite]) -> dict[tuple[int, str], Refused]:
+    """The writes that bring back an erased end user's data: a conversation erased with
+    them, or any conversation of theirs that started before they were erased. One that
+    started after is a new person's, who happens to get the same user id."""
+    wanted: dict[int, dict[tuple[str, str], list[ConversationWrite]]] = {}
+    for write in writes:
+        ids = wanted.setdefault(write.business_id, {})
+        for kind, external_id in [
+            (ErasedId.Kind.CONVERSATION, write.external_id),
+            (ErasedId.Kind.USER, write.user_id),
+        ]:
+            key = ErasedId.key_of(write.business_id, kind, external_id)
+            ids.setdefault((kind, key), []).append(write)
+    refusals: dict[tuple[int, str], Refused] = {}
+    for business_id, ids in wanted.items():
+        tombstones = list(
+            ErasedId.objects.filter(
+                business_id=business_id,
+                kind__in=ErasedId.Kind.values,  # the whole unique index serves the lookup
+                key__in=[key for _, key in ids],
+            )
+        )
+        if not tombstones:
+            continue
+        tzinfo = Business.objects.get(pk=business_id).tzinfo
+        for tombstone in tombstones:
+            erased_on = f"end user erased on {localdate(tombstone.erased_at, tzinfo)}"
+            for write in ids.get((tombstone.kind, tombstone.key), []):
+                if tombstone.kind == ErasedId.Kind.CONVERSATION:
+                    refusals[write_key(write)] = Refused("conversation.id", erased_on)
+                elif write.values["started_at"] < tombstone.erased_at:
+                    # The conversation's own tombstone, if any, says it more exactly.
+                    refusals.setdefault(
+                        write_key(write),
+                        Refused(
+                            "conversation.user.id",
+                            f"{erased_on}; a conversation that started after that is kept, as a "
+                            "new person's",
+                        ),
+                    )
+    return refusals
 
 
 class _ConversationBatch:
@@ -349,6 +460,10 @@ class _ConversationBatch:
         )
         _move_messages_of(moved_conversations)
         self._note_channels()
+        # Checked with the businesses locked, as an erasure locks its business: no erasure
+        # commits between this check and the batch's commit.
+        if refusals := erased_refusals(writes):
+            raise _ErasedInBatch(refusals)
         rollups.save(new_conversations, new_messages, changed_messages)
         # What masking knows of these users changed: their other texts hide it from now on.
         if rollups.users_with_changed_values:

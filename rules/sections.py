@@ -50,6 +50,7 @@ class Section(enum.Enum):
     API_KEYS = (Group.ADMINISTRATION, "API keys", "console-api-keys", (Role.ADMIN,))
     AUDIT_LOG = (Group.ADMINISTRATION, "Audit log", "console-audit-log", (Role.ADMIN,))
     SETTINGS = (Group.ADMINISTRATION, "Settings", "console-settings", (Role.ADMIN,))
+    PRIVACY = (Group.ADMINISTRATION, "Privacy requests", "console-privacy", (Role.ADMIN,))
     JOBS = (Group.ADMINISTRATION, "Background jobs", "business-jobs", (Role.ADMIN,))
 
     def __init__(self, group: Group, title: str, url_name: str, roles: tuple[Role, ...]):

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from conversations.models import ApiKey, Entity, Job, Membership
+from conversations.models import ApiKey, EndUser, Entity, Job, Membership
 from tests.console_pages.conftest import business  # noqa: F401 - the fixture
 from tests.factories import MembershipFactory
 
@@ -53,6 +53,7 @@ def test_every_business_page_is_private_and_never_stored(client, business):  # n
         "member_id": Membership.objects.exclude(pk=viewer.pk).filter(business=business)[0].pk,
         "entity_id": Entity.objects.filter(bot__business=business)[0].pk,
         "key_id": ApiKey.objects.filter(business=business)[0].pk,
+        "end_user_id": EndUser.objects.filter(business=business)[0].pk,
         "tab": "conversations",
         "table": "reviews",
         "job_id": Job.objects.create(

@@ -146,6 +146,10 @@ def test_no_planted_value_on_any_page_a_masked_role_reaches(client, business, ro
     if roles.get("admin"):
         console = {url.split("?")[0] for url in pages if url.startswith(f"/b/{BUSINESS}/console/")}
         assert {f"/b/{BUSINESS}/console/{page}/" for page in CONSOLE_PAGES} <= console
+        # Privacy requests: in the menu, refused to a masked admin (finding a customer by
+        # email or phone is seeing their details).
+        privacy = f"/b/{BUSINESS}/console/privacy/"
+        assert privacy in pages and "answer privacy requests" in pages[privacy]
     rich = Conversation.objects.get(external_id="planted-rich")
     assert any(url.startswith(f"/c/{rich.token}/") for url in pages), "no rich chat crawled"
     leaks = {url: leaked(body) for url, body in pages.items() if leaked(body)}

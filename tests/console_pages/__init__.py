@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from chatlinks.models import ActorKind, AuditEntry
-from conversations.models import ApiKey, Entity, Membership
+from conversations.models import ApiKey, EndUser, Entity, Membership
 
 
 def console_urls(business):
@@ -12,7 +12,8 @@ def console_urls(business):
     member = Membership.objects.filter(business=business).first()
     entity = Entity.objects.filter(bot__business=business).first()
     api_key = ApiKey.objects.filter(business=business).first()
-    assert member and entity and api_key
+    end_user = EndUser.objects.filter(business=business).first()
+    assert member and entity and api_key and end_user
     return [
         ("get", reverse("console-staff", args=[slug])),
         ("get", reverse("console-add-member", args=[slug])),
@@ -37,6 +38,10 @@ def console_urls(business):
         ("get", reverse("console-audit-log-csv", args=[slug])),
         ("get", reverse("console-settings", args=[slug])),
         ("post", reverse("console-settings", args=[slug])),
+        ("get", reverse("console-privacy", args=[slug])),
+        ("post", reverse("console-privacy-export", args=[slug, end_user.pk])),
+        ("get", reverse("console-privacy-erase", args=[slug, end_user.pk])),
+        ("post", reverse("console-privacy-erase", args=[slug, end_user.pk])),
     ]
 
 

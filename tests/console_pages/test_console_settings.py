@@ -19,7 +19,36 @@ def test_shows_the_current_settings(client, business, admin):
 
     form = client.get(reverse("console-settings", args=[business.slug])).context["form"]
 
-    assert form.initial == {"name": "Acme", "timezone": "Asia/Kolkata"}
+    assert form.initial == {"name": "Acme", "timezone": "Asia/Kolkata", "retention_days": None}
+
+
+def test_a_retention_is_set_and_cleared_audited(client, business, admin):
+    client.force_login(admin.user)
+    kept = {"name": "Acme", "timezone": "Asia/Kolkata"}
+
+    save(client, business, **kept, retention_days="30")
+    business.refresh_from_db()
+    assert business.retention_days == 30
+    save(client, business, **kept, retention_days="")
+
+    business.refresh_from_db()
+    assert business.retention_days is None
+    assert changes_of(business, AuditEntry.Kind.SETTINGS) == [
+        ("ada_admin", "retention forever → 30 days"),
+        ("ada_admin", "retention 30 days → forever"),
+    ]
+    assert not Job.objects.filter(business=business).exists()
+
+
+@pytest.mark.parametrize("days", ["0", "-3", "many"])
+def test_a_retention_is_a_whole_number_of_days(client, business, admin, days):
+    client.force_login(admin.user)
+
+    response = save(client, business, name="Acme", timezone="Asia/Kolkata", retention_days=days)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["retention_days"]
+    assert Business.objects.get(pk=business.pk).retention_days is None
 
 
 def test_a_new_name_and_time_zone_recount_the_rollups_in_the_background(client, business, admin):
