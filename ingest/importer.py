@@ -122,7 +122,14 @@ class Importer:
                 self._check_own_business(record.slug, "business.slug")
                 before = business_state(record.slug)
                 business = writer.save_business(
-                    self.actor, record.slug, record.name, record.timezone
+                    self.actor,
+                    record.slug,
+                    record.name,
+                    record.timezone,
+                    # Left out, it stays as it is; null keeps conversations for ever.
+                    record.retention_days
+                    if "retention_days" in record.model_fields_set
+                    else writer.KEEP,
                 )
                 self._businesses[record.slug] = business
                 self.accepted(locator, "business", before, business_state(record.slug))
@@ -345,7 +352,9 @@ class Importer:
 
 
 def business_state(slug: str) -> Any:
-    return Business.objects.filter(slug=slug).values_list("name", "timezone").first()
+    return (
+        Business.objects.filter(slug=slug).values_list("name", "timezone", "retention_days").first()
+    )
 
 
 def bot_state(business: Business, slug: str) -> Any:

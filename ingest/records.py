@@ -18,7 +18,7 @@ import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -388,13 +388,23 @@ class _Model(BaseModel):
     # name are ignored, so a platform may send more than we read.
     model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
 
+    # Fields whose null says something: "none" rather than "as it is".
+    nulls_kept: ClassVar[frozenset[str]] = frozenset()
+
     @model_validator(mode="before")
     @classmethod
     def _null_is_absent(cls, data: Any) -> Any:
         # A field given as null is as good as left out: a default, or "is required".
         if isinstance(data, dict) and None in data.values():
-            return {name: value for name, value in data.items() if value is not None}
+            return {
+                name: value
+                for name, value in data.items()
+                if value is not None or name in cls.nulls_kept
+            }
         return data
+
+
+MAX_RETENTION_DAYS = 36_500  # a hundred years
 
 
 class BusinessRecord(_Model):
@@ -404,6 +414,13 @@ class BusinessRecord(_Model):
     slug: Annotated[str, Slug()]
     name: Name | None = None
     timezone: Annotated[str, TimeZone()] | None = Field(None, description="default UTC")
+    nulls_kept = frozenset({"retention_days"})
+
+    retention_days: Annotated[int, Between(1, MAX_RETENTION_DAYS)] | None = Field(
+        None,
+        description="days a conversation is kept after its last message; null: for ever; "
+        "left out: as it is",
+    )
 
 
 class Entity(_Model):

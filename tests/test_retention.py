@@ -197,3 +197,26 @@ def test_the_nightly_task_is_scheduled_and_sweeps_every_business_with_a_retentio
     assert stored(business) == set()
     entry = AuditEntry.objects.get(kind=AuditEntry.Kind.RETENTION)
     assert (entry.actor_kind, entry.actor_name) == ("schedule", "task apply_retention_everywhere")
+
+
+def test_a_business_record_sets_keeps_or_clears_its_retention(business):
+    def imported(**fields):
+        import_ok({"type": "business", "slug": BUSINESS, **fields})
+        return Business.objects.get(slug=BUSINESS).retention_days
+
+    assert imported(retention_days=90) == 90
+    assert imported(name="Acme") == 90  # left out: as it was
+    assert imported(retention_days=None) is None  # null: kept for ever
+    entries = AuditEntry.objects.filter(business=business, kind=AuditEntry.Kind.SETTINGS)
+    assert entries.filter(what__icontains="retention").count() >= 2
+
+
+@pytest.mark.parametrize("days", [0, -1, 36_501, 1.5, "30", True])
+def test_a_business_record_with_a_retention_out_of_range_is_rejected(days):
+    from ingest.importer import import_records
+
+    record = {"type": "business", "slug": "x", "retention_days": days}
+    result = import_records([("line 1", record)], IMPORT_DATA)
+
+    assert not result.ok
+    assert "retention_days" in str(result.errors)
