@@ -20,7 +20,7 @@ from typing import Any
 from django.db import transaction
 
 from analytics.rollups import RollupUpdate
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import (
     Bot,
     Business,
