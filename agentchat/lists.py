@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from agentchat.search import Search, Snippet
-from chatlinks.transcript import staff_name
 from conversations.models import Conversation
+from conversations.staff import staff_name
 from rules.viewer import Viewer
 from web.filters import ConversationFilterForm, ConversationFilters
 from web.pagination import paginate_by_id

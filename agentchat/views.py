@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agentchat.lists import ChatList, ChatListFilterForm
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import Conversation
 from rules.sections import Section
 from rules.viewer import viewer_page

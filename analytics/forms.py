@@ -8,8 +8,8 @@ from django import forms
 from django.template.defaultfilters import pluralize
 
 from analytics.phrases import PHRASE_SIZES
-from chatlinks.transcript import staff_name
 from conversations.models import Membership, Sender
+from conversations.staff import staff_name
 from web.filters import ConversationFilterForm
 
 

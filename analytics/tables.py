@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from chatlinks.transcript import staff_name
+from conversations.staff import staff_name
 from rules.viewer import Viewer
 
 PER_PAGE = 50

@@ -34,7 +34,10 @@ INSTALLED_APPS = [
     "axes",
     # Bottom to top: each app imports only those above it (tests/test_layout.py).
     "conversations",
-    "chatlinks",
+    "accounts",
+    "sharelinks",
+    "audit",
+    "chats",
     "agentchat",
     "analytics",
     "ingest",

@@ -15,7 +15,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from chatlinks.models import ActorKind, AuditEntry
+from audit.models import ActorKind, AuditEntry
 from conversations.models import Business
 from rules.presenter import Presenter
 

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
 
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import Business, Membership, Role
 from rules.presenter import Presenter
 from web.filters import PERIOD_DAYS, PERIODS, DateRangeForm

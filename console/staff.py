@@ -16,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import PERSONAL_DETAILS_CODENAME, Business, Membership
 from ingest.actors import Actor
 from ingest.staff import works_only_for

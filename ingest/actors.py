@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from chatlinks.models import ActorKind, AuditEntry
+from audit.models import ActorKind, AuditEntry
 from conversations.models import ApiKey, Business, Job
 from rules.access import may_reveal_personal_data, may_view_personal_details, membership_of
 

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import ApiKey, Business
 from ingest.actors import Actor
 

@@ -32,10 +32,11 @@ from django.utils import timezone
 
 from analytics.models import ROLLUPS, DailyPhraseCount
 from analytics.rollups import uncount
-from chatlinks.models import AuditEntry, ShareLink
+from audit.models import AuditEntry
 from conversations.models import Business, Conversation, EndUser, ErasedId, Message
 from ingest.actors import Actor
 from rules.masking import digits_of
+from sharelinks.models import ShareLink
 
 RETENTION_BATCH = 200
 # End users a search of the Privacy requests page lists at most.

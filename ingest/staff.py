@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import (
     PERSONAL_DETAILS_CODENAME,
     PERSONAL_DETAILS_PERM,

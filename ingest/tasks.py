@@ -13,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from analytics.rollups import rebuild
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import Business, EndUser, Job
 from ingest.actors import Actor
 from ingest.copies import remask_business

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.timezone import localdate
 
 from analytics.rollups import RollupUpdate
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import (
     Bot,
     Business,

@@ -1,6 +1,6 @@
 """Who is looking, resolved once per request: their membership, access and presenter.
 
-The page guards (`viewer_page`, and the chat page's in chatlinks.views) make one `Viewer` and
+The page guards (`viewer_page`, and the chat page's in chats.views) make one `Viewer` and
 hand it to the view; views, helpers and templates ask it what the viewer may do by name
 (`sees_personal_data`, `may_reveal_personal_data`, `sees_private_notes`, ...), never by
 working it out again from the membership or from what is masked.

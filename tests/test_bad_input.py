@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from analytics.phrases import phrase_pattern
-from chatlinks.models import ShareLink
 from conversations.models import ApiKey, Business, Conversation, EndUser, Message
+from sharelinks.models import ShareLink
 from tests.factories import MembershipFactory
 from tests.pii import planted_conversation
 from tests.records import conversation, import_ok, message, setup_records

@@ -6,10 +6,11 @@ import factory
 import pytest
 from django.contrib.auth.models import Permission
 
-from chatlinks.models import AuditEntry, ShareLink
+from audit.models import AuditEntry
 from conversations.models import PERSONAL_DETAILS_CODENAME
 from rules.access import Access, access_for, membership_of
 from rules.masking import luhn_valid
+from sharelinks.models import ShareLink
 from tests.factories import (
     ConversationFactory,
     MembershipFactory,

@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analytics.models import DailyPhraseCount
-from chatlinks.models import AuditEntry, ShareLink
+from audit.models import AuditEntry
 from conversations.models import ApiKey, Business, Conversation, EndUser, ErasedId, Job
 from ingest.actors import Actor, RevealRefused
 from ingest.importer import import_records
 from ingest.lifecycle import do_erase_end_user, holdings
 from ingest.tasks import request_erasure
 from rules.access import Access
+from sharelinks.models import ShareLink
 from tests.customers import (
     MEENAKSHI,
     RAVINDRA,

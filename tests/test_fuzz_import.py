@@ -36,8 +36,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatlinks.models import ShareLink
 from conversations.models import ApiKey, Bot, Business, Conversation, Message, Team
+from sharelinks.models import ShareLink
 from tests.factories import MembershipFactory
 from tests.records import import_ok, setup_records
 

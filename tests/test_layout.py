@@ -5,17 +5,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Bottom to top, as the README's Layout section lists them; an app may import only those
-# before it. The project package (chatlinks) includes the URLs of the apps above it by name.
+# before it. The project package (chatlinks) is on top: it includes the apps' URLs by name.
 LAYERS = [
     "conversations",
     "web",
     "rules",
-    "chatlinks",
+    "accounts",
+    "sharelinks",
+    "audit",
+    "chats",
     "agentchat",
     "analytics",
     "ingest",
     "console",
     "demo",
+    "chatlinks",
 ]
 PACKAGES = {*LAYERS, "bench", "tests"}
 
@@ -82,6 +86,25 @@ def test_no_app_imports_the_tests_or_benchmarks():
     assert {app: targets & {"tests", "bench"} for app, targets in app_graph().items()} == {
         app: set() for app in LAYERS
     }
+
+
+def test_the_project_package_only_configures():
+    """Settings, URLs, the WSGI/ASGI entry points and the Celery app: every feature is an app."""
+    modules = {path.name for path in (ROOT / "chatlinks").iterdir() if path.suffix == ".py"}
+    assert modules == {
+        "__init__.py",
+        "settings.py",
+        "test_settings.py",
+        "urls.py",
+        "wsgi.py",
+        "asgi.py",
+        "celery.py",
+    }
+    assert not [
+        path
+        for path in (ROOT / "chatlinks").iterdir()
+        if path.is_dir() and path.name != "__pycache__"
+    ]
 
 
 def test_the_cycle_finder_finds_a_cycle():

@@ -8,7 +8,7 @@ from collections import deque
 
 import pytest
 
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import Business, Conversation
 from rules.access import Access
 from tests.factories import MembershipFactory, TeamFactory

@@ -6,10 +6,11 @@ import pytest
 from django.core.management import call_command
 
 from analytics.models import DailyPhraseCount
-from chatlinks.models import AuditEntry, ShareLink
+from audit.models import AuditEntry
 from conversations.models import Business, Conversation, EndUser, Job, Message
 from ingest import writer
 from rules.masking import MASKER_VERSION, shorten
+from sharelinks.models import ShareLink
 from tests.chat_lists import sign_in_leading_every_team
 from tests.pii import CARD, EMAIL, NAME, USER_ID, leaked, planted_conversation_record
 from tests.records import BUSINESS, IMPORT_DATA, conversation, import_ok, message, setup_records

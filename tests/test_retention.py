@@ -8,14 +8,15 @@ from django.conf import settings
 from django.core.management import call_command
 
 from analytics.models import DailyConversationCount, DailyMessageCount, DailyPhraseCount
+from audit.models import AuditEntry
 from chatlinks.celery import app
-from chatlinks.models import AuditEntry, ShareLink
 from conversations.models import Business, Conversation, EndUser, Message
 from ingest.actors import Actor
 from ingest.lifecycle import do_apply_retention, retention_cutoff
 from ingest.tasks import apply_retention_everywhere
 from ingest.writer import update_business
 from rules.access import Access
+from sharelinks.models import ShareLink
 from tests.records import BUSINESS, IMPORT_DATA, conversation, import_ok, message, setup_records
 
 pytestmark = pytest.mark.django_db

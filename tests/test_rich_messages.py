@@ -8,7 +8,7 @@ import re
 import pytest
 
 from analytics.models import DailyMessageCount, DailyPhraseCount
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import Conversation, Message
 from ingest.records import RecordError, validate
 from tests.factories import BusinessFactory, MembershipFactory

@@ -130,7 +130,7 @@ def test_a_database_outage_answers_503_not_a_traceback(client, monkeypatch):
     def database_down(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("chatlinks.views.chat_page", database_down)
+    monkeypatch.setattr("chats.views.chat_page", database_down)
     response = client.get(f"/c/{conversation.token}/")
 
     assert response.status_code == 503

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from chatlinks.models import AuditEntry, ShareLink
+from audit.models import AuditEntry
+from sharelinks.models import ShareLink
 from tests.factories import ConversationFactory, MembershipFactory
 from tests.pii import leaked, planted_conversation
 

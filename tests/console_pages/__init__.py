@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from chatlinks.models import ActorKind, AuditEntry
+from audit.models import ActorKind, AuditEntry
 from conversations.models import ApiKey, EndUser, Entity, Membership
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from chatlinks.models import ActorKind, AuditEntry
+from audit.models import ActorKind, AuditEntry
 from conversations.models import ApiKey, Entity, Team
 from tests.admin_forms import bot_form
 from tests.factories import UserFactory

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import ApiKey, Entity, Membership
 from tests.console_pages import console_urls
 from tests.factories import MembershipFactory

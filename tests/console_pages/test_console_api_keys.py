@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import ApiKey
 from tests.console_pages import changes_of
 

@@ -9,9 +9,10 @@ import io
 import pytest
 from django.urls import reverse
 
-from chatlinks.models import ActorKind, AuditEntry, ShareLink
+from audit.models import ActorKind, AuditEntry
 from conversations.models import Conversation
 from rules.access import Access
+from sharelinks.models import ShareLink
 from tests.factories import MembershipFactory
 from tests.pii import EMAIL, USER_ID, leaked
 from tests.records import conversation, import_ok, message

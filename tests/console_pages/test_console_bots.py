@@ -4,7 +4,7 @@ the background job that masks the stored texts again."""
 import pytest
 from django.urls import reverse
 
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import Conversation, Entity, Job
 from tests.console_pages import changes_of
 from tests.factories import BotFactory, EntityFactory

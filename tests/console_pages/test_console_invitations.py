@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import Business, Membership
 from ingest.actors import Actor
 from ingest.staff import UsernameTaken, create_staff

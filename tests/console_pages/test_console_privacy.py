@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import EndUser, ErasedId, Job
 from tests.customers import MEENAKSHI, RAVINDRA, customer_records, found_in
 from tests.records import import_ok
@@ -41,7 +41,7 @@ def every_row():
     return {
         model._meta.label: list(model.objects.order_by("pk").values())
         for model in apps.get_models()
-        if model._meta.app_label in {"conversations", "chatlinks", "analytics"}
+        if model._meta.app_label in {"conversations", "audit", "sharelinks", "analytics"}
     }
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import Business, Job
 from tests.console_pages import changes_of
 

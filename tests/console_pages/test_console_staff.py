@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.models import ApiKey, Membership, Team
 from rules.access import Access, access_for
 from tests.console_pages import changes_of

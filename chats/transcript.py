@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from conversations.models import Sender
+from conversations.staff import staff_name
 from rules.viewer import Viewer
 
 USER_FIELDS = [("name", "Name"), ("email", "Email"), ("phone", "Phone")]
@@ -49,8 +50,3 @@ def sender_label(message, conversation, viewer: Viewer) -> str:
         agent = message.agent
         return presenter.label(staff_name(agent)) if agent else "Agent"
     return "System"
-
-
-def staff_name(user) -> str:
-    """A staff member's display name, or their username; "" for none."""
-    return (user.get_full_name() or user.get_username()) if user else ""

@@ -7,8 +7,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from chatlinks.transcript import detail_rows, sender_label, staff_name
+from chats.transcript import detail_rows, sender_label
 from conversations.models import Conversation, MessageKind, Sender
+from conversations.staff import staff_name
 from rules.viewer import Viewer
 from web.pagination import paginate
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from chatlinks.models import SHARE_DAYS_DEFAULT, SHARE_DAYS_MAX
+from sharelinks.models import SHARE_DAYS_DEFAULT, SHARE_DAYS_MAX
 
 
 class ShareLinkForm(forms.Form):

@@ -1,9 +1,11 @@
+"""The chat pages: a chat link (`/c/<token>/`) for the business's staff, as much of the
+conversation as the viewer may see, its live updates and attachments, the external share links
+made from it, and such a link's page (`/s/<token>/`), always masked."""
+
 import re
-import sys
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -12,21 +14,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from chatlinks.chat import chat_page, messages_after, page_of_message, position_of
-from chatlinks.forms import ShareLinkForm
-from chatlinks.models import AuditEntry, ShareLink
-from conversations.models import Conversation, Membership
+from audit.models import AuditEntry
+from chats.chat import chat_page, messages_after, page_of_message, position_of
+from conversations.models import Conversation
 from rules.access import membership_of
-from rules.sections import sections_for
 from rules.viewer import Viewer
-
-
-@login_required
-def home(request):
-    memberships = Membership.objects.filter(user=request.user).select_related("business")
-    businesses = [(membership, sections_for(membership)) for membership in memberships]
-    return render(request, "home.html", {"businesses": businesses})
-
+from sharelinks.forms import ShareLinkForm
+from sharelinks.models import ShareLink
 
 # ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() refuses or reads
 # as another number. Nine digits are more messages than any conversation has.
@@ -83,7 +77,7 @@ def chat_link(request, token):
     if viewer.may_share_by_link:
         context["share_links"] = conversation.share_links.select_related("created_by")
         context["share_form"] = ShareLinkForm()
-    response = render(request, "chatlinks/chat.html", context)
+    response = render(request, "chats/chat.html", context)
     if viewer.sees_personal_data:
         # Pictures show through the attachment view, which sends the browser on to where the
         # platform keeps them; masked pages have no picture to allow (rules.presenter).
@@ -124,7 +118,7 @@ def updates_response(conversation, viewer, after):
         )
     transcript, last, previous_day = messages_after(conversation, viewer, int(after))
     html = render_to_string(
-        "chatlinks/messages.html",
+        "chats/messages.html",
         {"transcript": transcript, "live": True, "previous_day": previous_day},
     )
     response = JsonResponse({"html": html, "last": last, "closed": conversation.is_closed})
@@ -242,17 +236,4 @@ def shared_conversation(request, token):
     context["share_url"] = request.build_absolute_uri(reverse("shared-conversation", args=[token]))
     context["external_link"] = share_link
     context["updates_url"] = reverse("shared-updates", args=[token])
-    return private_page(render(request, "chatlinks/chat.html", context))
-
-
-def server_error(request):
-    """The 500 handler; a database that is down or restarting answers 503, not a traceback.
-
-    It renders templates that need no database, since the database may be what failed.
-    """
-    error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
-        response = render(request, "503.html", status=503)
-        response["Retry-After"] = "30"
-        return response
-    return render(request, "500.html", status=500)
+    return private_page(render(request, "chats/chat.html", context))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from chatlinks.models import AuditEntry
+from audit.models import AuditEntry
 from conversations.admin import ReadOnlyAdmin
 
 

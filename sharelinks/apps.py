@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ShareLinksConfig(AppConfig):
+    name = "sharelinks"
+    verbose_name = "External share links"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChatLinksBeforeConfig(AppConfig):
+    name = "tests.upgrade.chatlinks_before"
+    label = "chatlinks"
