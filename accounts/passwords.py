@@ -2,6 +2,7 @@
 emailed link, for accounts that may sign in."""
 
 import hashlib
+from typing import Any
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import PasswordResetConfirmView
@@ -16,12 +17,23 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     that nobody can fill a member's inbox through it. The page says the same either way."""
 
     def send_mail(
-        self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs
-    ):
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
         digest = hashlib.sha256(to_email.casefold().encode()).hexdigest()
         if cache.add(f"password-reset-email:{digest}", True, timeout=RESET_EMAIL_INTERVAL):
             super().send_mail(
-                subject_template_name, email_template_name, context, from_email, to_email, **kwargs
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
             )
 
 

@@ -47,9 +47,10 @@ class ChatListFilterForm(ConversationFilterForm):
             del self.fields["team"]
         else:
             self.team_ids = {team.slug: team.pk for team in teams}
-            self.fields["team"].choices = [("", "All teams")] + [
-                (team.slug, presenter.label(team.name)) for team in teams
-            ]
+            self.choose(
+                "team",
+                [("", "All teams")] + [(team.slug, presenter.label(team.name)) for team in teams],
+            )
         if with_agent:
             agents = (
                 get_user_model()
@@ -57,9 +58,11 @@ class ChatListFilterForm(ConversationFilterForm):
                 .order_by("username")
             )
             self.agent_ids = {agent.username: agent.pk for agent in agents}
-            self.fields["agent"].choices = [("", "All agents")] + [
-                (agent.username, presenter.label(staff_name(agent))) for agent in agents
-            ]
+            self.choose(
+                "agent",
+                [("", "All agents")]
+                + [(agent.username, presenter.label(staff_name(agent))) for agent in agents],
+            )
         else:
             del self.fields["agent"]
 

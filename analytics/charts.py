@@ -6,7 +6,7 @@ readers, and its numbers are also in a table on the same page.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 WIDTH = 640
 LABEL_WIDTH = 190  # ranked bars: the phrase or rating to the left of its bar
@@ -55,7 +55,7 @@ class Chart:
     width: int
     height: int
     bars: list
-    ticks: list = ()  # columns: (y, text) of the scale's lines
+    ticks: list[tuple[float, str]] = field(default_factory=list)  # the scale's lines: (y, text)
 
 
 def _shortened(label):

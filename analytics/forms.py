@@ -30,7 +30,7 @@ class AnalyticsFilterForm(ConversationFilterForm):
     """The shared filters, with the fields a page shows as tabs rather than in its bar."""
 
     # Fields the page shows as rows of tabs (`switch`) rather than in the filter bar.
-    switches = ()
+    switches: tuple[str, ...] = ()
 
     def bar_fields(self):
         return [field for field in self if field.name not in self.switches]
@@ -39,7 +39,9 @@ class AnalyticsFilterForm(ConversationFilterForm):
         return [field for field in self if field.name in self.switches]
 
     def switch(self, name):
-        return switch_links(self.data, name, self.fields[name].choices)
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return switch_links(self.data, name, field.choices)
 
     @property
     def is_filtered(self):

@@ -241,7 +241,7 @@ class CsatReport(Report):
             .annotate(conversations=Sum("count"))
             .order_by()
         )
-        overall, periods = Ratings(), {}
+        overall, periods = Ratings(), dict[dt.date, Ratings]()
         for day, rating, n in counts:
             start = day - dt.timedelta(days=day.weekday()) if self.weekly else day
             periods.setdefault(start, Ratings(start)).counts[rating] += n

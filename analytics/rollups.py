@@ -19,12 +19,14 @@ the writer (ingest.writer) runs as a background job whenever one of them changes
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from analytics.models import (
     NOT_RATED,
@@ -112,7 +114,9 @@ class Tally:
     """Differences to the rollups, keyed like each rollup's unique key (its KEY fields)."""
 
     def __init__(self):
-        self.deltas = {model: Counter() for model in ROLLUPS}
+        self.deltas: dict[type[Model], Counter[tuple[Any, ...]]] = {
+            model: Counter() for model in ROLLUPS
+        }
 
     def count_conversation(self, state, sign=1):
         context = state.context
@@ -209,7 +213,12 @@ class RollupUpdate:
     call `save` once everything is written.
     """
 
-    def __init__(self, records, existing_conversations, stored_messages):
+    def __init__(
+        self,
+        records: Iterable[Any],
+        existing_conversations: Iterable[Conversation],
+        stored_messages: Any,
+    ) -> None:
         self.existing_conversations = list(existing_conversations)
         self.conversations_before = {
             conversation.pk: ConversationFields.of(conversation)
@@ -217,16 +226,21 @@ class RollupUpdate:
         }
         self.stored_messages = stored_messages
         users = Q(pk__in=[fields.end_user_id for fields in self.conversations_before.values()])
-        user_ids = defaultdict(set)
+        user_ids: defaultdict[int, set[str]] = defaultdict(set)
         for record in records:
             user_ids[record.business_id].add(record.user_id)
         for business_id, external_ids in user_ids.items():
             users |= Q(business_id=business_id, external_id__in=external_ids)
         self.users_before = {user.pk: user for user in EndUser.objects.filter(users)}
         # {pk: end user} whose values known to the masking the batch changed; set by `save`.
-        self.users_with_changed_values = {}
+        self.users_with_changed_values: dict[int, EndUser] = {}
 
-    def save(self, new_conversations, new_messages, changed_messages):
+    def save(
+        self,
+        new_conversations: Iterable[Conversation],
+        new_messages: Iterable[Message],
+        changed_messages: Iterable[Message],
+    ) -> None:
         """Count the batch's conversations, now saved with their end users, and messages:
         the new ones, and those changed (with the same primary keys as the stored ones)."""
         conversations = [*new_conversations, *self.existing_conversations]
@@ -303,7 +317,11 @@ def _user_messages_elsewhere(end_users, conversations):
     return others, messages
 
 
-def rebuild(business, batch_size=REBUILD_BATCH, progress=None):
+def rebuild(
+    business: Business,
+    batch_size: int = REBUILD_BATCH,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     """Recount every rollup of `business` from its conversations and messages.
 
     One transaction: readers see the old counts until the new ones are complete, and the
@@ -314,7 +332,7 @@ def rebuild(business, batch_size=REBUILD_BATCH, progress=None):
     with transaction.atomic():
         locked = Business.objects.locked(business.pk)
         for model in ROLLUPS:
-            model.objects.filter(business=locked).delete()
+            model._default_manager.filter(business=locked).delete()
         timezones = {locked.pk: locked.tzinfo}
         personal = personal_entity_names_by_business([locked.pk])
         conversations = Conversation.objects.filter(business=locked).select_related("end_user")
@@ -345,7 +363,7 @@ def _count_stored(conversations, timezones, personal, sign=1):
     return tally
 
 
-def uncount(conversations, models=ROLLUPS):
+def uncount(conversations: list[Conversation], models: Iterable[type[Model]] = ROLLUPS) -> None:
     """Take what stored `conversations` (their end users loaded) counted out of the rollups
     of `models`, before they are deleted (ingest.lifecycle), in the deletion's transaction.
     The same counting as `rebuild`'s, so the rollups end as a rebuild without them would

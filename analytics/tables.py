@@ -10,6 +10,7 @@ from a table can show personal data, whoever looks.
 import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import StreamingHttpResponse
@@ -55,7 +56,8 @@ class MaskedCell:
 class Column:
     key: str
     title: str
-    cell: Callable[[object, "RowContext"], Cell]
+    # (a row's object: a model or a report's row; its RowContext or a subclass) -> its cell
+    cell: Callable[[Any, Any], "Cell | MaskedCell"]
     shown_by_default: bool = True
 
 

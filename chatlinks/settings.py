@@ -3,9 +3,14 @@
 import datetime as dt
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+# Django's generic classes (ModelAdmin[Bot], QuerySet[Message]) take their type arguments at
+# run time too, as the type checker reads them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -1,5 +1,6 @@
 """The chat link page: one conversation, as much of it as the viewer may see."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,7 @@ class ShownMessage:
     position: int
     sender: str
     label: str
-    sent_at: object  # in the business's time zone, so its date is the local day
+    sent_at: datetime.datetime  # in the business's time zone, so its date is the local day
     html: SafeString
     bot_break: bool
     kind: str

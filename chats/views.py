@@ -81,7 +81,7 @@ def chat_link(request, token):
     if viewer.sees_personal_data:
         # Pictures show through the attachment view, which sends the browser on to where the
         # platform keeps them; masked pages have no picture to allow (rules.presenter).
-        response._csp_update = {"img-src": "https:"}
+        response._csp_update = {"img-src": "https:"}  # type: ignore[attr-defined]  # django-csp reads it
     return private_page(response)
 
 
@@ -195,7 +195,7 @@ def create_share_link(request, token):
         ShareLink.create_for(conversation, request.user, form.cleaned_data["days"])
         messages.success(request, "External link created. It shows the conversation masked.")
     else:
-        messages.error(request, form.errors["days"][0])
+        messages.error(request, str(form.errors["days"][0]))
     return redirect(reverse("chat-link", args=[token]) + "#share-links")
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from conversations.models import Business, Membership, Role
+from conversations.models import Business, Membership, Role, Team
 from rules.presenter import Presenter
 from web.filters import PERIOD_DAYS, PERIODS, DateRangeForm
 
@@ -27,11 +27,12 @@ class MemberForm(forms.Form):
     roles = forms.MultipleChoiceField(
         choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    # The business's teams: set for each form (__init__).
     teams = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Team.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     leads = forms.ModelMultipleChoiceField(
-        queryset=None,
+        queryset=Team.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Teams led",
@@ -63,8 +64,9 @@ class MemberForm(forms.Form):
         teams = business.teams.order_by("name")
         for name in ("teams", "leads"):
             field = self.fields[name]
-            field.queryset = teams  # type: ignore[attr-defined]
-            field.label_from_instance = lambda team: presenter.label(team.name)  # type: ignore[attr-defined]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = teams
+            field.label_from_instance = lambda team: presenter.label(team.name)  # type: ignore[assignment]  # a per-form label
 
     def keep_display_name(self, reason: str) -> None:
         field = self.fields["display_name"]

@@ -128,7 +128,7 @@ class ApiKey(models.Model):
         return self.revoked_at is None
 
     @classmethod
-    def issue(cls, business):
+    def issue(cls, business: "Business") -> tuple["ApiKey", str]:
         """Create a key; returns (ApiKey, raw key). The raw key is never stored."""
         raw_key = "cl_" + secrets.token_urlsafe(32)
         api_key = cls.objects.create(

@@ -17,9 +17,9 @@ import itertools
 import random
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from faker import Faker
@@ -78,6 +78,8 @@ GAPS = {"user": (5, 75), "bot": (1, 3), "system": (1, 5), "agent": (15, 120)}
 QUEUE_WAIT = (40, 400)  # from the hand-over to the agent's first message
 
 T = TypeVar("T")
+# A message's time before the whole transcript is known and spaced out.
+NOT_YET_TIMED = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,7 +183,7 @@ class _Message:
     text: str
     bot_break: bool = False
     agent: str | None = None
-    at: datetime.datetime | None = None  # UTC, set once the whole transcript is known
+    at: datetime.datetime = NOT_YET_TIMED  # UTC, set once the whole transcript is known
     element: dict = field(default_factory=dict)  # a rich element's fields (format v2)
     private: bool = False
 
@@ -300,7 +302,7 @@ def _person_name(business: DemoBusiness, rng: random.Random, fake: Faker) -> tup
 
 
 class _Builder:
-    def __init__(self, seed: int, today: datetime.date, per_user: dict[int, float]):
+    def __init__(self, seed: int, today: datetime.date, per_user: Mapping[int, float]):
         self.rng = random.Random(seed)
         self.per_user = per_user
         self.fake = Faker(["en_IN", "en_US"])
@@ -498,7 +500,7 @@ class _Builder:
             zip(self.rng.sample(range(len(plans)), len(marathons)), marathons, strict=True)
         )
         chats = []
-        numbers = Counter()
+        numbers: Counter[str] = Counter()
         for index, (business, user) in enumerate(plans):
             # Numbered before sorting by time: the time depends on `today`, the number must
             # not, or seeding on another day would merge different chats under one id.
@@ -624,9 +626,9 @@ class _Builder:
         )
         self.timestamp(chat.messages, local_start.astimezone(datetime.UTC))
         if self.rng.random() < 0.95:  # the platform did not report the end of a few chats
-            chat.ended_at = chat.messages[-1].at + self.seconds(5, 120)
+            chat.ended_at = ended_at = chat.messages[-1].at + self.seconds(5, 120)
             if not abandoned and self.rng.random() < CSAT_RATE:
-                chat.csat = self.csat(chat, context)
+                chat.csat = self.csat(chat, context, ended_at)
         return chat
 
     def seconds(self, low: int, high: int) -> datetime.timedelta:
@@ -641,13 +643,13 @@ class _Builder:
                 at += self.seconds(*(QUEUE_WAIT if queued else GAPS[message.sender]))
             message.at = at
 
-    def csat(self, chat: _Chat, context: dict[str, str]) -> _Csat:
+    def csat(self, chat: _Chat, context: dict[str, str], ended_at: datetime.datetime) -> _Csat:
         rating = self.rng.choices(range(1, 6), RATING_WEIGHTS)[0]
         review = None
         if self.rng.random() < REVIEW_RATE:
             mood = "positive" if rating >= 4 else "neutral" if rating == 3 else "negative"
             review = self.fill(REVIEWS[mood] + (AGENT_REVIEWS[mood] if chat.agent else ()), context)
-        return _Csat(rating, review, chat.ended_at + self.seconds(10, 1800))
+        return _Csat(rating, review, ended_at + self.seconds(10, 1800))
 
     def conversation_record(self, chat: _Chat, *, first_time: bool) -> dict:
         tz = ZoneInfo(chat.business.timezone)
@@ -665,7 +667,7 @@ class _Builder:
                 PHONE_PATTERNS[chat.user.locale][0], chat.user.phone_digits
             )
             user["attributes"] = chat.attributes
-        record = {
+        record: dict[str, Any] = {
             "type": "conversation",
             "id": chat.id,
             "business": chat.business.slug,

@@ -84,7 +84,7 @@ class Actor:
             return f"{self.api_key.prefix}…"
         if self.command:
             return f"manage.py {self.command}"
-        return self.user.get_username()
+        return str(self.user.get_username())
 
     def audit(self, business: Business, kind: AuditEntry.Kind, what: str) -> None:
         """The business's audit entry of a change this actor made; `what` names it without

@@ -7,10 +7,11 @@ whether it was created, updated, left unchanged or rejected (docs/import-format.
 """
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -24,7 +25,7 @@ READ_CHUNK_BYTES = 64 * 1024
 SCHEMA_MAX_AGE = 24 * 60 * 60
 
 
-def error_response(status, field, message, **headers):
+def error_response(status: int, field: str, message: str, **headers: str) -> JsonResponse:
     response = JsonResponse(
         {"errors": [{"record": None, "field": field, "message": message}]}, status=status
     )
@@ -33,23 +34,23 @@ def error_response(status, field, message, **headers):
     return response
 
 
-def bearer_token(request):
+def bearer_token(request: HttpRequest) -> str:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def over_rate_limit(api_key):
+def over_rate_limit(api_key: ApiKey) -> bool:
     """Counts the key's requests in the current minute; True past IMPORT_RATE_PER_MINUTE."""
     counter = f"import-rate:{api_key.pk}:{int(time.time() // 60)}"
     cache.add(counter, 0, timeout=120)
-    return cache.incr(counter) > settings.IMPORT_RATE_PER_MINUTE
+    return bool(cache.incr(counter) > settings.IMPORT_RATE_PER_MINUTE)
 
 
 class BodyTooLarge(Exception):
     pass
 
 
-def read_body(request, limit):
+def read_body(request: HttpRequest, limit: int) -> bytes:
     """The request body, never more than `limit` bytes of it held in memory.
 
     Read from the stream, not request.body. A chunked body (Transfer-Encoding: chunked) has
@@ -60,7 +61,7 @@ def read_body(request, limit):
     if declared:
         if int(declared) > limit:
             raise BodyTooLarge
-        stream = request
+        stream: Any = request
     elif "chunked" in request.headers.get("Transfer-Encoding", "").lower():
         stream = request.META["wsgi.input"]
     else:
@@ -78,7 +79,7 @@ def read_body(request, limit):
 
 @csrf_exempt  # Authenticated by a bearer key, never by cookies, so CSRF cannot apply.
 @require_POST
-def import_view(request):
+def import_view(request: HttpRequest) -> JsonResponse:
     api_key = ApiKey.objects.authenticate(bearer_token(request))
     if api_key is None:
         return error_response(
@@ -143,5 +144,5 @@ def import_view(request):
 # Public: the format is no secret, and a platform's tooling fetches it without a key.
 @require_GET
 @cache_control(public=True, max_age=SCHEMA_MAX_AGE)
-def schema_view(request):
+def schema_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse(records.json_schema(), json_dumps_params={"ensure_ascii": False})

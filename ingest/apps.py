@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
@@ -6,14 +8,14 @@ class IngestConfig(AppConfig):
     name = "ingest"
     verbose_name = "Import and derived data"
 
-    def ready(self):
+    def ready(self) -> None:
         # Sent for apps with models only: the conversations app's, once per migrate.
         post_migrate.connect(
             remask_outdated_businesses, sender=apps.get_app_config("conversations")
         )
 
 
-def remask_outdated_businesses(using, **kwargs):
+def remask_outdated_businesses(using: str, **kwargs: Any) -> None:
     """After an upgrade, the businesses whose texts were masked with older rules than this
     version's are masked again, each in a background job, so no one has to remember to."""
     from conversations.models import Business

@@ -34,7 +34,7 @@ PLURALS = {
     "message": "messages",
 }
 
-Progress = Callable[[Counter, float], None]
+Progress = Callable[[Counter[str], float], None]
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Rejection:
 
 @dataclass
 class ImportResult:
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
     rejections: list[Rejection] = field(default_factory=list)
     # What each accepted record did, by locator: CREATED, UPDATED or UNCHANGED.
     outcomes: dict[str, str] = field(default_factory=dict)
@@ -177,7 +177,7 @@ class Importer:
 
     def _lookup(
         self,
-        cache: dict,
+        cache: dict[tuple[int, str], Any],
         model: type[models.Model],
         business: Business,
         slug: str,
@@ -193,7 +193,8 @@ class Importer:
         return cache[key]
 
     def _team(self, business: Business, slug: str, path: str) -> Team:
-        return self._lookup(self._teams, Team, business, slug, path, "team")
+        team: Team = self._lookup(self._teams, Team, business, slug, path, "team")
+        return team
 
     def _member_id(self, business: Business, username: str, path: str) -> int:
         """The user id of staff `username` of `business`."""
@@ -371,12 +372,12 @@ def team_state(business: Business, slug: str) -> Any:
 class PrintedProgress:
     """Prints the running totals at most once a second, so long imports show they are alive."""
 
-    def __init__(self, stream, every=1.0):
+    def __init__(self, stream: Any, every: float = 1.0):
         self.stream = stream
         self.every = every
         self.last = time.monotonic()
 
-    def __call__(self, counts, elapsed):
+    def __call__(self, counts: Counter[str], elapsed: float) -> None:
         now = time.monotonic()
         if now - self.last < self.every:
             return

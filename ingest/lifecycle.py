@@ -25,9 +25,10 @@ still stored).
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from analytics.models import ROLLUPS, DailyPhraseCount
@@ -131,7 +132,9 @@ def do_erase_end_user(actor: Actor, end_user: EndUser) -> Holdings:
     return held
 
 
-def _remove_conversations(conversations: list[Conversation], uncounted: Iterable) -> None:
+def _remove_conversations(
+    conversations: list[Conversation], uncounted: Iterable[type[Model]]
+) -> None:
     """Delete `conversations` with their messages and share links, first taking them out of
     the rollups `uncounted`. The audit log keeps who opened them, no longer saying which."""
     uncount(conversations, uncounted)
@@ -231,7 +234,7 @@ def businesses_with_retention() -> QuerySet[Business]:
 # --- The customer's own copy -----------------------------------------------------------------
 
 
-def do_export_end_user(actor: Actor, end_user: EndUser, form: str) -> dict:
+def do_export_end_user(actor: Actor, end_user: EndUser, form: str) -> dict[str, Any]:
     """Everything stored about `end_user`, as JSON-ready data; the export (in `form`: "JSON"
     or "page") is audited, by the keyed hash of their id."""
     business = end_user.business
@@ -247,7 +250,7 @@ def do_export_end_user(actor: Actor, end_user: EndUser, form: str) -> dict:
     return copy
 
 
-def subject_access_copy(end_user: EndUser) -> dict:
+def subject_access_copy(end_user: EndUser) -> dict[str, Any]:
     """The end user's details, and every conversation with its messages, rich elements
     (attachment names and addresses among them) and agents' notes, oldest first."""
     conversations = list(

@@ -10,6 +10,7 @@ by username and the actor who made it: never end-user data.
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -61,11 +62,11 @@ def reveals_checked(actor: Actor, user_id: int) -> Iterator[None]:
     check_reveals(actor, user_id, seen_before)
 
 
-def roles_text(roles) -> str:
+def roles_text(roles: Iterable[str]) -> str:
     return ", ".join(Role(role).label.lower() for role in roles) or "no roles"
 
 
-def names_text(objects) -> str:
+def names_text(objects: Iterable[object]) -> str:
     return ", ".join(sorted(str(obj) for obj in objects)) or "none"
 
 
@@ -81,7 +82,7 @@ def staff_state(membership: Membership | None, display_name: str) -> dict[str, s
     }
 
 
-def audit_staff_change(actor: Actor, membership: Membership, before: dict[str, str] | None):
+def audit_staff_change(actor: Actor, membership: Membership, before: dict[str, str] | None) -> None:
     username = membership.user.get_username()
     after = staff_state(membership, membership.user.get_full_name())
     assert after is not None
@@ -189,7 +190,9 @@ def create_staff(
         raise UsernameTaken(username) from error
 
 
-def set_personal_details_permission(actor: Actor, user, business: Business, granted: bool) -> None:
+def set_personal_details_permission(
+    actor: Actor, user: Any, business: Business, granted: bool
+) -> None:
     """Grant or revoke the permission for `business` (not one held platform-wide)."""
     if holds_permission_here(user, business) == granted:
         return
@@ -201,12 +204,12 @@ def set_personal_details_permission(actor: Actor, user, business: Business, gran
         audit_permission_change(actor, user, business, granted)
 
 
-def holds_permission_here(user, business: Business) -> bool:
+def holds_permission_here(user: Any, business: Business) -> bool:
     """Whether the permission is granted to `user` for `business` itself."""
     return PERSONAL_DETAILS_CODENAME in get_user_perms(user, business)
 
 
-def audit_permission_change(actor: Actor, user, business: Business, granted: bool) -> None:
+def audit_permission_change(actor: Actor, user: Any, business: Business, granted: bool) -> None:
     username = user.get_username()
     what = (
         f"Granted {PERMISSION_NAME} to {username}"
@@ -216,13 +219,13 @@ def audit_permission_change(actor: Actor, user, business: Business, granted: boo
     actor.audit(business, AuditEntry.Kind.PERMISSION, what)
 
 
-def set_display_name(user, display_name: str) -> None:
+def set_display_name(user: Any, display_name: str) -> None:
     """The name pages show for a staff member instead of their username. It is kept whole in
     first_name, so get_full_name(), which every page asks, gives it back unchanged."""
     user.first_name, user.last_name = display_name.strip(), ""
 
 
-def works_only_for(user, business: Business) -> bool:
+def works_only_for(user: Any, business: Business) -> bool:
     """Whether `business` is the only business `user` is staff of: its admin then owns the
     account itself (its name, whether it may sign in), and changing it affects no one else."""
     return not Membership.objects.filter(user=user).exclude(business=business).exists()

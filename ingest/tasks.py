@@ -33,7 +33,7 @@ def schedule_rollup_rebuild(business: Business, reason: str, remasks: bool = Fal
     """Queue a recount of the business's rollups, or add `reason` to the one already queued
     (a job that has started may have read the data before this change, so it does not count)."""
     with transaction.atomic():
-        queued = (
+        queued: Job | None = (
             Job.objects.select_for_update()
             .filter(business=business, kind=Job.Kind.ROLLUPS, state=Job.State.QUEUED)
             .first()

@@ -16,7 +16,7 @@ one per message.
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils.timezone import localdate
@@ -110,6 +110,7 @@ def save_business(
 ) -> Business:
     """Create the business `slug`, or change its name and time zone (None: keep them) and
     its retention (KEEP: keep it; None: keep conversations forever)."""
+    business: Business
     with transaction.atomic():
         business, created = Business.objects.select_for_update(no_key=True).get_or_create(
             slug=slug,
@@ -247,10 +248,16 @@ def save_team(actor: Actor, business: Business, slug: str, name: str | None = No
         return _save_named(actor, Team, business, slug, name)
 
 
-def _save_named(actor: Actor, model: type[Bot | Team], business: Business, slug: str, name):
+# A bot or a team: both are named things of a business, found by their slug.
+Named = TypeVar("Named", Bot, Team)
+
+
+def _save_named(
+    actor: Actor, model: type[Named], business: Business, slug: str, name: str | None
+) -> Named:
     """The bot or team `slug` of the business, created or renamed (name None: kept), audited."""
     what = model._meta.verbose_name
-    obj, created = model.objects.get_or_create(
+    obj, created = model._default_manager.get_or_create(
         business=business, slug=slug, defaults={"name": name or slug}
     )
     if created:

@@ -70,7 +70,9 @@ class Access(enum.IntEnum):
 
 def may_view_personal_details(user: Any, business: Business) -> bool:
     """The permission, granted for this business (guardian) or globally, or as superuser."""
-    return user.has_perm(PERSONAL_DETAILS_PERM) or user.has_perm(PERSONAL_DETAILS_PERM, business)
+    return bool(
+        user.has_perm(PERSONAL_DETAILS_PERM) or user.has_perm(PERSONAL_DETAILS_PERM, business)
+    )
 
 
 def may_reveal_personal_data(user: Any, membership: Membership) -> bool:
@@ -141,7 +143,7 @@ def business_page(
     def decorator(view: View) -> View:
         @wraps(view)
         @login_required
-        def wrapped(request: HttpRequest, business: str, *args: Any, **kwargs: Any):
+        def wrapped(request: HttpRequest, business: str, *args: Any, **kwargs: Any) -> HttpResponse:
             membership = section_membership(request.user, business, section)
             response = view(request, hand(membership), *args, **kwargs)
             patch_cache_control(response, private=True, no_store=True)

@@ -1,11 +1,11 @@
 """What the privacy commands share: the end user named on the command line."""
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 
 from conversations.models import Business, EndUser
 
 
-def add_end_user_arguments(parser):
+def add_end_user_arguments(parser: CommandParser) -> None:
     parser.add_argument("business", help="the business's slug")
     parser.add_argument("user_id", help="the end user's id, as the bot platform sends it")
 

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from conversations.models import API_KEY_PREFIX_LENGTH, Business
 from ingest.actors import Actor
@@ -10,7 +12,7 @@ API_KEY = Actor.management_command("api_key")
 class Command(BaseCommand):
     help = "Create an import API key for a business (printed once), list its keys, or revoke one."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("business", help="the business's slug")
         action = parser.add_mutually_exclusive_group()
         action.add_argument(
@@ -21,7 +23,9 @@ class Command(BaseCommand):
         )
         action.add_argument("--list", action="store_true", help="list the business's keys")
 
-    def handle(self, business, revoke=None, list=False, **options):
+    def handle(
+        self, business: str, revoke: str | None = None, list: bool = False, **options: Any
+    ) -> None:
         found = Business.objects.filter(slug=business).first()
         if found is None:
             raise CommandError(f"no business with slug {business!r}")

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from conversations.models import Business
 from ingest.actors import Actor
@@ -13,10 +15,10 @@ class Command(BaseCommand):
         "days), as the nightly task does; by default in every business that has one."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("businesses", nargs="*", metavar="SLUG", help="default: all")
 
-    def handle(self, businesses, **options):
+    def handle(self, businesses: list[str], **options: Any) -> None:
         chosen = businesses_with_retention()
         if businesses:
             missing = set(businesses) - set(

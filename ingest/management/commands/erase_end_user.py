@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from conversations.models import Job
 from ingest.actors import Actor
@@ -15,11 +17,11 @@ class Command(BaseCommand):
         "request), as a background job; their conversations can never be imported again."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         add_end_user_arguments(parser)
         parser.add_argument("--yes", action="store_true", help="do not ask before erasing")
 
-    def handle(self, business, user_id, yes=False, **options):
+    def handle(self, business: str, user_id: str, yes: bool = False, **options: Any) -> None:
         end_user = end_user_of(business, user_id)
         self.stdout.write(f"This erases {holdings(end_user)} of that end user, with their details.")
         if not yes:

@@ -1,6 +1,7 @@
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from ingest.actors import Actor
 from ingest.lifecycle import do_export_end_user
@@ -15,9 +16,9 @@ class Command(BaseCommand):
         "for a subject access request); the export is audited."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         add_end_user_arguments(parser)
 
-    def handle(self, business, user_id, **options):
+    def handle(self, business: str, user_id: str, **options: Any) -> None:
         copy = do_export_end_user(EXPORT_END_USER, end_user_of(business, user_id), "JSON")
         self.stdout.write(json.dumps(copy, ensure_ascii=False, indent=2))

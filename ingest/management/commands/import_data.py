@@ -1,9 +1,10 @@
 import sys
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ingest.actors import Actor
-from ingest.importer import PrintedProgress, import_records
+from ingest.importer import ImportResult, PrintedProgress, import_records
 from ingest.records import parse_lines
 
 IMPORT_DATA = Actor.management_command("import_data")
@@ -12,12 +13,12 @@ IMPORT_DATA = Actor.management_command("import_data")
 class Command(BaseCommand):
     help = "Import businesses, bots, teams, staff and conversations from JSON Lines files."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "files", nargs="+", metavar="FILE", help="a .jsonl file, or - for stdin"
         )
 
-    def handle(self, files, **options):
+    def handle(self, files: list[str], **options: Any) -> None:
         failed = False
         for path in files:
             result = self.import_file(path)
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         if failed:
             raise CommandError("some records were rejected")
 
-    def import_file(self, path):
+    def import_file(self, path: str) -> ImportResult:
         reporter = PrintedProgress(self.stderr)
         try:
             if path == "-":

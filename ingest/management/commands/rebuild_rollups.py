@@ -1,4 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import QuerySet
 
 from conversations.models import Business
 from ingest.tasks import schedule_rollup_rebuild
@@ -12,10 +15,10 @@ class Command(BaseCommand):
     )
     remasks = False
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("businesses", nargs="*", metavar="SLUG", help="default: all")
 
-    def chosen(self, businesses):
+    def chosen(self, businesses: list[str]) -> QuerySet[Business]:
         queryset = Business.objects.order_by("slug")
         if not businesses:
             return queryset
@@ -25,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown business: {', '.join(sorted(missing))}")
         return queryset
 
-    def handle(self, businesses, **options):
+    def handle(self, businesses: list[str], **options: Any) -> None:
         for business in self.chosen(businesses):
             job = schedule_rollup_rebuild(
                 business, f"asked for with manage.py {self.name}", remasks=self.remasks
@@ -34,5 +37,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{business.slug}: {self.name} {job.get_state_display().lower()}")
 
     @property
-    def name(self):
+    def name(self) -> str:
         return self.__module__.rsplit(".", 1)[-1]

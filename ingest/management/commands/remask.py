@@ -1,3 +1,6 @@
+from django.db.models import QuerySet
+
+from conversations.models import Business
 from ingest.management.commands import rebuild_rollups
 from rules.masking import MASKER_VERSION
 
@@ -10,6 +13,6 @@ class Command(rebuild_rollups.Command):
     )
     remasks = True
 
-    def chosen(self, businesses):
+    def chosen(self, businesses: list[str]) -> QuerySet[Business]:
         queryset = super().chosen(businesses)
         return queryset if businesses else queryset.exclude(masker_version=MASKER_VERSION)
