@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint typecheck format bench bench-quick bench-rebuild demo loadtest clean
+.PHONY: run test test-fast lint typecheck format bench bench-quick bench-rebuild bench-lifecycle demo loadtest clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ bench-quick: $(BIN)/activate
 bench-rebuild: $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	$(BIN)/python -m bench.rebuild
+
+# Erasing a customer and applying retention at ~100k messages by a real worker while pages answer.
+bench-lifecycle: $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	$(BIN)/python -m bench.lifecycle
 
 # Load and fault tests against gunicorn on PostgreSQL; stops and restarts the local cluster.
 loadtest: $(BIN)/activate
