@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import kombu.pools
 import pytest
 import redis
 from django.db import connection
@@ -99,9 +100,13 @@ def test_the_business_admin_sees_the_jobs_others_get_404(client):
 
 
 def forget_broker_connections():
+    """Close the app's connections and drop kombu's registry of producer pools too: it is
+    keyed by broker, so the in-memory broker's pool, closed here, would be handed back to the
+    in-process jobs of later tests."""
     app.pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    kombu.pools.reset()
 
 
 @pytest.fixture
