@@ -31,12 +31,16 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Bottom to top: each app imports only those above it (tests/test_layout.py).
     "conversations",
     "chatlinks",
     "agentchat",
     "analytics",
     "ingest",
+    "signin",
     "console",
 ]
 # The demo data generator needs the development requirements (Faker): `make run` has them.
@@ -51,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has verified a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as its documentation asks: it turns a locked-out sign-in into the lockout page.
@@ -165,6 +171,12 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# The second factor (signin): authenticator apps name the account "Chat Links: username".
+OTP_TOTP_ISSUER = "Chat Links"
+# Wrong codes a user may enter in SECOND_FACTOR_WINDOW_MINUTES before further tries wait.
+SECOND_FACTOR_FAILURE_LIMIT = env.int("SECOND_FACTOR_FAILURE_LIMIT", default=5)
+SECOND_FACTOR_WINDOW_MINUTES = env.int("SECOND_FACTOR_WINDOW_MINUTES", default=15)
 
 # Background jobs (ingest.tasks): a worker takes them from CELERY_BROKER_URL (Redis in
 # production: `celery -A chatlinks worker`); without a broker they run at once, in process, so

@@ -20,6 +20,7 @@ urlpatterns = [
         ActiveAccountPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("accounts/second-factor/", include("signin.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("c/<str:token>/", views.chat_link, name="chat-link"),

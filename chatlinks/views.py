@@ -18,7 +18,7 @@ from chatlinks.models import AuditEntry, ShareLink
 from conversations.models import Conversation, Membership
 from rules.access import membership_of
 from rules.sections import sections_for
-from rules.viewer import Viewer
+from rules.viewer import Viewer, viewer_of_request
 
 
 @login_required
@@ -50,7 +50,7 @@ def viewed_conversation(request, token):
         token=token,
     )
     business = conversation.business
-    viewer = Viewer.of(request.user, membership_of(request.user, business), business)
+    viewer = viewer_of_request(request, membership_of(request.user, business), business)
     if not viewer.may_open:
         raise Http404
     return conversation, viewer

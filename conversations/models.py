@@ -38,6 +38,11 @@ class Business(models.Model):
     channels = models.JSONField(default=list, blank=True)
     # The rules.masking.MASKER_VERSION that its stored masked texts were masked with.
     masker_version = models.PositiveIntegerField(default=0)
+    # Until a full viewer has verified a second factor in their session, they see it masked
+    # (rules.access.access_in_session).
+    require_second_factor = models.BooleanField(
+        "Require a second factor to see personal data", default=True
+    )
 
     objects = BusinessQuerySet.as_manager()
 

@@ -110,29 +110,50 @@ def save_business(
 
 
 def update_business(
-    actor: Actor, business: Business, *, name: str | None = None, timezone: str | None = None
+    actor: Actor,
+    business: Business,
+    *,
+    name: str | None = None,
+    timezone: str | None = None,
+    require_second_factor: bool | None = None,
 ) -> list[str]:
-    """Change a business's name or time zone (None: keep it); the rollups' days follow a new
-    time zone. Returns the changes made, as the audit log words them."""
+    """Change a business's name, time zone or second-factor requirement (None: keep it); the
+    rollups' days follow a new time zone. No longer requiring a second factor shows full
+    viewers personal data without one: a reveal. Returns the changes made, as the audit log
+    words them."""
     with transaction.atomic():
         stored = Business.objects.locked(business.pk)
         business.name = name or stored.name
         business.timezone = timezone or stored.timezone
+        if require_second_factor is None:
+            require_second_factor = stored.require_second_factor
+        business.require_second_factor = require_second_factor
+        if stored.require_second_factor and not require_second_factor:
+            actor.check_may_reveal(business, "stop requiring a second factor")
         changes = [
             f"{label} {before} → {after}"
             for label, before, after in [
                 ("name", stored.name, business.name),
                 ("time zone", stored.timezone, business.timezone),
+                (
+                    "second factor required",
+                    yes_no(stored.require_second_factor),
+                    yes_no(business.require_second_factor),
+                ),
             ]
             if before != after
         ]
         if not changes:
             return changes
-        business.save(update_fields=["name", "timezone"])
+        business.save(update_fields=["name", "timezone", "require_second_factor"])
         actor.audit(business, SETTINGS, "; ".join(changes))
         if business.timezone != stored.timezone:
             _recount(business, f"time zone changed from {stored.timezone} to {business.timezone}")
     return changes
+
+
+def yes_no(value: bool) -> str:
+    return "yes" if value else "no"
 
 
 def save_bot(

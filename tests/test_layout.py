@@ -14,6 +14,7 @@ LAYERS = [
     "agentchat",
     "analytics",
     "ingest",
+    "signin",
     "console",
     "demo",
 ]

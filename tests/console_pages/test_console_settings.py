@@ -19,7 +19,11 @@ def test_shows_the_current_settings(client, business, admin):
 
     form = client.get(reverse("console-settings", args=[business.slug])).context["form"]
 
-    assert form.initial == {"name": "Acme", "timezone": "Asia/Kolkata"}
+    assert form.initial == {
+        "name": "Acme",
+        "timezone": "Asia/Kolkata",
+        "require_second_factor": False,
+    }
 
 
 def test_a_new_name_and_time_zone_recount_the_rollups_in_the_background(client, business, admin):

@@ -1,0 +1,76 @@
+"""The second factor pages: enrol an authenticator app, verify this session with it or a
+recovery code. Signed-in users only; nothing here locks anyone out of a page (until they
+verify, pages show personal data masked, with a link here)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from signin import factor
+from signin.forms import CodeForm
+
+TOO_MANY = "Too many wrong codes. Wait a few minutes, then try again."
+
+
+def next_path(request) -> str:
+    """Where to go once verified: `?next=`, if it is a path on this site, else home."""
+    path = request.POST.get("next") or request.GET.get("next", "")
+    if path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+        return path
+    return "/"
+
+
+def private(response):
+    """A secret, a QR code or recovery codes: never kept by a browser or a cache."""
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def second_factor(request):
+    """Enrol when the user has no authenticator app yet, else verify this session."""
+    if factor.authenticator(request.user) is None:
+        return private(enrol(request))
+    if request.user.is_verified():
+        return private(
+            render(request, "signin/verified.html", {"next": next_path(request)}),
+        )
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if factor.verify(request, form.cleaned_data["code"]):
+                return redirect(next_path(request))
+            form.add_error("code", "That code is not right, or was used already.")
+        except factor.TooManyWrongCodes:
+            form.add_error("code", TOO_MANY)
+    return private(
+        render(request, "signin/verify.html", {"form": form, "next": next_path(request)})
+    )
+
+
+def enrol(request):
+    device = factor.enrolling_authenticator(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = factor.confirm_authenticator(request, device, form.cleaned_data["code"])
+        except factor.TooManyWrongCodes:
+            form.add_error("code", TOO_MANY)
+        else:
+            if codes:
+                # Rendered, not redirected to: the codes are shown this once.
+                return render(
+                    request,
+                    "signin/recovery_codes.html",
+                    {"codes": codes, "next": next_path(request)},
+                )
+            form.add_error("code", "That code is not right: check the app and try again.")
+    uri = device.config_url
+    return render(
+        request,
+        "signin/enrol.html",
+        {"form": form, "uri": uri, "qr_svg": factor.qr_svg(uri), "next": next_path(request)},
+    )
