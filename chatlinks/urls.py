@@ -2,25 +2,19 @@
 top of every app and none of them imports it back (tests/test_layout.py)."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from chatlinks import views
-from chatlinks.accounts import ActiveAccountPasswordResetConfirmView, ThrottledPasswordResetForm
+from chatlinks.accounts import ActiveAccountPasswordResetConfirmView
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
-        name="password_reset",
-    ),
     path(
         "accounts/reset/<uidb64>/<token>/",
         ActiveAccountPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path("accounts/second-factor/", include("signin.urls")),
+    path("accounts/", include("signin.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("c/<str:token>/", views.chat_link, name="chat-link"),

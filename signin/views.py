@@ -3,13 +3,18 @@ recovery code. Signed-in users only; nothing here locks anyone out of a page (un
 verify, pages show personal data masked, with a link here)."""
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetView
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from chatlinks.accounts import ThrottledPasswordResetForm
 from signin import factor
+from signin.background import after_response
 from signin.forms import CodeForm
+from signin.tasks import email_password_reset
 
 TOO_MANY = "Too many wrong codes. Wait a few minutes, then try again."
 
@@ -74,3 +79,19 @@ def enrol(request):
         "signin/enrol.html",
         {"form": form, "uri": uri, "qr_svg": factor.qr_svg(uri), "next": next_path(request)},
     )
+
+
+class BackgroundPasswordResetView(PasswordResetView):
+    """Django's forgotten-password page, whose email is sent by a background task: the answer
+    says the same words and takes the same time whether or not the address has an account."""
+
+    form_class = ThrottledPasswordResetForm
+
+    def form_valid(self, form):
+        return after_response(
+            HttpResponseRedirect(self.get_success_url()),
+            email_password_reset,
+            email=form.cleaned_data["email"],
+            domain=self.request.get_host(),
+            use_https=self.request.is_secure(),
+        )
