@@ -5,15 +5,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from chatlinks import views
-from chatlinks.accounts import ActiveAccountPasswordResetConfirmView
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "accounts/reset/<uidb64>/<token>/",
-        ActiveAccountPasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
     path("accounts/", include("signin.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -38,7 +38,7 @@ from ingest.staff import (
 )
 from rules.sections import Section
 from rules.viewer import viewer_page
-from signin import factor
+from signin import factor, sessions
 from web.pagination import paginate, paginate_by_id
 
 STAFF_PER_PAGE = 25
@@ -287,6 +287,15 @@ def reset_second_factor(request, viewer, member_id):
         f"Reset the second factor of {member.user.get_username()}: they set up an "
         "authenticator app again when they next verify.",
     )
+    return redirect("console-member", viewer.business.slug, member.pk)
+
+
+@require_POST
+@viewer_page(Section.STAFF)
+def end_member_sessions(request, viewer, member_id):
+    member = member_of(viewer, member_id)
+    sessions.end_member_sessions(Actor.staff(request.user), member)
+    messages.success(request, f"Signed {member.user.get_username()} out everywhere.")
     return redirect("console-member", viewer.business.slug, member.pk)
 
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
 from chatlinks.models import AuditEntry
@@ -26,6 +27,10 @@ from conversations.models import (
 )
 from ingest.actors import PERMISSION_NAME, Actor
 from rules.access import Access, access_for
+
+# Sent with `user` when a change took some of their access away (a role, the permission, the
+# account itself), in its transaction: signin ends their sessions.
+access_removed = Signal()
 
 
 class MissingPassword(Exception):
@@ -137,6 +142,8 @@ def provision_staff(
         user.save()
         with reveals_checked(actor, user.pk):
             membership, _ = Membership.objects.get_or_create(user=user, business=business)
+            if {role.value for role in membership.roles} - roles:
+                access_removed.send(Membership, user=user)
             for role in Role:
                 setattr(membership, f"is_{role.value}", role.value in roles)
             membership.save()
@@ -198,6 +205,7 @@ def set_personal_details_permission(actor: Actor, user, business: Business, gran
             assign_perm(PERSONAL_DETAILS_PERM, user, business)
         else:
             remove_perm(PERSONAL_DETAILS_PERM, user, business)
+            access_removed.send(Membership, user=user)
         audit_permission_change(actor, user, business, granted)
 
 
@@ -233,6 +241,7 @@ def deactivate_staff(actor: Actor, membership: Membership) -> None:
     membership stays, so the conversations they handled still name them. An account that
     works for no other business can no longer sign in at all."""
     with transaction.atomic():
+        access_removed.send(Membership, user=membership.user)
         for role in Role:
             setattr(membership, f"is_{role.value}", False)
         membership.save()

@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from chatlinks.models import AuditEntry
 from conversations.models import Membership
 from ingest.actors import Actor
+from signin.sessions import end_sessions
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "Authenticator app"
@@ -116,12 +117,12 @@ def verify(request: HttpRequest, code: str) -> bool:
 
 def reset_second_factor(actor: Actor, membership: Membership) -> None:
     """Remove the member's authenticator app and recovery codes, so they enrol anew (a lost
-    phone); sessions it verified are verified no more (django-otp checks the device on each
-    request). Audited."""
+    phone), and end their sessions: whoever holds the lost phone is signed out. Audited."""
     user = membership.user
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        end_sessions(user)
         actor.audit(
             membership.business,
             AuditEntry.Kind.STAFF,

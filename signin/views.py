@@ -2,18 +2,21 @@
 recovery code. Signed-in users only; nothing here locks anyone out of a page (until they
 verify, pages show personal data masked, with a link here)."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordResetView
+from django.contrib.auth.views import PasswordChangeView, PasswordResetView
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chatlinks.accounts import ThrottledPasswordResetForm
-from signin import factor
+from chatlinks.accounts import ActiveAccountPasswordResetConfirmView, ThrottledPasswordResetForm
+from signin import factor, sessions
 from signin.background import after_response
 from signin.forms import CodeForm
+from signin.models import UserSession
 from signin.tasks import email_password_reset
 
 TOO_MANY = "Too many wrong codes. Wait a few minutes, then try again."
@@ -95,3 +98,58 @@ class BackgroundPasswordResetView(PasswordResetView):
             domain=self.request.get_host(),
             use_https=self.request.is_secure(),
         )
+
+
+class PasswordChangeEndingOtherSessions(PasswordChangeView):
+    """Django's page; a new password also ends the member's other sessions (this one goes on)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sessions.end_sessions(form.user, keep=self.request.session.get(sessions.RECORD_KEY))
+        return response
+
+
+class PasswordResetEndingSessions(ActiveAccountPasswordResetConfirmView):
+    """A password chosen by an emailed link ends every session of the account."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sessions.end_sessions(form.user)
+        return response
+
+
+@require_GET
+@login_required
+def active_sessions(request):
+    """The member's sessions: where and when each was last used; they end the others."""
+    return render(
+        request,
+        "signin/sessions.html",
+        {
+            "sessions": sessions.active_sessions(request.user),
+            "current": request.session.get(sessions.RECORD_KEY),
+            "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        },
+    )
+
+
+@require_POST
+@login_required
+def end_session(request, session_id):
+    """End one of the member's other sessions (this one ends by signing out)."""
+    record = get_object_or_404(
+        UserSession.objects.exclude(pk=request.session.get(sessions.RECORD_KEY)),
+        pk=session_id,
+        user=request.user,
+    )
+    sessions.end_session(record)
+    messages.success(request, "Ended that session.")
+    return redirect("active-sessions")
+
+
+@require_POST
+@login_required
+def end_other_sessions(request):
+    sessions.end_sessions(request.user, keep=request.session.get(sessions.RECORD_KEY))
+    messages.success(request, "Ended your other sessions.")
+    return redirect("active-sessions")

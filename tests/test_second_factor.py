@@ -223,7 +223,8 @@ def test_an_admin_resets_a_members_factor_and_it_is_audited(client, business, co
 
     assert response.status_code == 302
     assert factor.authenticator(member.user) is None
-    assert leaked(member_client.get(f"/c/{conversation.token}/").content) == []
+    signed_out = member_client.get(f"/c/{conversation.token}/")
+    assert signed_out.status_code == 302 and signed_out["Location"].startswith("/accounts/login/")
     entry = AuditEntry.objects.get(business=business, kind=AuditEntry.Kind.STAFF)
     assert entry.what == f"Reset the second factor of {member.user.get_username()}"
     assert entry.actor_name == admin.user.get_username()
