@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session has verified a second factor.
     "django_otp.middleware.OTPMiddleware",
-    # Signs out a session that was ended, or idle for SESSION_IDLE_MINUTES.
+    # Signs out a session left unused for SESSION_IDLE_MINUTES.
     "signin.sessions.SessionEndingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -178,7 +178,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # The second factor (signin): authenticator apps name the account "Chat Links: username".
 OTP_TOTP_ISSUER = "Chat Links"
-# Wrong codes a user may enter in SECOND_FACTOR_WINDOW_MINUTES before further tries wait.
+# Wrong codes a user may enter in SECOND_FACTOR_WINDOW_MINUTES; further tries are refused.
 SECOND_FACTOR_FAILURE_LIMIT = env.int("SECOND_FACTOR_FAILURE_LIMIT", default=5)
 SECOND_FACTOR_WINDOW_MINUTES = env.int("SECOND_FACTOR_WINDOW_MINUTES", default=15)
 
