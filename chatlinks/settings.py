@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Bottom to top: each app imports only those above it (tests/test_layout.py).
     "conversations",
     "accounts",
@@ -46,6 +49,7 @@ INSTALLED_APPS = [
     "agentchat",
     "analytics",
     "ingest",
+    "signin",
     "console",
 ]
 # The demo data generator needs the development requirements (Faker): `make run` has them.
@@ -60,6 +64,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has verified a second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Signs out a session left unused for SESSION_IDLE_MINUTES.
+    "signin.sessions.SessionEndingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as its documentation asks: it turns a locked-out sign-in into the lockout page.
@@ -147,6 +155,8 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# A session unused for this long ends (signin.sessions), whatever SESSION_COOKIE_AGE says.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -174,6 +184,12 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# The second factor (signin): authenticator apps name the account "Chat Links: username".
+OTP_TOTP_ISSUER = "Chat Links"
+# Wrong codes a user may enter in SECOND_FACTOR_WINDOW_MINUTES; further tries are refused.
+SECOND_FACTOR_FAILURE_LIMIT = env.int("SECOND_FACTOR_FAILURE_LIMIT", default=5)
+SECOND_FACTOR_WINDOW_MINUTES = env.int("SECOND_FACTOR_WINDOW_MINUTES", default=15)
 
 # Background jobs (ingest.tasks): a worker takes them from CELERY_BROKER_URL (Redis in
 # production: `celery -A chatlinks worker`); without a broker they run at once, in process, so

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    # Before the accounts' pages: its password pages stand in for theirs.
+    path("accounts/", include("signin.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("chats.urls")),

@@ -18,7 +18,7 @@ from audit.models import AuditEntry
 from chats.chat import chat_page, messages_after, page_of_message, position_of
 from conversations.models import Conversation
 from rules.access import membership_of
-from rules.viewer import Viewer
+from rules.viewer import Viewer, viewer_of_request
 from sharelinks.forms import ShareLinkForm
 from sharelinks.models import ShareLink
 
@@ -44,7 +44,7 @@ def viewed_conversation(request, token):
         token=token,
     )
     business = conversation.business
-    viewer = Viewer.of(request.user, membership_of(request.user, business), business)
+    viewer = viewer_of_request(request, membership_of(request.user, business), business)
     if not viewer.may_open:
         raise Http404
     return conversation, viewer

@@ -146,6 +146,12 @@ class SettingsForm(forms.Form):
         help_text="Pages, filters and the analytics' days follow it; a change recounts the "
         "analytics in the background.",
     )
+    require_second_factor = forms.BooleanField(
+        required=False,
+        label="Require a second factor to see personal data",
+        help_text="Staff who hold the personal-details permission see it masked until they "
+        "have confirmed a code from their authenticator app in their session.",
+    )
 
     retention_days = forms.IntegerField(
         label="Keep conversations for (days)",
@@ -156,8 +162,9 @@ class SettingsForm(forms.Form):
         "zone above, is removed for good each night. Empty: kept forever.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_reveal: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.may_reveal = may_reveal
         zones = sorted(zoneinfo.available_timezones())
         self.fields["timezone"].choices = [(zone, zone) for zone in zones]  # type: ignore[attr-defined]
 
@@ -166,6 +173,15 @@ class SettingsForm(forms.Form):
         if any(unicodedata.category(char) == "Cc" for char in name):
             raise forms.ValidationError("A name is one line of text, without control characters.")
         return name
+
+    def clean_require_second_factor(self):
+        required = self.cleaned_data["require_second_factor"]
+        if self.initial["require_second_factor"] and not required and not self.may_reveal:
+            raise forms.ValidationError(
+                "Only an admin who sees personal data in full, verified in this session, can "
+                "stop requiring a second factor."
+            )
+        return required
 
 
 class PrivacySearchForm(forms.Form):

@@ -22,6 +22,16 @@ urlpatterns = [
         views.email_password_link,
         name="console-email-password-link",
     ),
+    path(
+        "staff/<int:member_id>/second-factor/reset/",
+        views.reset_second_factor,
+        name="console-reset-second-factor",
+    ),
+    path(
+        "staff/<int:member_id>/sessions/end/",
+        views.end_member_sessions,
+        name="console-end-member-sessions",
+    ),
     path("bots/", views.bots, name="console-bots"),
     path("entities/<int:entity_id>/personal/", views.mark_personal, name="console-mark-personal"),
     path(

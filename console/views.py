@@ -38,10 +38,12 @@ from ingest.staff import (
     create_staff,
     deactivate_staff,
     set_personal_details_permission,
+    works_only_for,
 )
 from ingest.tasks import request_erasure
 from rules.sections import Section
 from rules.viewer import viewer_page
+from signin import factor, sessions
 from web.pagination import paginate, paginate_by_id
 
 STAFF_PER_PAGE = 25
@@ -203,6 +205,7 @@ def member(request, viewer, member_id):
             "form": form,
             "member": member,
             "may_email_password_link": staff_rules.may_email_password_link(member),
+            "has_second_factor": factor.authenticator(member.user) is not None,
         },
     )
 
@@ -270,6 +273,34 @@ def email_password_link(request, viewer, member_id):
             "sent a password link from here."
         )
     send_password_link(request, member)
+    return redirect("console-member", viewer.business.slug, member.pk)
+
+
+@require_POST
+@viewer_page(Section.STAFF)
+def reset_second_factor(request, viewer, member_id):
+    # Whoever holds the member's password may then enrol a new app and see in full: a reveal.
+    unless_revealing_allowed(viewer, "reset a second factor")
+    member = member_of(viewer, member_id)
+    if not works_only_for(member.user, viewer.business):
+        raise PermissionDenied(
+            "They also work for another business: the platform operator resets their second factor."
+        )
+    factor.reset_second_factor(Actor.staff(request.user), member)
+    messages.success(
+        request,
+        f"Reset the second factor of {member.user.get_username()}: they set up an "
+        "authenticator app again when they next verify.",
+    )
+    return redirect("console-member", viewer.business.slug, member.pk)
+
+
+@require_POST
+@viewer_page(Section.STAFF)
+def end_member_sessions(request, viewer, member_id):
+    member = member_of(viewer, member_id)
+    sessions.end_member_sessions(Actor.staff(request.user), member)
+    messages.success(request, f"Signed {member.user.get_username()} out everywhere.")
     return redirect("console-member", viewer.business.slug, member.pk)
 
 
@@ -505,7 +536,9 @@ def settings(request, viewer):
             "name": business.name,
             "timezone": business.timezone,
             "retention_days": business.retention_days,
+            "require_second_factor": business.require_second_factor,
         },
+        may_reveal=viewer.may_reveal_personal_data,
     )
     if request.method == "POST" and form.is_valid():
         changes = writer.update_business(
@@ -514,6 +547,7 @@ def settings(request, viewer):
             name=form.cleaned_data["name"],
             timezone=form.cleaned_data["timezone"],
             retention_days=form.cleaned_data["retention_days"],
+            require_second_factor=form.cleaned_data["require_second_factor"],
         )
         if changes:
             messages.success(request, f"Saved: {'; '.join(changes)}.")

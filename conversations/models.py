@@ -49,6 +49,11 @@ class Business(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Conversations whose last message is older are removed; empty: kept forever.",
     )
+    # Until a full viewer has verified a second factor in their session, they see it masked
+    # (rules.access.access_in_session).
+    require_second_factor = models.BooleanField(
+        "Require a second factor to see personal data", default=True
+    )
 
     objects = BusinessQuerySet.as_manager()
 

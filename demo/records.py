@@ -60,6 +60,9 @@ from rules.masking import luhn_valid, verhoeff_valid
 
 # Every demo login shares it; it is printed by `seed_demo`, so it is no secret.
 DEMO_PASSWORD = "chatlinks-demo"  # noqa: S105
+# The authenticator app key of every demo login of a business that requires a second factor
+# (hex, as django-otp stores it; seed_demo prints it as an authenticator app takes it).
+DEMO_AUTHENTICATOR_KEY = "c4a1e0f3d2b5968778695a4b3c2d1e0f11223344"
 
 DAYS = 60  # conversations are spread over this many days before `today`
 OPENING_HOURS = (9, 18)  # first and last local hour in which a conversation may start
@@ -124,6 +127,8 @@ def _sees(business: DemoBusiness, seat: Seat) -> str:
         pii = "PII masked despite the permission" if seat.view_personal_details else "PII masked"
     else:
         pii = "PII visible" if seat.view_personal_details else "PII masked"
+        if seat.view_personal_details and business.require_second_factor:
+            pii += " after the second factor"
     return f"{view}; {pii}"
 
 

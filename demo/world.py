@@ -64,6 +64,7 @@ class DemoBusiness:
     us_users: float  # share of end users with US names and phone numbers
     currency: str  # "INR" or "USD"
     amounts: tuple[int, int]  # range of amounts mentioned in chats
+    require_second_factor: bool  # seed_demo sets it up, with DEMO_AUTHENTICATOR_KEY
 
 
 DATA = Path(__file__).parent / "data"

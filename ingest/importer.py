@@ -130,6 +130,7 @@ class Importer:
                     record.retention_days
                     if "retention_days" in record.model_fields_set
                     else writer.KEEP,
+                    record.require_second_factor,
                 )
                 self._businesses[record.slug] = business
                 self.accepted(locator, "business", before, business_state(record.slug))
@@ -354,7 +355,9 @@ class Importer:
 
 def business_state(slug: str) -> Any:
     return (
-        Business.objects.filter(slug=slug).values_list("name", "timezone", "retention_days").first()
+        Business.objects.filter(slug=slug)
+        .values_list("name", "timezone", "retention_days", "require_second_factor")
+        .first()
     )
 
 

@@ -416,6 +416,11 @@ class BusinessRecord(_Model):
     timezone: Annotated[str, TimeZone()] | None = Field(None, description="default UTC")
     nulls_kept = frozenset({"retention_days"})
 
+    require_second_factor: bool | None = Field(
+        None,
+        description="staff who hold the personal-details permission see personal data only "
+        "once they have verified a second factor in their session; default true",
+    )
     retention_days: Annotated[int, Between(1, MAX_RETENTION_DAYS)] | None = Field(
         None,
         description="days a conversation is kept after its last message; null: for ever; "

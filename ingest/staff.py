@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 
 from audit.models import AuditEntry
@@ -27,6 +28,10 @@ from conversations.models import (
 )
 from ingest.actors import PERMISSION_NAME, Actor
 from rules.access import Access, access_for
+
+# Sent with `user` when a change took some of their access away (a role, the permission, the
+# account itself), in its transaction: signin ends their sessions.
+access_removed = Signal()
 
 
 class MissingPassword(Exception):
@@ -138,6 +143,8 @@ def provision_staff(
         user.save()
         with reveals_checked(actor, user.pk):
             membership, _ = Membership.objects.get_or_create(user=user, business=business)
+            if {role.value for role in membership.roles} - roles:
+                access_removed.send(Membership, user=user)
             for role in Role:
                 setattr(membership, f"is_{role.value}", role.value in roles)
             membership.save()
@@ -201,6 +208,7 @@ def set_personal_details_permission(
             assign_perm(PERSONAL_DETAILS_PERM, user, business)
         else:
             remove_perm(PERSONAL_DETAILS_PERM, user, business)
+            access_removed.send(Membership, user=user)
         audit_permission_change(actor, user, business, granted)
 
 
@@ -236,6 +244,7 @@ def deactivate_staff(actor: Actor, membership: Membership) -> None:
     membership stays, so the conversations they handled still name them. An account that
     works for no other business can no longer sign in at all."""
     with transaction.atomic():
+        access_removed.send(Membership, user=membership.user)
         for role in Role:
             setattr(membership, f"is_{role.value}", False)
         membership.save()

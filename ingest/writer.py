@@ -107,8 +107,10 @@ def save_business(
     name: str | None = None,
     timezone: str | None = None,
     retention_days: int | None | Keep = KEEP,
+    require_second_factor: bool | None = None,
 ) -> Business:
-    """Create the business `slug`, or change its name and time zone (None: keep them) and
+    """Create the business `slug`, or change its name, time zone and second-factor
+    requirement (None: keep them; a new business requires the factor unless told not to) and
     its retention (KEEP: keep it; None: keep conversations forever)."""
     business: Business
     with transaction.atomic():
@@ -119,13 +121,19 @@ def save_business(
                 "timezone": timezone or "UTC",
                 "masker_version": MASKER_VERSION,
                 "retention_days": None if retention_days is KEEP else retention_days,
+                "require_second_factor": require_second_factor is not False,
             },
         )
         if created:
             actor.audit(business, SETTINGS, f"Created the business {business.slug}")
         else:
             update_business(
-                actor, business, name=name, timezone=timezone, retention_days=retention_days
+                actor,
+                business,
+                name=name,
+                timezone=timezone,
+                retention_days=retention_days,
+                require_second_factor=require_second_factor,
             )
     return business
 
@@ -141,9 +149,12 @@ def update_business(
     name: str | None = None,
     timezone: str | None = None,
     retention_days: int | None | Keep = KEEP,
+    require_second_factor: bool | None = None,
 ) -> list[str]:
-    """Change a business's name or time zone (None: keep it), or its retention (KEEP: keep
-    it); the rollups' days follow a new time zone. Returns the changes made, as the audit log
+    """Change a business's name, time zone or second-factor requirement (None: keep it), or
+    its retention (KEEP: keep it); the rollups' days follow a new time zone. No longer
+    requiring a second factor shows full viewers personal data without one: a reveal.
+    Returns the changes made, as the audit log
     words them."""
     with transaction.atomic():
         stored = Business.objects.locked(business.pk)
@@ -152,6 +163,11 @@ def update_business(
         business.retention_days = (
             stored.retention_days if retention_days is KEEP else retention_days
         )
+        if require_second_factor is None:
+            require_second_factor = stored.require_second_factor
+        business.require_second_factor = require_second_factor
+        if stored.require_second_factor and not require_second_factor:
+            actor.check_may_reveal(business, "stop requiring a second factor")
         changes = [
             f"{label} {before} → {after}"
             for label, before, after in [
@@ -162,16 +178,25 @@ def update_business(
                     retention_label(stored.retention_days),
                     retention_label(business.retention_days),
                 ),
+                (
+                    "second factor required",
+                    yes_no(stored.require_second_factor),
+                    yes_no(business.require_second_factor),
+                ),
             ]
             if before != after
         ]
         if not changes:
             return changes
-        business.save(update_fields=["name", "timezone", "retention_days"])
+        business.save(update_fields=["name", "timezone", "retention_days", "require_second_factor"])
         actor.audit(business, SETTINGS, "; ".join(changes))
         if business.timezone != stored.timezone:
             _recount(business, f"time zone changed from {stored.timezone} to {business.timezone}")
     return changes
+
+
+def yes_no(value: bool) -> str:
+    return "yes" if value else "no"
 
 
 def save_bot(

@@ -19,6 +19,10 @@ analytics, the exports and the administration pages. The role table (README, "Wh
 * Analysts see no personal data even when someone granted them the permission.
 * Intelligent Analytics pages show no personal data to anyone (Access.ANALYTICS).
 * Inactive users are treated as signed out.
+* Step-up: a business that requires a second factor (Business.require_second_factor, on by
+  default) shows a FULL viewer what a MASKED one sees until they have verified a second
+  factor in this session (`access_in_session`); every page, CSV, search, update and
+  attachment asks the one Viewer made from it.
 * Only staff with FULL access may reveal personal data to others (`may_reveal_personal_data`):
   grant the permission, give a holder an agent, team lead or admin role, mark an entity not
   personal, issue an API key. The writer enforces it whatever the path (ingest.actors).
@@ -106,6 +110,17 @@ def access_for(user: Any, membership: Membership | None) -> Access:
     return Access.NONE
 
 
+def access_in_session(
+    entitled: Access, business: Business, *, second_factor_verified: bool
+) -> Access:
+    """The view a member `entitled` to it (access_for) gets in a session that has, or has not,
+    verified a second factor: FULL turns MASKED while the business requires the factor and the
+    session has not verified it (the pages then offer to verify: no lock-out)."""
+    if entitled is Access.FULL and business.require_second_factor and not second_factor_verified:
+        return Access.MASKED
+    return entitled
+
+
 def section_membership(user: Any, business_slug: str, section: Section) -> Membership:
     """The user's membership of a business, for a page of `section`.
 
@@ -131,11 +146,13 @@ View = Callable[..., HttpResponse]
 
 
 def business_page(
-    section: Section, hand: Callable[[Membership], Any] = lambda membership: membership
+    section: Section,
+    hand: Callable[[HttpRequest, Membership], Any] = lambda request, membership: membership,
 ) -> Callable[[View], View]:
     """For signed-in staff whose roles in the URL's business open `section`: the view is
-    called with what `hand` makes of their membership (by default the membership itself, with
-    its business; rules.viewer.viewer_page hands a Viewer) instead of the business's slug.
+    called with what `hand` makes of the request and their membership (by default the
+    membership itself, with its business; rules.viewer.viewer_page hands a Viewer) instead of
+    the business's slug.
 
     Every such page may show personal data to someone, so none is kept by a browser or a
     shared cache (Cache-Control: private, no-store), whatever it answers."""
@@ -145,7 +162,7 @@ def business_page(
         @login_required
         def wrapped(request: HttpRequest, business: str, *args: Any, **kwargs: Any) -> HttpResponse:
             membership = section_membership(request.user, business, section)
-            response = view(request, hand(membership), *args, **kwargs)
+            response = view(request, hand(request, membership), *args, **kwargs)
             patch_cache_control(response, private=True, no_store=True)
             return response
 

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest
+
 from conversations.models import Business, Membership
-from rules.access import Access, View, access_for, business_page
+from rules.access import Access, View, access_for, access_in_session, business_page
 from rules.presenter import Presenter
 from rules.sections import Section
 
@@ -28,17 +30,42 @@ class Viewer:
     presenter: Presenter
     # An external share link: anyone who has it, always masked, one conversation only.
     through_share_link: bool = False
+    # A full viewer shown it masked until they verify a second factor in this session.
+    awaits_second_factor: bool = False
 
     @classmethod
-    def of(cls, user: Any, membership: Membership | None, business: Business) -> "Viewer":
-        """`user`, with `membership` of `business` (or None)."""
-        access = access_for(user, membership)
-        return cls(user, membership, business, access, Presenter(access, business))
+    def of(
+        cls,
+        user: Any,
+        membership: Membership | None,
+        business: Business,
+        *,
+        second_factor_verified: bool,
+    ) -> "Viewer":
+        """`user`, with `membership` of `business` (or None), in a session that has or has not
+        verified a second factor."""
+        entitled = access_for(user, membership)
+        access = access_in_session(
+            entitled, business, second_factor_verified=second_factor_verified
+        )
+        return cls(
+            user,
+            membership,
+            business,
+            access,
+            Presenter(access, business),
+            awaits_second_factor=access is not entitled,
+        )
 
     @classmethod
-    def of_membership(cls, membership: Membership) -> "Viewer":
+    def of_membership(cls, membership: Membership, *, second_factor_verified: bool) -> "Viewer":
         """The member themselves (the page guard has loaded its user and business)."""
-        return cls.of(membership.user, membership, membership.business)
+        return cls.of(
+            membership.user,
+            membership,
+            membership.business,
+            second_factor_verified=second_factor_verified,
+        )
 
     @classmethod
     def through_link(cls, user: Any, business: Business) -> "Viewer":
@@ -89,6 +116,25 @@ class Viewer:
         return not self.through_share_link
 
 
+def viewer_of_request(
+    request: HttpRequest, membership: Membership | None, business: Business
+) -> Viewer:
+    """The page guards' one Viewer of a request: whether its session has verified a second
+    factor is django-otp's (OTPMiddleware). A viewer who awaits that verification is offered
+    it on every page (`request.awaits_second_factor`, read by base.html's banner)."""
+    viewer = Viewer.of(
+        request.user,
+        membership,
+        business,
+        second_factor_verified=request.user.is_verified(),  # type: ignore[union-attr]
+    )
+    request.awaits_second_factor = viewer.awaits_second_factor  # type: ignore[attr-defined]
+    return viewer
+
+
 def viewer_page(section: Section) -> Callable[[View], View]:
     """`business_page`, handing the view the member's `Viewer` instead of their membership."""
-    return business_page(section, Viewer.of_membership)
+    return business_page(
+        section,
+        lambda request, membership: viewer_of_request(request, membership, membership.business),
+    )

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from conversations.models import Business
 from ingest.importer import import_records
 from ingest.records import parse_lines
 from tests.records import IMPORT_DATA
@@ -19,6 +20,16 @@ def jsonl(*records):
 def empty_cache():
     """Rate-limit counters and throttles are kept in the cache; each test starts with none."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def second_factor_not_required(request, monkeypatch):
+    """Most tests are about who sees what by role and permission, so the businesses they make
+    (by factory or by import) do not require a second factor, as one whose admin turned it
+    off. Tests marked `second_factor` get the production default: required."""
+    if "second_factor" not in request.keywords:
+        field = Business._meta.get_field("require_second_factor")
+        monkeypatch.setattr(field, "get_default", lambda: False)
 
 
 @pytest.fixture

@@ -1,13 +1,17 @@
 """Every demo conversation, opened by every demo role, shows exactly what the spec's table says."""
 
+import base64
 import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conversations.models import Business, Conversation
+from demo.records import DEMO_AUTHENTICATOR_KEY
 from rules.access import Access
 from rules.redaction import personal_entity_names
 
@@ -44,8 +48,13 @@ def personal_strings(conversation, personal_entities):
 @pytest.mark.django_db
 def test_every_demo_conversation_for_every_role(client):
     # One test for all roles: loading the demo once keeps the suite fast.
-    call_command("seed_demo", conversations=40, stdout=io.StringIO(), stderr=io.StringIO())
+    printed = io.StringIO()
+    call_command("seed_demo", conversations=40, stdout=printed, stderr=io.StringIO())
     business = Business.objects.get(slug="acme-bank")
+    assert business.require_second_factor
+    assert not Business.objects.get(slug="shopkart").require_second_factor
+    key = base64.b32encode(bytes.fromhex(DEMO_AUTHENTICATOR_KEY)).decode()
+    assert f"add the key {key}" in printed.getvalue()
     personal_entities = personal_entity_names(business.pk)
     conversations = Conversation.objects.filter(business=business).select_related(
         "end_user", "agent"
@@ -54,7 +63,16 @@ def test_every_demo_conversation_for_every_role(client):
 
     for username, expected in ROLES.items():
         client.force_login(get_user_model().objects.get(username=username))
+        if username.startswith("acme_"):
+            verify_with_the_demo_key(client)
         check_role_sees(client, username, expected, conversations, personal_entities)
+
+
+def verify_with_the_demo_key(client):
+    """Enter the code an authenticator app given the printed demo key shows now."""
+    code = TOTP(TOTPDevice(key=DEMO_AUTHENTICATOR_KEY).bin_key).token()
+    response = client.post("/accounts/second-factor/", {"code": f"{code:06d}"})
+    assert response.status_code == 302
 
 
 def check_role_sees(client, username, expected, conversations, personal_entities):

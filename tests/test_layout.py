@@ -17,6 +17,7 @@ LAYERS = [
     "agentchat",
     "analytics",
     "ingest",
+    "signin",
     "console",
     "demo",
     "chatlinks",

@@ -221,3 +221,13 @@ def test_a_business_record_with_a_retention_out_of_range_is_rejected(days):
 
     assert not result.ok
     assert "retention_days" in str(result.errors)
+
+
+def test_a_business_record_turns_the_second_factor_requirement_off_and_on(business):
+    def imported(**fields):
+        import_ok({"type": "business", "slug": BUSINESS, **fields})
+        return Business.objects.get(slug=BUSINESS).require_second_factor
+
+    assert imported(require_second_factor=True) is True
+    assert imported(name="Acme") is True  # left out: as it was
+    assert imported(require_second_factor=False) is False

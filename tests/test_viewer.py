@@ -85,7 +85,7 @@ def test_a_share_link_viewer_sees_no_private_note_and_shares_nothing(conversatio
 
 
 def test_analytics_shows_a_full_viewer_no_personal_data(full_member):
-    viewer = Viewer.of_membership(full_member)
+    viewer = Viewer.of_membership(full_member, second_factor_verified=False)
 
     analytics = viewer.for_analytics()
 

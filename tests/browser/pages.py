@@ -24,6 +24,8 @@ PAGES_BY_ROLE = {
         f"{LISTS}/my-chats/?rated=no",
         CHAT,
         "/accounts/password_change/",
+        "/accounts/second-factor/",
+        "/accounts/sessions/",
     ],
     "masked_agent": [f"{LISTS}/my-chats/", CHAT],
     "lead": [

@@ -42,7 +42,11 @@ def test_grant_lets_the_agent_see_full_details_and_revoke_masks_them_again(new_p
     admin.get_by_role("button", name="Revoke").click()
     expect(staff_row(admin, acme.masked_agent)).to_contain_text("Masked")
 
+    # Taking the permission away signs them out at once; signed in again, they see it masked.
     agent.reload()
+    expect(agent).to_have_url(re.compile("/accounts/login/"))
+    sign_in(agent, acme.masked_agent)
+    agent.goto(chat_path(acme.planted))
     for placeholder in MASKED_PLACEHOLDERS:
         expect(agent.get_by_text(placeholder, exact=True).first).to_be_visible()
     assert leaked(agent.content()) == []

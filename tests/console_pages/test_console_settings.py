@@ -19,7 +19,12 @@ def test_shows_the_current_settings(client, business, admin):
 
     form = client.get(reverse("console-settings", args=[business.slug])).context["form"]
 
-    assert form.initial == {"name": "Acme", "timezone": "Asia/Kolkata", "retention_days": None}
+    assert form.initial == {
+        "name": "Acme",
+        "timezone": "Asia/Kolkata",
+        "retention_days": None,
+        "require_second_factor": False,
+    }
 
 
 def test_a_retention_is_set_and_cleared_audited(client, business, admin):

@@ -1,9 +1,15 @@
+import base64
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.records import DEMO_PASSWORD, demo_logins, demo_records
+from conversations.models import Business, Membership
+from demo.records import DEMO_AUTHENTICATOR_KEY, DEMO_PASSWORD, demo_logins, demo_records
+from demo.world import BUSINESSES
+from ingest import writer
 from ingest.actors import Actor
 from ingest.importer import PrintedProgress, import_records
+from signin import factor
 
 PLATFORM_ADMIN = "platform_admin"
 
@@ -36,6 +42,7 @@ class Command(BaseCommand):
                 self.stderr.write(error)
             raise CommandError(f"{len(result.errors)} demo records were rejected")
 
+        self.set_second_factors()
         self.ensure_platform_admin()
         logins = [
             ("username", "business", "sees"),
@@ -52,3 +59,23 @@ class Command(BaseCommand):
         User = get_user_model()
         if not User.objects.filter(username=PLATFORM_ADMIN).exists():
             User.objects.create_superuser(PLATFORM_ADMIN, "", DEMO_PASSWORD)
+
+    def set_second_factors(self):
+        """Each demo business requires a second factor or not, as its data file says; the
+        logins of one that does share an authenticator app key, printed here."""
+        actor = Actor.management_command("seed_demo")
+        key = base64.b32encode(bytes.fromhex(DEMO_AUTHENTICATOR_KEY)).decode()
+        for demo in BUSINESSES:
+            business = Business.objects.get(slug=demo.slug)
+            writer.update_business(
+                actor, business, require_second_factor=demo.require_second_factor
+            )
+            if not demo.require_second_factor:
+                continue
+            for membership in Membership.objects.filter(business=business).select_related("user"):
+                factor.set_authenticator_key(membership.user, DEMO_AUTHENTICATOR_KEY)
+            self.stdout.write(
+                f"\n{demo.name} requires a second factor to see personal data: add the key {key} "
+                "to an authenticator app (every one of its logins has it), then enter its code "
+                "on the page the banner links to."
+            )
