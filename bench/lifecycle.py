@@ -14,17 +14,20 @@ import argparse
 import statistics
 import time
 
-from django.db.models import Sum  # noqa: E402
+# Sets Django up, with a broker, before anything reads the settings or the models.
+from bench.rebuild import TIMEOUT, signed_in, start_worker
 
-from audit.models import AuditEntry  # noqa: E402 - after Django is set up
-from bench import db  # noqa: E402
-from bench.dataset import Scale, ensure_file  # noqa: E402
-from bench.db import BENCH  # noqa: E402
-from bench.pages import BUSINESS  # noqa: E402
-from bench.rebuild import TIMEOUT, signed_in, start_worker  # sets Django up with a broker
-from conversations.models import Business, Job, Message  # noqa: E402
-from ingest import writer  # noqa: E402
-from ingest.tasks import apply_retention_everywhere, request_erasure  # noqa: E402
+# isort: split
+from django.db.models import Sum
+
+from audit.models import AuditEntry
+from bench import db
+from bench.dataset import Scale, ensure_file
+from bench.db import BENCH
+from bench.pages import BUSINESS
+from conversations.models import Business, Job, Message
+from ingest import writer
+from ingest.tasks import apply_retention_everywhere, request_erasure
 
 RETENTION_DAYS = 30
 
