@@ -3,9 +3,12 @@ conversation as the viewer may see, its live updates and attachments, the extern
 made from it, and such a link's page (`/s/<token>/`), always masked."""
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -68,7 +71,7 @@ def chat_link(request, token):
         if position is not None:
             return at_message(token, position, return_path)
 
-    AuditEntry.objects.opened(request.user, conversation, viewer.access)
+    audited_unless_removed(AuditEntry.objects.opened, request.user, conversation, viewer.access)
     context = chat_page(conversation, viewer, request.GET.get("page"))
     context["membership"] = viewer.membership
     context["share_url"] = request.build_absolute_uri(reverse("chat-link", args=[token]))
@@ -138,10 +141,24 @@ def attachment(request, token, message_id, ref):
     url = media_url(message.data, ref)
     if url is None:
         raise Http404
-    AuditEntry.objects.attachment_opened(
-        request.user, conversation, f"{ref} of message {message.pk}"
+    audited_unless_removed(
+        AuditEntry.objects.attachment_opened,
+        request.user,
+        conversation,
+        f"{ref} of message {message.pk}",
     )
     return private_page(HttpResponseRedirect(url))
+
+
+def audited_unless_removed(record: Callable[..., object], *args: Any) -> None:
+    """Write the audit entry of an opening, or answer 404 for a conversation removed since it
+    was looked up (retention or an erasure, running meanwhile): its entry's reference fails
+    when the entry is committed, and a page of it would show what no longer exists."""
+    try:
+        with transaction.atomic():
+            record(*args)
+    except IntegrityError:
+        raise Http404 from None
 
 
 MEDIA_REF = re.compile(r"([ac])([0-9]{1,3})")
@@ -231,7 +248,9 @@ def shared_conversation(request, token):
     )
     conversation = share_link.conversation
     viewer = Viewer.through_link(request.user, conversation.business)
-    AuditEntry.objects.opened(request.user, conversation, viewer.access, share_link)
+    audited_unless_removed(
+        AuditEntry.objects.opened, request.user, conversation, viewer.access, share_link
+    )
     context = chat_page(conversation, viewer, request.GET.get("page"))
     context["share_url"] = request.build_absolute_uri(reverse("shared-conversation", args=[token]))
     context["external_link"] = share_link

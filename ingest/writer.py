@@ -121,7 +121,12 @@ def save_business(
                 "timezone": timezone or "UTC",
                 "masker_version": MASKER_VERSION,
                 "retention_days": None if retention_days is KEEP else retention_days,
-                "require_second_factor": require_second_factor is not False,
+                # Left out: the model's default (required).
+                **(
+                    {}
+                    if require_second_factor is None
+                    else {"require_second_factor": require_second_factor}
+                ),
             },
         )
         if created:

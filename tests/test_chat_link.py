@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from audit.models import AuditEntry
-from conversations.models import PERSONAL_DETAILS_CODENAME
+from conversations.models import PERSONAL_DETAILS_CODENAME, Conversation
 from rules.access import Access, access_for, membership_of
 from rules.masking import luhn_valid
 from sharelinks.models import ShareLink
@@ -367,3 +367,19 @@ def test_days_and_times_are_those_of_the_business_time_zone(client):
     assert "Thursday, 1 October 2026" in html and "Friday, 2 October 2026" in html
     assert ">23:30<" in html and ">00:30<" in html
     assert 'datetime="2026-10-02T00:30:00+05:30"' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_conversation_removed_while_it_is_opened_is_a_404_not_an_error(client, monkeypatch):
+    """Retention or an erasure may remove it between the page's lookup and its audit entry."""
+    conversation = planted_conversation()
+    client.force_login(MembershipFactory(business=conversation.business, agent=True).user)
+    opened = AuditEntry.objects.opened
+
+    def removed_meanwhile(*args):
+        Conversation.objects.filter(pk=conversation.pk).delete()
+        return opened(*args)
+
+    monkeypatch.setattr(AuditEntry.objects, "opened", removed_meanwhile)
+
+    assert client.get(url(conversation)).status_code == 404
