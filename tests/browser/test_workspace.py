@@ -1,0 +1,67 @@
+"""The everyday workspace (issue 24): a menu that fits every screen, lists that work on a phone."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.pages import CONSOLE, LISTS, url_of
+
+PHONE_390 = {"width": 390, "height": 844}
+
+# For each link of the menu: is it inside the screen, and is its text whole (not cut off)?
+MENU_LINKS_ON_SCREEN = """() => [...document.querySelectorAll('.sections-nav a')].map(link => {
+  const box = link.getBoundingClientRect();
+  return {
+    text: link.textContent,
+    onScreen: box.width > 0 && box.left >= 0 && box.right <= window.innerWidth && box.top >= 0,
+    whole: link.scrollWidth <= link.clientWidth,
+  };
+})"""
+
+
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_every_menu_link_of_an_admin_is_on_screen_and_whole(new_page, sign_in, acme, width):
+    page = new_page(viewport={"width": width, "height": 900})
+    sign_in(page, acme.admin)
+    page.goto(f"{LISTS}/jobs/")  # the last section of the menu
+
+    links = page.evaluate(MENU_LINKS_ON_SCREEN)
+
+    assert [link["text"] for link in links][-1] == "Background jobs"
+    assert len(links) == 12
+    assert [link for link in links if not (link["onScreen"] and link["whole"])] == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_on_a_phone_the_menu_button_opens_every_section(new_page, sign_in, acme):
+    page = new_page(viewport=PHONE_390)
+    sign_in(page, acme.admin)
+    page.goto(f"{CONSOLE}/staff/")
+    menu = page.locator(".sections-nav")
+    expect(menu.get_by_role("link", name="Background jobs")).to_be_hidden()
+
+    menu.get_by_text("Menu", exact=True).click()
+
+    for name in ("Business", "CSAT / User Reviews", "Privacy requests", "Background jobs"):
+        expect(menu.get_by_role("link", name=name)).to_be_in_viewport()
+
+
+@pytest.mark.parametrize(
+    "role, paths",
+    [
+        ("agent", [f"{LISTS}/my-chats/", "{chat}"]),
+        ("lead", [f"{LISTS}/teams/", f"{LISTS}/business/"]),
+        ("admin", [f"{CONSOLE}/staff/", f"{CONSOLE}/audit-log/", f"{LISTS}/jobs/"]),
+    ],
+)
+def test_no_page_scrolls_sideways_at_390_px(new_page, sign_in, acme, role, paths):
+    page = new_page(viewport=PHONE_390)
+    sign_in(page, getattr(acme, role))
+    too_wide = {}
+
+    for path in paths:
+        page.goto(url_of(path, acme))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE_390["width"]:
+            too_wide[path] = width
+
+    assert too_wide == {}
