@@ -65,3 +65,25 @@ def test_no_page_scrolls_sideways_at_390_px(new_page, sign_in, acme, role, paths
             too_wide[path] = width
 
     assert too_wide == {}
+
+
+@pytest.mark.parametrize(
+    "role, path",
+    [("agent", "my-chats"), ("lead", "teams"), ("lead", "business"), ("admin", "search")],
+)
+def test_on_a_phone_each_row_is_a_card_with_its_links_on_screen(
+    new_page, sign_in, acme, role, path
+):
+    page = new_page(viewport=PHONE_390)
+    sign_in(page, getattr(acme, role))
+    page.goto(f"{LISTS}/{path}/")
+    filters = page.get_by_role("form", name="Filters")
+    expect(filters).to_be_hidden()  # behind the disclosure, not filling the first screen
+
+    first_row = page.locator(".chat-list tbody tr").first
+    for name in ("Open", "Copy link"):
+        expect(first_row.get_by_role("link", name=name)).to_be_in_viewport(ratio=1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_390["width"]
+
+    page.get_by_text("Filters", exact=True).click()
+    expect(filters.get_by_label("Status")).to_be_visible()
