@@ -116,7 +116,7 @@ class RowContext:
 
     def chat_link(self, conversation, at=None):
         """View Chat: the chat link, opened where `at` says: {"m": a message's id} or
-        {"message": its position}."""
+        {"message": "last"}."""
         url = reverse("chat-link", args=[conversation.token])
         at = at or {}
         back = urlencode({**at, "from": self.request.get_full_path()})
@@ -219,12 +219,13 @@ REVIEWS = Table(
         Column("date", "Date", lambda c, ctx: ctx.moment(c.csat_at or c.started_at)),
         Column("bot", "Bot", lambda c, ctx: ctx.label(c.bot.name)),
         Column("agent", "Agent", lambda c, ctx: ctx.label(staff_name(c.agent))),
-        # A review is given when the chat ends: View Chat opens it at its last message.
+        # A review is given when the chat ends: View Chat opens it at the last message the
+        # viewer sees (chats.views: a position counted here would differ between viewers).
         Column(
             "chat_link",
             "Chat Link",
             lambda c, ctx: ctx.chat_link(
-                c, {"message": c.public_message_count} if c.public_message_count else None
+                c, {"message": "last"} if c.public_message_count else None
             ),
         ),
     ),
