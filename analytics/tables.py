@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 
 from conversations.staff import staff_name
 from rules.viewer import Viewer
+from web.filters import day_text
 
 PER_PAGE = 50
 
@@ -130,8 +131,12 @@ class RowContext:
         if value is None:
             return Cell("")
         local = value.astimezone(self.tzinfo)
-        text = local.strftime("%Y-%m-%d %H:%M")
-        return Cell(text, format_html('<time datetime="{}">{}</time>', local.isoformat(), text))
+        # The export keeps ISO times, for spreadsheets; the page writes them as every page does.
+        shown = f"{day_text(local)}, {local:%H:%M}"
+        return Cell(
+            local.strftime("%Y-%m-%d %H:%M"),
+            format_html('<time datetime="{}">{}</time>', local.isoformat(), shown),
+        )
 
 
 def rows(table_columns, objects, context):

@@ -29,16 +29,31 @@ FIRST_DAY = dt.date(1970, 1, 1)
 LAST_DAY = dt.date(2099, 12, 31)
 
 
+def day_text(day: dt.date) -> str:
+    """A day as every page writes it: "5 Dec 2026"."""
+    return f"{day.day} {day:%b %Y}"
+
+
+class DayInput(forms.DateInput):
+    """A day typed as every page writes dates ("5 Dec 2026"), not in the browser's own format
+    (a date picker's mm/dd/yyyy); ISO dates, as in older bookmarks, are read too."""
+
+    input_type = "text"
+
+    def format_value(self, value):
+        return day_text(value) if isinstance(value, dt.date) else super().format_value(value)
+
+
 def date_field():
     return forms.DateField(
         required=False,
-        widget=forms.DateInput(
-            attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
-        ),
+        input_formats=["%d %b %Y", "%d %B %Y", "%Y-%m-%d"],
+        widget=DayInput(attrs={"placeholder": "5 Dec 2026", "size": 11, "autocomplete": "off"}),
         validators=[
-            MinValueValidator(FIRST_DAY, f"Enter a date from {FIRST_DAY.isoformat()} on."),
-            MaxValueValidator(LAST_DAY, f"Enter a date up to {LAST_DAY.isoformat()}."),
+            MinValueValidator(FIRST_DAY, f"Enter a date from {day_text(FIRST_DAY)} on."),
+            MaxValueValidator(LAST_DAY, f"Enter a date up to {day_text(LAST_DAY)}."),
         ],
+        error_messages={"invalid": "Enter a date such as 5 Dec 2026."},
     )
 
 

@@ -87,3 +87,23 @@ def test_on_a_phone_each_row_is_a_card_with_its_links_on_screen(
 
     page.get_by_text("Filters", exact=True).click()
     expect(filters.get_by_label("Status")).to_be_visible()
+
+
+def test_the_date_boxes_show_for_a_custom_range_alone(page, sign_in, acme):
+    sign_in(page, acme.lead)
+    page.goto(f"{LISTS}/business/")
+    filters = page.get_by_role("form", name="Filters")
+    expect(filters.get_by_label("Start")).to_be_hidden()
+
+    filters.get_by_label("Period").select_option("Custom range")
+    filters.get_by_label("Start").fill("2 Oct 2026")
+    filters.get_by_label("End").fill("1 Oct 2026")
+    filters.get_by_role("button", name="Filter").click()
+
+    expect(filters).to_contain_text("The end date is before the start date.")
+    expect(filters.get_by_label("Start")).to_have_value("2 Oct 2026")
+    expect(page.locator(".count")).to_contain_text("0 conversations")
+
+    filters.get_by_label("End").fill("3 Oct 2026")
+    filters.get_by_role("button", name="Filter").click()
+    expect(page.locator(".chat-list tbody tr")).to_have_count(1)  # the one of 3 Oct
