@@ -9,7 +9,13 @@ from django.apps import apps
 
 from conversations.models import Conversation, ConversationStatus, Sender
 from tests.chat_lists import START, conversations_of, listed, staff
-from tests.factories import BusinessFactory, ConversationFactory, MessageFactory, TeamFactory
+from tests.factories import (
+    BusinessFactory,
+    ConversationFactory,
+    MembershipFactory,
+    MessageFactory,
+    TeamFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +136,21 @@ def test_the_migration_fills_the_preview_of_stored_conversations(business):
     conversation.refresh_from_db()
     assert conversation.last_user_message_text == "My card is blocked"
     assert conversation.masked_last_user_message_text == "My card is blocked"
+
+
+@pytest.mark.parametrize(
+    ("count", "wording"),
+    [(1, "1</strong> conversation matches the filters."), (2, "2</strong> conversations match")],
+)
+def test_the_count_of_a_filtered_list_agrees_with_its_number(client, count, wording):
+    business = BusinessFactory(slug="acme")
+    for _ in range(count):
+        MessageFactory(conversation=ConversationFactory(business=business, channel="web"))
+    client.force_login(MembershipFactory(business=business, team_lead=True).user)
+
+    for path, params in [
+        ("/b/acme/business/", {}),
+        ("/b/acme/analytics/messages/", {"tab": "conversations"}),
+    ]:
+        body = client.get(path, {**params, "channel": "web"}).content.decode()
+        assert wording in body
