@@ -1,9 +1,11 @@
 """The everyday workspace (issue 24): a menu that fits every screen, lists that work on a phone."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.pages import CONSOLE, LISTS, url_of
+from tests.browser.pages import CONSOLE, LISTS, WIDE, url_of
+from tests.browser.test_accessibility import blocking_violations
 
 PHONE_390 = {"width": 390, "height": 844}
 
@@ -107,3 +109,14 @@ def test_the_date_boxes_show_for_a_custom_range_alone(page, sign_in, acme):
     filters.get_by_label("End").fill("3 Oct 2026")
     filters.get_by_role("button", name="Filter").click()
     expect(page.locator(".chat-list tbody tr")).to_have_count(1)  # the one of 3 Oct
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE_390], ids=["wide", "phone"])
+def test_the_new_menu_cards_and_filters_pass_axe(new_page, sign_in, acme, viewport):
+    page = new_page(viewport=viewport)
+    sign_in(page, acme.lead)
+    page.goto(f"{LISTS}/business/?rated=no")  # filtered: the filters are open
+    if viewport is PHONE_390:
+        page.locator(".sections-nav").get_by_text("Menu", exact=True).click()
+
+    assert blocking_violations(Axe(), page) == []
