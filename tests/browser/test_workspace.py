@@ -40,6 +40,7 @@ def test_on_a_phone_the_menu_button_opens_every_section(new_page, sign_in, acme)
     page.goto(f"{CONSOLE}/staff/")
     menu = page.locator(".sections-nav")
     expect(menu.get_by_role("link", name="Background jobs")).to_be_hidden()
+    expect(menu.locator("summary")).to_have_text("Menu · Staff")  # the current section
 
     menu.get_by_text("Menu", exact=True).click()
 
