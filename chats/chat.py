@@ -207,7 +207,19 @@ def chat_page(conversation, viewer: Viewer, page_number):
         and Conversation.objects.only("token").previous_of(conversation),
         "next": viewer.sees_other_conversations
         and Conversation.objects.only("token").next_of(conversation),
+        "place": viewer.sees_other_conversations and place_among_theirs(conversation),
     }
+
+
+def place_among_theirs(conversation) -> tuple[int, int]:
+    """(n, total): the conversation is the user's n-th of `total`, oldest first, as Previous
+    and Next step through them."""
+    started_at = conversation.started_at
+    up_to = Q(started_at__lt=started_at) | Q(started_at=started_at, id__lte=conversation.id)
+    counts = Conversation.objects.filter(end_user_id=conversation.end_user_id).aggregate(
+        n=Count("id", filter=up_to), total=Count("id")
+    )
+    return counts["n"], counts["total"]
 
 
 LIVE_BATCH = MESSAGES_PER_PAGE
