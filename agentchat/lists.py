@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from agentchat.search import Search, Snippet
-from conversations.models import Conversation
+from conversations.models import Conversation, ConversationStatus
 from conversations.staff import staff_name
 from rules.viewer import Viewer
 from web.filters import ConversationFilterForm, ConversationFilters
@@ -17,11 +17,13 @@ CONVERSATIONS_PER_PAGE = 25
 PREVIEW_LENGTH = 90
 RATED_CHOICES = [("", "Rated or not"), ("yes", "Rated"), ("no", "Not rated")]
 CSAT_CHOICES = [("", "Any rating")] + [(str(n), f"{n} ★") for n in range(1, 6)]
+STATUS_CHOICES = [("", "Any status"), *ConversationStatus.choices]
 
 
 class ChatListFilterForm(ConversationFilterForm):
     team = forms.ChoiceField(required=False)
     agent = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
     rated = forms.ChoiceField(choices=RATED_CHOICES, required=False)
     csat = forms.TypedChoiceField(choices=CSAT_CHOICES, required=False, coerce=int, label="CSAT")
     field_order = ["q"]
@@ -94,6 +96,8 @@ class ChatList(ConversationFilters):
             queryset = queryset.filter(team_id=team_id)
         if agent_id := self.value("agent"):
             queryset = queryset.filter(agent_id=agent_id)
+        if status := self.value("status"):
+            queryset = queryset.filter(in_status(status))
         if rated := self.value("rated"):
             queryset = queryset.filter(csat_rating__isnull=rated == "no")
         if csat := self.value("csat"):
@@ -114,6 +118,20 @@ class ChatList(ConversationFilters):
         return page, chat_rows(page.object_list, self.viewer, self.search)
 
 
+def in_status(status: str) -> Q:
+    """Conversations in `status`; those whose records never said (format v1) count as closed
+    once they have ended, as the chat page counts them (Conversation.is_closed)."""
+    if status == ConversationStatus.CLOSED:
+        return Q(status=status) | Q(status="", ended_at__isnull=False)
+    return Q(status=status)
+
+
+def status_label(conversation: Conversation) -> str:
+    if conversation.status:
+        return conversation.get_status_display()
+    return ConversationStatus.CLOSED.label if conversation.is_closed else ""
+
+
 @dataclass(frozen=True)
 class ChatRow:
     """One conversation of a list, each text as the viewer may see it."""
@@ -124,6 +142,9 @@ class ChatRow:
     channel: str
     bot_name: str
     agent_name: str
+    team_name: str
+    status: str
+    # What the customer last said.
     preview: str
     # A search's match: the message it opens at (None: the top), highlighted.
     snippet: Snippet | None = None
@@ -154,6 +175,8 @@ def chat_rows(conversations, viewer: Viewer, search=None):
                 channel=presenter.label(conversation.channel),
                 bot_name=presenter.label(conversation.bot.name),
                 agent_name=presenter.label(staff_name(conversation.agent)),
+                team_name=presenter.label(conversation.team.name) if conversation.team else "",
+                status=status_label(conversation),
                 preview=presenter.preview(conversation, PREVIEW_LENGTH),
                 snippet=snippets.get(conversation.pk),
             )

@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 
 from conversations.staff import staff_name
 from rules.viewer import Viewer
+from web.filters import day_text
 
 PER_PAGE = 50
 
@@ -118,7 +119,7 @@ class RowContext:
 
     def chat_link(self, conversation, at=None):
         """View Chat: the chat link, opened where `at` says: {"m": a message's id} or
-        {"message": its position}."""
+        {"message": "last"}."""
         url = reverse("chat-link", args=[conversation.token])
         at = at or {}
         back = urlencode({**at, "from": self.request.get_full_path()})
@@ -132,8 +133,12 @@ class RowContext:
         if value is None:
             return Cell("")
         local = value.astimezone(self.tzinfo)
-        text = local.strftime("%Y-%m-%d %H:%M")
-        return Cell(text, format_html('<time datetime="{}">{}</time>', local.isoformat(), text))
+        # The export keeps ISO times, for spreadsheets; the page writes them as every page does.
+        shown = f"{day_text(local)}, {local:%H:%M}"
+        return Cell(
+            local.strftime("%Y-%m-%d %H:%M"),
+            format_html('<time datetime="{}">{}</time>', local.isoformat(), shown),
+        )
 
 
 def rows(table_columns, objects, context):
@@ -221,12 +226,13 @@ REVIEWS = Table(
         Column("date", "Date", lambda c, ctx: ctx.moment(c.csat_at or c.started_at)),
         Column("bot", "Bot", lambda c, ctx: ctx.label(c.bot.name)),
         Column("agent", "Agent", lambda c, ctx: ctx.label(staff_name(c.agent))),
-        # A review is given when the chat ends: View Chat opens it at its last message.
+        # A review is given when the chat ends: View Chat opens it at the last message the
+        # viewer sees (chats.views: a position counted here would differ between viewers).
         Column(
             "chat_link",
             "Chat Link",
             lambda c, ctx: ctx.chat_link(
-                c, {"message": c.public_message_count} if c.public_message_count else None
+                c, {"message": "last"} if c.public_message_count else None
             ),
         ),
     ),

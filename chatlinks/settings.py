@@ -69,6 +69,7 @@ MIDDLEWARE = [
     # Signs out a session left unused for SESSION_IDLE_MINUTES.
     "signin.sessions.SessionEndingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "web.errors.NotFoundPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as its documentation asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",

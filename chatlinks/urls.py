@@ -16,4 +16,5 @@ urlpatterns = [
     path("b/<slug:business>/console/", include("console.urls")),
 ]
 
+handler404 = "web.errors.not_found"
 handler500 = "web.errors.server_error"

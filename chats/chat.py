@@ -1,15 +1,17 @@
 """The chat link page: one conversation, as much of it as the viewer may see."""
 
 import datetime
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from chats.transcript import detail_rows, sender_label
-from conversations.models import Conversation, MessageKind, Sender
+from conversations.models import Conversation, Message, MessageKind, Sender
 from conversations.staff import staff_name
 from rules.viewer import Viewer
 from web.pagination import paginate
@@ -33,7 +35,8 @@ MEDIA_KINDS = ("image", "audio", "video")
 
 @dataclass
 class ShownMessage:
-    position: int
+    position: int  # among the messages the viewer sees: what pages and live updates count
+    number: int  # its number and anchor, the same in every view (see Numbering)
     sender: str
     label: str
     sent_at: datetime.datetime  # in the business's time zone, so its date is the local day
@@ -89,8 +92,53 @@ def visible_messages(conversation, viewer: Viewer):
     return messages if viewer.sees_private_notes else messages.filter(private=False)
 
 
+class Numbering:
+    """A message's number is its place among all its conversation's messages, agents' private
+    notes included, so that #15 is the same message for staff, analysts and share links: the
+    notes a viewer may not see leave a gap in the numbers, not a renumbering. Pages and live
+    updates count positions, places among the messages the viewer sees; this converts."""
+
+    def __init__(self, conversation, viewer: Viewer):
+        # The numbers of the notes hidden from the viewer, in order.
+        self.hidden: list[int] = []
+        if viewer.sees_private_notes or conversation.message_count == (
+            conversation.public_message_count
+        ):
+            return
+        # A note's number counts the messages before it (msg_transcript indexes that).
+        earlier = (
+            Message.objects.filter(conversation=OuterRef("conversation"))
+            .filter(
+                Q(sent_at__lt=OuterRef("sent_at"))
+                | Q(sent_at=OuterRef("sent_at"), id__lt=OuterRef("id"))
+            )
+            .values("conversation")
+            .annotate(count=Count("*"))
+            .values("count")
+        )
+        notes = conversation.messages.filter(private=True).annotate(
+            earlier=Coalesce(Subquery(earlier), 0)
+        )
+        self.hidden = sorted(count + 1 for count in notes.values_list("earlier", flat=True))
+
+    def number(self, position: int) -> int:
+        """The number of the message at `position`."""
+        number = position
+        for hidden in self.hidden:
+            if hidden > number:
+                break
+            number += 1
+        return number
+
+    def position(self, number: int) -> int:
+        """The position of the message numbered `number`; for a hidden note's number, that of
+        the last message before it that the viewer sees."""
+        return max(number - bisect_right(self.hidden, number), 1)
+
+
 def shown_messages(conversation, viewer: Viewer, messages, first_position):
     """`messages` (from `first_position` on) as the viewer sees them."""
+    numbering = Numbering(conversation, viewer)
     end_user = conversation.end_user
     presenter = viewer.presenter
     tz = conversation.business.tzinfo
@@ -104,6 +152,7 @@ def shown_messages(conversation, viewer: Viewer, messages, first_position):
     for offset, message in enumerate(messages):
         item = ShownMessage(
             position=first_position + offset,
+            number=numbering.number(first_position + offset),
             sender=message.sender,
             label=sender_label(message, conversation, viewer),
             sent_at=message.sent_at.astimezone(tz),
@@ -159,7 +208,19 @@ def chat_page(conversation, viewer: Viewer, page_number):
         and Conversation.objects.only("token").previous_of(conversation),
         "next": viewer.sees_other_conversations
         and Conversation.objects.only("token").next_of(conversation),
+        "place": viewer.sees_other_conversations and place_among_theirs(conversation),
     }
+
+
+def place_among_theirs(conversation) -> tuple[int, int]:
+    """(n, total): the conversation is the user's n-th of `total`, oldest first, as Previous
+    and Next step through them."""
+    started_at = conversation.started_at
+    up_to = Q(started_at__lt=started_at) | Q(started_at=started_at, id__lte=conversation.id)
+    counts = Conversation.objects.filter(end_user_id=conversation.end_user_id).aggregate(
+        n=Count("id", filter=up_to), total=Count("id")
+    )
+    return counts["n"], counts["total"]
 
 
 LIVE_BATCH = MESSAGES_PER_PAGE
@@ -178,15 +239,35 @@ def messages_after(conversation, viewer: Viewer, position):
     return shown, position + len(loaded), previous_day
 
 
-def position_of(conversation, message_id, viewer: Viewer):
+def position_of(
+    conversation: Conversation, message_id: int, viewer: Viewer
+) -> tuple[int, int] | None:
     """The 1-based position of a message in its conversation's transcript as `viewer` sees it,
-    or None when the conversation has no such message for them."""
+    and its number; None when the conversation has no such message for them."""
     messages = visible_messages(conversation, viewer)
     message = messages.filter(pk=message_id).values("sent_at", "id").first()
     if message is None:
         return None
     before = Q(sent_at__lt=message["sent_at"]) | Q(sent_at=message["sent_at"], id__lt=message["id"])
-    return messages.filter(before).count() + 1
+    position = messages.filter(before).count() + 1
+    return position, Numbering(conversation, viewer).number(position)
+
+
+def position_of_number(
+    conversation: Conversation, number: int | None, viewer: Viewer
+) -> tuple[int, int]:
+    """The position and number of the message numbered `number` (of the last message the
+    viewer sees before it, for a note hidden from them); None: of the last message they see."""
+    numbering = Numbering(conversation, viewer)
+    if number is None:
+        position = (
+            conversation.message_count
+            if viewer.sees_private_notes
+            else conversation.public_message_count
+        )
+    else:
+        position = numbering.position(number)
+    return position, numbering.number(max(position, 1))
 
 
 def page_of_message(position):

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponseRedirect, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,7 +18,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEntry
-from chats.chat import chat_page, messages_after, page_of_message, position_of
+from chats.chat import (
+    chat_page,
+    messages_after,
+    page_of_message,
+    position_of,
+    position_of_number,
+)
 from conversations.models import Conversation
 from rules.access import membership_of
 from rules.viewer import Viewer, viewer_of_request
@@ -28,6 +34,7 @@ from sharelinks.models import ShareLink
 # ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() refuses or reads
 # as another number. Nine digits are more messages than any conversation has.
 MESSAGE_NUMBER = re.compile(r"[0-9]{1,9}")
+LAST = "last"
 
 
 def safe_return_path(request):
@@ -59,17 +66,19 @@ def chat_link(request, token):
     conversation, viewer = viewed_conversation(request, token)
     return_path = safe_return_path(request)
 
+    # A message by its number ("Go to message #"), or the last one (CSAT's View Chat).
     jump_to = request.GET.get("message", "").strip()
-    if MESSAGE_NUMBER.fullmatch(jump_to):
-        return at_message(token, int(jump_to), return_path)
+    if MESSAGE_NUMBER.fullmatch(jump_to) or jump_to == LAST:
+        number = None if jump_to == LAST else int(jump_to)
+        return at_message(token, *position_of_number(conversation, number, viewer), return_path)
     if jump_to:
         messages.error(request, "Go to message: enter a message number, such as 12.")
     # A message by its id, as View Chat and search results link to it.
     message_id = request.GET.get("m", "")
     if MESSAGE_NUMBER.fullmatch(message_id):
-        position = position_of(conversation, int(message_id), viewer)
-        if position is not None:
-            return at_message(token, position, return_path)
+        found = position_of(conversation, int(message_id), viewer)
+        if found is not None:
+            return at_message(token, *found, return_path)
 
     audited_unless_removed(AuditEntry.objects.opened, request.user, conversation, viewer.access)
     context = chat_page(conversation, viewer, request.GET.get("page"))
@@ -177,14 +186,15 @@ def media_url(data, ref):
     return items[index].get("url" if match[1] == "a" else "image")
 
 
-def at_message(token, position, return_path):
-    """A redirect to the transcript page that shows the message at `position`, focused."""
+def at_message(token: str, position: int, number: int, return_path: str) -> HttpResponse:
+    """A redirect to the transcript page that shows the message at `position`, focused by its
+    anchor, `number`."""
     params = QueryDict(mutable=True)
     params["page"] = page_of_message(position)
     if return_path:
         params["from"] = return_path
     url = reverse("chat-link", args=[token])
-    return redirect(f"{url}?{params.urlencode()}#m{position}")
+    return redirect(f"{url}?{params.urlencode()}#m{number}")
 
 
 def private_page(response):

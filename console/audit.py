@@ -26,6 +26,8 @@ def filtered_entries(business: Business, form) -> QuerySet:
     """The business's audit entries that the filter form asks for, newest first."""
     form.is_valid()
     entries = AuditEntry.objects.filter(business=business)
+    if form.refuses_range:
+        return entries.none()
     if person := form.value("person"):
         entries = entries.filter(viewer_id=person)
     if token := form.value("conversation"):

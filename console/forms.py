@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from conversations.models import Business, Membership, Role, Team
 from rules.presenter import Presenter
-from web.filters import PERIOD_DAYS, PERIODS, DateRangeForm
+from web.filters import PERIOD_DAYS, PERIODS, DateRangeForm, date_field
 
 USERNAME_TAKEN = "That username is taken; choose another."
 
@@ -210,8 +210,8 @@ class AuditFilterForm(DateRangeForm):
         required=False, choices=[("", "Any level"), *AuditEntry.Level.choices]
     )
     period = forms.ChoiceField(choices=PERIODS, required=False)
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = date_field()
+    end = date_field()
 
     def __init__(self, data, business: Business, **kwargs):
         super().__init__(data, **kwargs)

@@ -62,7 +62,8 @@ def unless_revealing_allowed(viewer, what):
 
 
 def confirm(request, viewer, *, title, question, consequence, action, cancel_url):
-    """The page that asks before a destructive change; its form POSTs to the same URL."""
+    """The page that asks before a change that reveals personal data or cannot be undone;
+    its form POSTs to the same URL."""
     return render(
         request,
         "console/confirm.html",
@@ -210,41 +211,42 @@ def member(request, viewer, member_id):
     )
 
 
-@require_POST
+# Granting reveals personal data, so it asks first; revoking, the safe way, applies at once.
+@require_http_methods(["GET", "POST"])
 @viewer_page(Section.STAFF)
 def grant_personal_details(request, viewer, member_id):
     unless_revealing_allowed(viewer, "grant it")
     member = member_of(viewer, member_id)
-    set_personal_details_permission(Actor.staff(request.user), member.user, viewer.business, True)
-    messages.success(
-        request,
-        f"{member.user.get_username()} now sees personal details in "
-        f"{viewer.business.name} (agents, team leads and admins; never analysts).",
-    )
-    return redirect("console-staff", viewer.business.slug)
-
-
-@require_http_methods(["GET", "POST"])
-@viewer_page(Section.STAFF)
-def revoke_personal_details(request, viewer, member_id):
-    member = member_of(viewer, member_id)
     username = member.user.get_username()
     if request.method == "POST":
         set_personal_details_permission(
-            Actor.staff(request.user), member.user, viewer.business, False
+            Actor.staff(request.user), member.user, viewer.business, True
         )
-        messages.success(request, f"{username} now sees personal details masked.")
+        messages.success(
+            request,
+            f"{username} now sees personal details in "
+            f"{viewer.business.name} (agents, team leads and admins; never analysts).",
+        )
         return redirect("console-staff", viewer.business.slug)
     return confirm(
         request,
         viewer,
-        title=f"Revoke {PERMISSION_NAME}",
-        question=f"Revoke {PERMISSION_NAME} from {username}?",
-        consequence="From their next page on, they see every conversation with personal "
-        "data masked.",
-        action="Revoke",
+        title=f"Grant {PERMISSION_NAME}",
+        question=f"Grant {PERMISSION_NAME} to {username}?",
+        consequence="From their next page on, they see the users' names, emails, phones and "
+        "personal entities in every conversation they open, unmasked (never as an analyst).",
+        action="Grant",
         cancel_url=reverse("console-staff", args=[viewer.business.slug]),
     )
+
+
+@require_POST
+@viewer_page(Section.STAFF)
+def revoke_personal_details(request, viewer, member_id):
+    member = member_of(viewer, member_id)
+    set_personal_details_permission(Actor.staff(request.user), member.user, viewer.business, False)
+    messages.success(request, f"{member.user.get_username()} now sees personal details masked.")
+    return redirect("console-staff", viewer.business.slug)
 
 
 def send_password_link(request, member):

@@ -338,11 +338,13 @@ class Conversation(models.Model):
     # and every Intelligent Analytics page), so no one can count notes they cannot read.
     public_message_count = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
-    last_message_text = models.CharField(max_length=300, blank=True)
+    # What the customer last said: the lists' preview, which would otherwise nearly always be
+    # the platform's "Conversation closed by …".
+    last_user_message_text = models.CharField(max_length=300, blank=True)
     # Masked copies, for viewers without the permission: kept by the writer, searched and
     # shown instead of masking on every request (see rules.presenter).
     masked_external_id = models.TextField(blank=True)
-    masked_last_message_text = models.CharField(max_length=300, blank=True)
+    masked_last_user_message_text = models.CharField(max_length=300, blank=True)
     masked_csat_review = models.TextField(blank=True)
     masked_close_reason = models.TextField(blank=True)
 

@@ -681,13 +681,22 @@ class _Builder:
             "user": user,
             "started_at": iso(chat.messages[0].at),
         }
+        messages = chat.messages
         if chat.ended_at:
             record["ended_at"] = iso(chat.ended_at)
             record["status"] = "closed"
             record["close_reason"] = "resolved by an agent" if chat.agent else "resolved by the bot"
         else:
-            record["status"] = "with_agent" if chat.agent else "bot"
-        if chat.agent:
+            # Still going, as the platform has not reported its end: no closing line yet, and
+            # a state that agrees with where the transcript stops.
+            if messages[-1].sender == "system":
+                messages = messages[:-1]
+            # A third of those handed over still wait in the queue, just after the handover.
+            if chat.agent and int(chat.id.removeprefix("c-")) % 3 == 0:
+                handover = next(i for i, m in enumerate(messages) if m.sender == "system")
+                messages = messages[: handover + 1]
+            record["status"] = open_status(chat.agent, messages[-1].sender)
+        if chat.agent and record["status"] != "queued":
             record["agent"] = chat.agent
             record["team"] = chat.team
         if chat.csat:
@@ -702,6 +711,15 @@ class _Builder:
             | message.element
             | ({"private": True} if message.private else {})
             | ({"bot_break": True} if message.bot_break else {})
-            for index, message in enumerate(chat.messages, start=1)
+            for index, message in enumerate(messages, start=1)
         ]
         return record
+
+
+def open_status(agent: str | None, last_sender: str) -> str:
+    """The state of a conversation that has not ended, from who spoke last."""
+    if agent is None:
+        return "bot"
+    if last_sender == "system":  # handed over, and no agent has answered yet
+        return "queued"
+    return "waiting_for_user" if last_sender == "agent" else "with_agent"

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 from django.db.models import QuerySet
 
-from conversations.models import Business, Conversation, EndUser, Message
+from conversations.models import Business, Conversation, EndUser, Message, Sender
 from rules.masking import MASKER_VERSION, Masker, shorten
 from rules.presenter import masked_payload
 from rules.redaction import masker_for, personal_entity_names_by_business, personal_values
@@ -22,7 +22,7 @@ REMASK_BATCH = 500
 MASKED_CONVERSATION_FIELDS = [
     "masked_external_id",
     "masked_csat_review",
-    "masked_last_message_text",
+    "masked_last_user_message_text",
     "masked_close_reason",
 ]
 MASKED_MESSAGE_FIELDS = ["masked_text", "masked_data"]
@@ -52,21 +52,32 @@ def mask_message(message: Message, masker: Masker) -> None:
 
 
 def note_messages(conversation: Conversation, messages: Iterable[Message]) -> None:
-    """The counters and last message that lists show without reading the messages; the
-    preview is cut after masking, so no value is cut in two at its edge and half shown.
-    An agent's private note is never the preview: not every viewer of a list may read it."""
+    """The counters, the time of the last message and what the customer last said, that
+    lists show without reading the messages. An agent's private note is never counted in:
+    not every viewer of a list may read it."""
     messages = list(messages)
-    last = max((m for m in messages if not m.private), key=lambda m: m.sent_at, default=None)
+    public = [m for m in messages if not m.private]
+    last = max(public, key=lambda m: m.sent_at, default=None)
     conversation.message_count = len(messages)
-    conversation.public_message_count = sum(1 for m in messages if not m.private)
+    conversation.public_message_count = len(public)
     conversation.last_message_at = last.sent_at if last else None
-    # A picture or a form has no text of its own: its kind stands in, as it would in a widget.
-    standing_in = f"({last.get_kind_display()})" if last else ""
-    conversation.last_message_text = (
-        (last.text or standing_in)[:LAST_MESSAGE_LENGTH] if last else ""
+    note_last_user_message(
+        conversation,
+        max((m for m in public if m.sender == Sender.USER), key=lambda m: m.sent_at, default=None),
     )
-    conversation.masked_last_message_text = (
-        shorten(last.masked_text or standing_in, LAST_MESSAGE_LENGTH) if last else ""
+
+
+def note_last_user_message(conversation: Conversation, message: Message | None) -> None:
+    """The preview and its masked copy; the copy is cut after masking, so no value is cut in
+    two at its edge and half shown."""
+    if message is None:
+        conversation.last_user_message_text = conversation.masked_last_user_message_text = ""
+        return
+    # A picture or a form has no text of its own: its kind stands in, as it would in a widget.
+    standing_in = f"({message.get_kind_display()})"
+    conversation.last_user_message_text = (message.text or standing_in)[:LAST_MESSAGE_LENGTH]
+    conversation.masked_last_user_message_text = shorten(
+        message.masked_text or standing_in, LAST_MESSAGE_LENGTH
     )
 
 

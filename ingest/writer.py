@@ -73,7 +73,7 @@ CONVERSATION_UPDATE_FIELDS = [
     "message_count",
     "public_message_count",
     "last_message_at",
-    "last_message_text",
+    "last_user_message_text",
     *MASKED_CONVERSATION_FIELDS,
 ]
 # bot and channel follow the conversation; see _move_messages_of.

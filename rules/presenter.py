@@ -157,9 +157,9 @@ class Presenter:
         return self._shown_html(conversation.end_user, conversation, "csat_review")
 
     def preview(self, conversation: Conversation, length: int) -> str:
-        """The conversation's last message, shortened: masked before it was cut."""
+        """What the customer last said, shortened: masked before it was cut."""
         return shorten(
-            self._shown(conversation.end_user, conversation, "last_message_text"), length
+            self._shown(conversation.end_user, conversation, "last_user_message_text"), length
         )
 
     def user_text(self, end_user: EndUser, raw: str) -> str:

@@ -223,5 +223,6 @@ def test_view_chat_of_a_review_opens_the_chat_at_its_last_message(client, analys
 
     token = Conversation.objects.get(external_id="long").token
     assert (
-        f'href="/c/{token}/?message=3&amp;from={quote(URL, safe="")}"' in response.content.decode()
+        f'href="/c/{token}/?message=last&amp;from={quote(URL, safe="")}"'
+        in response.content.decode()
     )

@@ -363,9 +363,9 @@ def test_revoking_a_link_through_another_conversations_url_is_404(client, plante
 @pytest.mark.parametrize(
     ("params", "shown"),
     [
-        ({"period": "custom", "end": "9999-12-31"}, "Enter a date up to 2099-12-31."),
-        ({"period": "custom", "start": "0001-01-01"}, "Enter a date from 1970-01-01 on."),
-        ({"period": "custom", "start": "2026-02-30"}, "Enter a valid date."),
+        ({"period": "custom", "end": "9999-12-31"}, "Enter a date up to 31 Dec 2099."),
+        ({"period": "custom", "start": "0001-01-01"}, "Enter a date from 1 Jan 1970 on."),
+        ({"period": "custom", "start": "2026-02-30"}, "Enter a date such as 5 Dec 2026."),
         ({"page": "²"}, "There is no page “²” in this list; this is page 1."),
         ({"page": "0"}, "There is no page “0” in this list; this is page 1."),
         ({"page": "99999999999999999999"}, "There is no page “99999999999999999999”"),

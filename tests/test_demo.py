@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.models import MessageKind
+from conversations.models import ConversationStatus, MessageKind
 from demo.records import demo_logins, demo_records, luhn_check_digit, verhoeff_check_digit
 from ingest.records import validate
 
@@ -257,6 +257,18 @@ def test_the_demo_uses_every_rich_element_and_status(records):
     assert {message.get("type", "text") for message in messages} == set(MessageKind.values)
     assert any(message.get("picked") for message in messages)
     assert any(message.get("private") for message in messages)
-    assert {c["status"] for c in conversations} >= {"closed", "bot", "with_agent"}
+    assert {c["status"] for c in conversations} == set(ConversationStatus.values)
     for conversation in conversations:
         validate(conversation)  # every element passes the import's checks
+
+
+def test_a_conversation_still_going_does_not_end_with_its_closing_line(records):
+    """The header's state agrees with the transcript: no "Conversation closed" in an open one,
+    and a queued one has no agent yet."""
+    open_ones = [c for c in of_type(records, "conversation") if c["status"] != "closed"]
+    closing = [c["id"] for c in open_ones if c["messages"][-1]["sender"] == "system"]
+    queued = [c for c in open_ones if c["status"] == "queued"]
+
+    assert open_ones and queued
+    assert closing == [c["id"] for c in queued]  # the handover is their last line
+    assert all("agent" not in c for c in queued)

@@ -91,7 +91,7 @@ def test_conversation_is_stored_with_its_messages_in_order(run_import):
     assert stored.team.slug == "cards"
     assert stored.csat_rating == 4
     assert stored.message_count == 3
-    assert stored.last_message_text == "Asha here."
+    assert stored.last_user_message_text == "Hi"  # what the customer last said
     texts = list(stored.messages.order_by("sent_at").values_list("sender", "text"))
     assert texts == [("user", "Hi"), ("bot", "Hello!"), ("agent", "Asha here.")]
     assert stored.messages.get(external_id="m3").agent.username == "asha"
@@ -122,7 +122,7 @@ def test_reimport_adds_new_messages_and_updates_changed_ones(run_import):
     assert stored.messages.count() == 4
     assert stored.messages.get(external_id="m2").text == "Hello again!"
     assert stored.message_count == 4
-    assert stored.last_message_text == "Thanks"
+    assert stored.last_user_message_text == "Thanks"
 
 
 def test_later_records_update_user_details_and_keep_the_rest(run_import):

@@ -189,7 +189,7 @@ def test_a_preview_is_masked_before_it_is_cut(client, business):
 
     body = client.get(CHATS).content.decode()
 
-    assert "4111" not in stored.masked_last_message_text
+    assert "4111" not in stored.masked_last_user_message_text
     assert "4111" not in body and "[card num…" not in body
 
 

@@ -14,4 +14,4 @@ def test_the_shared_records_import_cleanly():
 
     planted = Business.objects.get(slug=BUSINESS).conversations.get()
     assert planted.message_count == 7
-    assert planted.last_message_text.startswith("PAN ")
+    assert planted.last_user_message_text.startswith("PAN ")

@@ -21,34 +21,64 @@ PERIODS = [
     ("custom", "Custom range"),
 ]
 PERIOD_DAYS = {"today": 1, "7d": 7, "30d": 30, "90d": 90}
+# What a filter form's `chosen()` holds when the dates asked for were refused.
+NO_DAY = "no_day"
 # The days a filter can name: those of the dates an import accepts (ingest.records). A day at
 # the edge of what Python's dates hold would overflow on the day after or in another time zone.
 FIRST_DAY = dt.date(1970, 1, 1)
 LAST_DAY = dt.date(2099, 12, 31)
 
 
+def day_text(day: dt.date) -> str:
+    """A day as every page writes it: "5 Dec 2026"."""
+    return f"{day.day} {day:%b %Y}"
+
+
+class DayInput(forms.DateInput):
+    """A day typed as every page writes dates ("5 Dec 2026"), not in the browser's own format
+    (a date picker's mm/dd/yyyy); ISO dates, as in older bookmarks, are read too."""
+
+    input_type = "text"
+
+    def format_value(self, value):
+        return day_text(value) if isinstance(value, dt.date) else super().format_value(value)
+
+
 def date_field():
     return forms.DateField(
         required=False,
-        widget=forms.DateInput(
-            attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
-        ),
+        input_formats=["%d %b %Y", "%d %B %Y", "%Y-%m-%d"],
+        widget=DayInput(attrs={"placeholder": "5 Dec 2026", "size": 11, "autocomplete": "off"}),
         validators=[
-            MinValueValidator(FIRST_DAY, f"Enter a date from {FIRST_DAY.isoformat()} on."),
-            MaxValueValidator(LAST_DAY, f"Enter a date up to {LAST_DAY.isoformat()}."),
+            MinValueValidator(FIRST_DAY, f"Enter a date from {day_text(FIRST_DAY)} on."),
+            MaxValueValidator(LAST_DAY, f"Enter a date up to {day_text(LAST_DAY)}."),
         ],
+        error_messages={"invalid": "Enter a date such as 5 Dec 2026."},
     )
 
 
+RANGE_FIELDS = ("period", "start", "end")
+
+
 class DateRangeForm(forms.Form):
-    """A form with `start` and `end` dates, whose end may not come before its start."""
+    """A form with a `period` and `start` and `end` dates for a custom one: a custom range
+    needs a date, and its end may not come before its start."""
 
     def clean(self):
         cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", "The end date is before the start date.")
+        dates_refused = "start" in self.errors or "end" in self.errors
+        if cleaned.get("period") == "custom" and not (start or end or dates_refused):
+            self.add_error("period", "Custom range: choose a start date, an end date or both.")
         return cleaned
+
+    @property
+    def refuses_range(self) -> bool:
+        """Whether the dates asked for were refused: then nothing matches, rather than every
+        day, so that the error is not taken for results."""
+        return self.is_bound and any(name in self.errors for name in RANGE_FIELDS)
 
 
 class Labeller(Protocol):
@@ -111,9 +141,12 @@ class ConversationFilterForm(DateRangeForm):
 
     def chosen(self) -> dict[str, Any]:
         """The filters that validated, empty ones left out: an invalid field filters nothing,
-        and the form says why."""
+        and the form says why; but refused dates match no day (`refuses_range`)."""
         self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
+        chosen = {name: value for name, value in self.cleaned_data.items() if value}
+        if self.refuses_range:
+            chosen[NO_DAY] = True
+        return chosen
 
     def value(self, name):
         """A cleaned value, or None when the field is empty or invalid."""
@@ -161,6 +194,8 @@ class ConversationFilters:
         )
 
     def _bot_and_channel(self, queryset: QuerySet) -> QuerySet:
+        if self.value(NO_DAY):
+            return queryset.none()
         if bot_id := self.value("bot"):
             queryset = queryset.filter(bot_id=bot_id)
         if channels := self.value("channel"):

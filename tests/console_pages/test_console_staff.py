@@ -37,7 +37,7 @@ def test_lists_the_staff_with_roles_teams_and_the_permission(client, business, a
     members = {m.user.username: grant for m, grant, _, _ in response.context["members"]}
     assert members == {"ada_admin": None, agent.user.username: None, lead.user.username: "here"}
     assert "Lena" in body and "Team lead" in body and "Cards" in body
-    assert f'href="{url("console-revoke-personal-details", business, lead.pk)}"' in body
+    assert f'action="{url("console-revoke-personal-details", business, lead.pk)}"' in body
     assert leaked(body) == []
 
 
@@ -69,17 +69,22 @@ def test_constant_number_of_queries_and_pages(
     assert response.context["page"].paginator.count == count + 2
 
 
-def test_grant_then_revoke_the_permission_with_a_confirmation(client, business, full_admin, agent):
+def test_grant_after_a_confirmation_then_revoke_at_once(client, business, full_admin, agent):
     client.force_login(full_admin.user)
     assert access_of(agent) is Access.MASKED
+    staff_page = client.get(url("console-staff", business)).content.decode()
+    assert f'href="{url("console-grant-personal-details", business, agent.pk)}"' in staff_page
+
+    # Granting reveals personal data: it asks first.
+    confirmation = client.get(url("console-grant-personal-details", business, agent.pk))
+    assert confirmation.status_code == 200
+    assert b"Grant Chat Agent View Personal Details to acme-asha?" in confirmation.content
+    assert access_of(agent) is Access.MASKED  # asking changes nothing
 
     client.post(url("console-grant-personal-details", business, agent.pk))
     assert access_of(agent) is Access.FULL
 
-    confirmation = client.get(url("console-revoke-personal-details", business, agent.pk))
-    assert confirmation.status_code == 200 and b"Revoke" in confirmation.content
-    assert access_of(agent) is Access.FULL  # asking changes nothing
-
+    # Revoking is the safe way: one button, no question.
     response = client.post(url("console-revoke-personal-details", business, agent.pk))
     assert response.status_code == 302
     assert access_of(agent) is Access.MASKED
@@ -89,11 +94,12 @@ def test_grant_then_revoke_the_permission_with_a_confirmation(client, business, 
     ]
 
 
-def test_grant_requires_post(client, business, admin, agent):
-    client.force_login(admin.user)
+def test_revoke_requires_post(client, business, full_admin, agent):
+    client.force_login(full_admin.user)
+    client.post(url("console-grant-personal-details", business, agent.pk))
 
-    assert client.get(url("console-grant-personal-details", business, agent.pk)).status_code == 405
-    assert access_of(agent) is Access.MASKED
+    assert client.get(url("console-revoke-personal-details", business, agent.pk)).status_code == 405
+    assert access_of(agent) is Access.FULL
 
 
 def test_add_a_member_who_then_signs_in(client, business, admin):

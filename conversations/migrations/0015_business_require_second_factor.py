@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conversations', '0013_lifecycle'),
+        ('conversations', '0014_last_user_message'),
     ]
 
     operations = [
