@@ -3,6 +3,8 @@ must not make masking slow, and no masked viewer may read a planted value."""
 
 import time
 
+import pytest
+
 from rules.masking import Masker, PersonalValues
 
 # A guard against a hang, far above what these take once fixed (a tenth of a second).
@@ -18,3 +20,38 @@ def test_a_message_of_dates_is_masked_in_linear_time():
     assert time.perf_counter() - started < SLOW
     assert masked.startswith("01/02/2024 01/02/2024")
     assert masked.endswith("call [phone]")
+
+
+# Combining marks outside the Latin accents, put on each character of a value: the value still
+# reads plainly on screen ("4⃝1⃝1⃝1⃝…"), and each mark cut it into one-digit pieces.
+MARKS = {
+    "enclosing circle": "\u20dd",
+    "keycap": "\ufe0f\u20e3",
+    "Devanagari candrabindu": "\u0901",
+    "Hebrew sheva": "\u05b0",
+    "Cyrillic titlo": "\u0483",
+}
+
+
+def marked(value: str, mark: str) -> str:
+    return "".join(char + mark for char in value)
+
+
+@pytest.mark.parametrize("mark", MARKS.values(), ids=MARKS.keys())
+@pytest.mark.parametrize(
+    "value, placeholder",
+    [
+        ("4111111111111111", "[card number]"),
+        ("9876543210", "[phone]"),
+        ("ABCPK1234F", "[PAN]"),
+        ("alice@example.com", "[email]"),
+    ],
+)
+def test_combining_marks_on_a_value_do_not_hide_it(mark, value, placeholder):
+    text = f"mine: {marked(value, mark)} ok"
+    assert Masker(PersonalValues()).mask(text) == f"mine: {placeholder} ok"
+
+
+def test_marks_of_their_own_script_still_make_a_name():
+    masker = Masker(PersonalValues(name="राहुल शर्मा"))
+    assert masker.mask("मेरा नाम राहुल शर्मा है") == "मेरा नाम [name] है"
