@@ -593,6 +593,11 @@ _INVISIBLE = frozenset(
 _FOLDED_AS = {
     **dict.fromkeys("\u2019\u2018\u02bc\u00b4\u2032", "'"),
     **{"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i"},
+    # Spaces and line breaks that NFKC keeps: the Ogham space mark, the line and paragraph
+    # separators; between digits they are spaces like any other.
+    **{"\u1680": " ", "\u2028": "\n", "\u2029": "\n"},
+    # The ideographic full stops, which IDNA reads as the dot of a domain ("a@example。com").
+    **dict.fromkeys("\u3002\uff61", "."),
 }
 
 

@@ -55,3 +55,20 @@ def test_combining_marks_on_a_value_do_not_hide_it(mark, value, placeholder):
 def test_marks_of_their_own_script_still_make_a_name():
     masker = Masker(PersonalValues(name="राहुल शर्मा"))
     assert masker.mask("मेरा नाम राहुल शर्मा है") == "मेरा नाम [name] है"
+
+
+# Spaces and dots that compatibility folding keeps as they are.
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("call 98765\u168043210", "call [phone]"),  # Ogham space mark
+        ("call 98765\u202843210", "call [phone]"),  # line separator
+        ("call 98765\u202943210", "call [phone]"),  # paragraph separator
+        ("card 4111\u20291111\u20291111\u20291111", "card [card number]"),
+        ("mail john@example\u3002com", "mail [email]"),  # ideographic full stop
+        ("mail john@example\uff61com", "mail [email]"),  # its half-width form
+    ],
+    ids=repr,
+)
+def test_other_spaces_and_dots_do_not_hide_a_value(text, masked):
+    assert Masker(PersonalValues()).mask(text) == masked
