@@ -5,7 +5,10 @@ import time
 
 import pytest
 
+from conversations.models import Business, Conversation
 from rules.masking import Masker, PersonalValues
+from tests.factories import MembershipFactory
+from tests.records import BUSINESS, at, conversation, import_ok, message, setup_records
 
 # A guard against a hang, far above what these take once fixed (a tenth of a second).
 SLOW = 5.0
@@ -72,3 +75,34 @@ def test_marks_of_their_own_script_still_make_a_name():
 )
 def test_other_spaces_and_dots_do_not_hide_a_value(text, masked):
     assert Masker(PersonalValues()).mask(text) == masked
+
+
+ACCOUNT = "55667788990"  # no checksum: only knowing it is personal masks it
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "key",
+    [
+        "AccountNumber",  # as APIs write keys
+        "acc\u00adount_number",  # a soft hyphen: shows as "account_number"
+        "account_n\u00famber",  # an accent
+        "account_number\u0301",  # a combining accent
+    ],
+    ids=repr,
+)
+def test_a_personal_entity_keyed_otherwise_is_masked(client, key):
+    import_ok(
+        *setup_records(),
+        conversation(
+            "c-1",
+            [message("a", f"my account is {ACCOUNT}", when=at(minute=1))],
+            user={"id": "u-1", "attributes": {key: ACCOUNT}},
+        ),
+    )
+    business = Business.objects.get(slug=BUSINESS)
+    token = Conversation.objects.get(business=business).token
+    client.force_login(MembershipFactory(business=business, agent=True).user)
+    page = client.get(f"/c/{token}/").content.decode()
+    assert "my account is" in page
+    assert ACCOUNT not in page
