@@ -893,6 +893,11 @@ class _NameFinder:
         for part in parts:  # "Strauß" is typed "Strauss" too
             if "ß" in part:
                 variants[part.replace("ß", "ss")] = None
+            if "'" in part:  # "D'Souza" is typed "DSouza", "Dsouza" and "D Souza" too
+                variants[part.replace("'", "")] = None
+                after = part.rsplit("'", 1)[1]
+                if len(after) >= _MIN_KNOWN_LENGTH:
+                    variants[after] = None
         self.parts = [_NamePart.of(part) for part in variants]
         self.any_strong = any(not part.weak for part in self.parts)
 

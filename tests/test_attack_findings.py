@@ -106,3 +106,19 @@ def test_a_personal_entity_keyed_otherwise_is_masked(client, key):
     page = client.get(f"/c/{token}/").content.decode()
     assert "my account is" in page
     assert ACCOUNT not in page
+
+
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("ask Dsouza", "ask [name]"),
+        ("ask DSouza", "ask [name]"),
+        ("ask dsouza", "ask [name]"),
+        ("ask D Souza", "ask D [name]"),
+        ("ask Obrien", "ask [name]"),
+    ],
+)
+def test_a_surname_with_an_apostrophe_typed_without_it_is_masked(text, masked):
+    masker = Masker(PersonalValues(name="Priya D'Souza"))
+    obrien = Masker(PersonalValues(name="Siobhan O'Brien"))
+    assert (obrien if "brien" in text else masker).mask(text) == masked
