@@ -82,3 +82,20 @@ def test_a_value_typed_this_way_is_masked(text):
     masked = Masker(PersonalValues()).mask(f"mine: {text} ok")
     left = "".join(char for char in masked if not char.isspace() and char not in ".,-_#+*~")
     assert tell(text).replace(" ", "") not in left
+
+
+# --- Names typed otherwise --------------------------------------------------------------------
+# German umlauts transliterated ("ü" as "ue"); a name spelled letter by letter or broken by a
+# hyphen; a Cyrillic look-alike letter (confusables need Unicode's confusables table, which is
+# not among the dependencies).
+NAME_EVASIONS = {
+    "umlaut as ue": ("Jürgen Groß", "ask Juergen", "Juergen"),
+    "letter by letter": ("Siobhan Kavanagh", "ask S i o b h a n", "S i o b h a n"),
+    "hyphen inside a part": ("Siobhan Kavanagh", "ask Siob-han", "Siob-han"),
+    "Cyrillic a": ("Siobhan Kavanagh", "ask Siobh\u0430n", "Siobh\u0430n"),
+}
+
+
+@pytest.mark.parametrize("name, text, typed", NAME_EVASIONS.values(), ids=NAME_EVASIONS.keys())
+def test_a_name_typed_this_way_is_masked(name, text, typed):
+    assert typed not in Masker(PersonalValues(name=name)).mask(text)
