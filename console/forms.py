@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from conversations.models import Business, Membership, Role, Team
+from ingest.actors import PERMISSION_NAME
 from rules.presenter import Presenter
 from web.filters import PERIOD_DAYS, PERIODS, DateRangeForm
 
@@ -156,10 +157,17 @@ class SettingsForm(forms.Form):
         "zone above, is removed for good each night. Empty: kept forever.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_set_retention: bool, **kwargs):
         super().__init__(*args, **kwargs)
         zones = sorted(zoneinfo.available_timezones())
         self.fields["timezone"].choices = [(zone, zone) for zone in zones]  # type: ignore[attr-defined]
+        if not may_set_retention:
+            retention = self.fields["retention_days"]
+            retention.disabled = True
+            retention.help_text = (
+                f"Only an admin who holds {PERMISSION_NAME} can change it: removing "
+                "conversations erases customers' data."
+            )
 
     def clean_name(self):
         name = self.cleaned_data["name"]

@@ -506,6 +506,7 @@ def settings(request, viewer):
             "timezone": business.timezone,
             "retention_days": business.retention_days,
         },
+        may_set_retention=viewer.may_reveal_personal_data,
     )
     if request.method == "POST" and form.is_valid():
         changes = writer.update_business(

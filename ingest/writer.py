@@ -152,6 +152,9 @@ def update_business(
         business.retention_days = (
             stored.retention_days if retention_days is KEEP else retention_days
         )
+        if business.retention_days != stored.retention_days:
+            # Removing conversations is erasing customers' data, in bulk: a privacy action.
+            actor.check_may_reveal(business, "change how long conversations are kept")
         changes = [
             f"{label} {before} → {after}"
             for label, before, after in [

@@ -6,6 +6,8 @@ import time
 import pytest
 
 from conversations.models import Business, Conversation
+from ingest.actors import Actor, RevealRefused
+from ingest.writer import update_business
 from rules.masking import Masker, PersonalValues
 from tests.factories import MembershipFactory
 from tests.records import BUSINESS, at, conversation, import_ok, message, setup_records
@@ -122,3 +124,31 @@ def test_a_surname_with_an_apostrophe_typed_without_it_is_masked(text, masked):
     masker = Masker(PersonalValues(name="Priya D'Souza"))
     obrien = Masker(PersonalValues(name="Siobhan O'Brien"))
     assert (obrien if "brien" in text else masker).mask(text) == masked
+
+
+@pytest.mark.django_db
+def test_a_masked_admin_cannot_set_a_retention_that_removes_conversations(client):
+    # Forgetting one customer is refused to a masked admin; a retention of one day would
+    # have the nightly sweep remove every conversation but the last day's.
+    import_ok(*setup_records())
+    business = Business.objects.get(slug=BUSINESS)
+    admin = MembershipFactory(business=business, admin=True)
+    client.force_login(admin.user)
+    url = f"/b/{BUSINESS}/console/settings/"
+    page = client.get(url).content.decode()
+    assert "disabled" in page.split('name="retention_days"')[1].split(">")[0]
+    client.post(url, {"name": "Acme", "timezone": "Asia/Kolkata", "retention_days": "1"})
+    business.refresh_from_db()
+    assert business.retention_days is None
+
+
+@pytest.mark.django_db
+def test_the_writer_refuses_a_retention_from_a_masked_admin():
+    import_ok(*setup_records())
+    business = Business.objects.get(slug=BUSINESS)
+    admin = MembershipFactory(business=business, admin=True)
+    with pytest.raises(RevealRefused):
+        update_business(Actor.staff(admin.user), business, retention_days=1)
+    full = MembershipFactory(business=business, admin=True, view_personal_details=True)
+    update_business(Actor.staff(full.user), business, retention_days=30)
+    assert Business.objects.get(pk=business.pk).retention_days == 30
