@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from conversations.models import Business, Membership, Role, Team
+from ingest.actors import PERMISSION_NAME
 from rules.presenter import Presenter
 from web.filters import PERIOD_DAYS, PERIODS, DateRangeForm, date_field
 
@@ -167,6 +168,13 @@ class SettingsForm(forms.Form):
         self.may_reveal = may_reveal
         zones = sorted(zoneinfo.available_timezones())
         self.fields["timezone"].choices = [(zone, zone) for zone in zones]  # type: ignore[attr-defined]
+        if not may_reveal:
+            retention = self.fields["retention_days"]
+            retention.disabled = True
+            retention.help_text = (
+                f"Only an admin who holds {PERMISSION_NAME} can change it: removing "
+                "conversations erases customers' data."
+            )
 
     def clean_name(self):
         name = self.cleaned_data["name"]

@@ -173,6 +173,9 @@ def update_business(
         business.require_second_factor = require_second_factor
         if stored.require_second_factor and not require_second_factor:
             actor.check_may_reveal(business, "stop requiring a second factor")
+        if business.retention_days != stored.retention_days:
+            # Removing conversations is erasing customers' data, in bulk: a privacy action.
+            actor.check_may_reveal(business, "change how long conversations are kept")
         changes = [
             f"{label} {before} → {after}"
             for label, before, after in [

@@ -27,6 +27,7 @@ Measured against an outside evaluation set by `python -m bench.masking_eval`.
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -37,7 +38,7 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 15
+MASKER_VERSION = 16
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -419,10 +420,13 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
         and not _DECIMAL.match(text, start)  # "0.11.46.4332" is a version, not a trunk 0
     )
     in_date = [False] * len(groups)
+    # The groups starting inside each date, found by bisection: a run of thousands of dates
+    # ("01/02/2024 01/02/2024 …") must not cost dates × groups steps.
+    group_starts = [group.start() for group in groups]
     for date in _DATE.finditer(text, start, end):
-        for index, group in enumerate(groups):
-            if date.start() <= group.start() < date.end():
-                in_date[index] = True
+        first_inside = bisect_left(group_starts, date.start())
+        for index in range(first_inside, bisect_left(group_starts, date.end(), first_inside)):
+            in_date[index] = True
     first_only = international or dialled
     spans = _small_group_spans(text, groups)
     for first, first_group in enumerate(groups):
@@ -589,6 +593,11 @@ _INVISIBLE = frozenset(
 _FOLDED_AS = {
     **dict.fromkeys("\u2019\u2018\u02bc\u00b4\u2032", "'"),
     **{"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i"},
+    # Spaces and line breaks that NFKC keeps: the Ogham space mark, the line and paragraph
+    # separators; between digits they are spaces like any other.
+    **{"\u1680": " ", "\u2028": "\n", "\u2029": "\n"},
+    # The ideographic full stops, which IDNA reads as the dot of a domain ("a@example。com").
+    **dict.fromkeys("\u3002\uff61", "."),
 }
 
 
@@ -622,14 +631,21 @@ def _fold_char(char: str) -> str:
 class _Folding:
     table: dict[int, str]  # every character folded as something else
     length_changing: re.Pattern[str]  # a character folded as none or several
+    # The combining marks (of every script) that folding keeps; on a plain letter or digit,
+    # such as an enclosing circle or a keycap on "4", a Devanagari sign on "1" or a Hebrew
+    # point on "A", they hide nothing of it and are dropped (`fold`).
+    marks: frozenset[int]
+    any_mark: re.Pattern[str]
 
 
 @cache
 def _folding() -> _Folding:
     """Built on first use: it reads the Unicode data of the planes where people type."""
-    table, length_changing = {}, []
+    table, length_changing, marks = {}, [], []
     for code in (*range(0x80, 0xD800), *range(0xE000, 0x2FA20), *range(0xE0000, 0xE1000)):
         char = chr(code)
+        if unicodedata.category(char).startswith("M") and not _is_dropped(char):
+            marks.append(code)
         if (
             unicodedata.is_normalized("NFKD", char)  # no compatibility form, no accent
             and not char.isdecimal()
@@ -642,14 +658,21 @@ def _folding() -> _Folding:
             table[code] = folded
             if len(folded) != 1:
                 length_changing.append(code)
+    return _Folding(
+        table, _character_class(length_changing), frozenset(marks), _character_class(marks)
+    )
+
+
+def _character_class(codes: list[int]) -> re.Pattern[str]:
+    """A pattern of one of the characters `codes` (ascending), as ranges."""
     ranges, first = [], None
-    for index, code in enumerate(length_changing):
+    for index, code in enumerate(codes):
         if first is None:
             first = code
-        if index + 1 == len(length_changing) or length_changing[index + 1] != code + 1:
+        if index + 1 == len(codes) or codes[index + 1] != code + 1:
             ranges.append(f"{re.escape(chr(first))}-{re.escape(chr(code))}")
             first = None
-    return _Folding(table, re.compile(f"[{''.join(ranges)}]"))
+    return re.compile(f"[{''.join(ranges)}]")
 
 
 class Folded(NamedTuple):  # a tuple, not a dataclass: one is made for every text masked
@@ -676,11 +699,17 @@ def fold(text: str) -> Folded:
     if text.isascii():
         return Folded(text, None, len(text))
     folding = _folding()
-    if not folding.length_changing.search(text):
+    if not folding.length_changing.search(text) and not folding.any_mark.search(text):
         return Folded(text.translate(folding.table), None, len(text))
     pieces, origins = [], []
+    on_plain = False  # whether the last character shown folds to ASCII: a mark on it goes
     for index, char in enumerate(text):
         folded = folding.table.get(ord(char), char)
+        if ord(char) in folding.marks:
+            if on_plain:
+                folded = ""
+        elif folded:
+            on_plain = folded.isascii()
         pieces.append(folded)
         origins.extend([index] * len(folded))
     return Folded("".join(pieces), origins, len(text))
@@ -864,6 +893,11 @@ class _NameFinder:
         for part in parts:  # "Strauß" is typed "Strauss" too
             if "ß" in part:
                 variants[part.replace("ß", "ss")] = None
+            if "'" in part:  # "D'Souza" is typed "DSouza", "Dsouza" and "D Souza" too
+                variants[part.replace("'", "")] = None
+                after = part.rsplit("'", 1)[1]
+                if len(after) >= _MIN_KNOWN_LENGTH:
+                    variants[after] = None
         self.parts = [_NamePart.of(part) for part in variants]
         self.any_strong = any(not part.weak for part in self.parts)
 

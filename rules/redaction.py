@@ -6,13 +6,12 @@ users again and again.
 """
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
 from conversations.models import EndUser, Entity
-from rules.masking import Masker, PersonalValues
+from rules.masking import Masker, PersonalValues, fold
 
 MASKER_CACHE_SIZE = 1024
 MAX_FORMER = 50
@@ -38,9 +37,11 @@ def personal_entity_names(business_id: int) -> frozenset[str]:
 
 
 def entity_key(name: str) -> str:
-    """An attribute key or entity name as compared: case, width, spaces, hyphens and
-    underscores aside, so "Account No", "ACCOUNT_NO " and "ａｃｃｏｕｎｔ‑ｎｏ" name one entity."""
-    return _NOT_KEY.sub("_", unicodedata.normalize("NFKC", name).casefold()).strip("_")
+    """An attribute key or entity name as compared: its letters and digits alone, folded as
+    masking folds texts (case, width, accents, invisible characters aside), so "Account No",
+    "ACCOUNT_NO ", "AccountNo", "ａｃｃｏｕｎｔ‑ｎｏ" and "acc\u00adount_no" (a soft hyphen, which
+    shows nothing) name one entity: a key typed otherwise must not show a personal value."""
+    return _NOT_KEY.sub("", fold(name).text.casefold())
 
 
 _NOT_KEY = re.compile(r"[\W_]+")

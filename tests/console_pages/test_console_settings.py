@@ -27,8 +27,8 @@ def test_shows_the_current_settings(client, business, admin):
     }
 
 
-def test_a_retention_is_set_and_cleared_audited(client, business, admin):
-    client.force_login(admin.user)
+def test_a_retention_is_set_and_cleared_audited(client, business, full_admin):
+    client.force_login(full_admin.user)
     kept = {"name": "Acme", "timezone": "Asia/Kolkata"}
 
     save(client, business, **kept, retention_days="30")
@@ -46,8 +46,8 @@ def test_a_retention_is_set_and_cleared_audited(client, business, admin):
 
 
 @pytest.mark.parametrize("days", ["0", "-3", "many"])
-def test_a_retention_is_a_whole_number_of_days(client, business, admin, days):
-    client.force_login(admin.user)
+def test_a_retention_is_a_whole_number_of_days(client, business, full_admin, days):
+    client.force_login(full_admin.user)
 
     response = save(client, business, name="Acme", timezone="Asia/Kolkata", retention_days=days)
 

@@ -1,0 +1,154 @@
+"""Findings of an attack on the masking and the pages, each fixed: a hostile end user's text
+must not make masking slow, and no masked viewer may read a planted value."""
+
+import time
+
+import pytest
+
+from conversations.models import Business, Conversation
+from ingest.actors import Actor, RevealRefused
+from ingest.writer import update_business
+from rules.masking import Masker, PersonalValues
+from tests.factories import MembershipFactory
+from tests.records import BUSINESS, at, conversation, import_ok, message, setup_records
+
+# A guard against a hang, far above what these take once fixed (a tenth of a second).
+SLOW = 5.0
+
+
+def test_a_message_of_dates_is_masked_in_linear_time():
+    # 64 KiB of dates joined by spaces is one run of digit groups; finding which groups stand
+    # in a date cost dates × groups steps: half a minute per message, at import and on pages.
+    text = ("01/02/2024 " * 6000)[:65_000] + "call 98765 43210"
+    started = time.perf_counter()
+    masked = Masker(PersonalValues()).mask(text)
+    assert time.perf_counter() - started < SLOW
+    assert masked.startswith("01/02/2024 01/02/2024")
+    assert masked.endswith("call [phone]")
+
+
+# Combining marks outside the Latin accents, put on each character of a value: the value still
+# reads plainly on screen ("4⃝1⃝1⃝1⃝…"), and each mark cut it into one-digit pieces.
+MARKS = {
+    "enclosing circle": "\u20dd",
+    "keycap": "\ufe0f\u20e3",
+    "Devanagari candrabindu": "\u0901",
+    "Hebrew sheva": "\u05b0",
+    "Cyrillic titlo": "\u0483",
+}
+
+
+def marked(value: str, mark: str) -> str:
+    return "".join(char + mark for char in value)
+
+
+@pytest.mark.parametrize("mark", MARKS.values(), ids=MARKS.keys())
+@pytest.mark.parametrize(
+    "value, placeholder",
+    [
+        ("4111111111111111", "[card number]"),
+        ("9876543210", "[phone]"),
+        ("ABCPK1234F", "[PAN]"),
+        ("alice@example.com", "[email]"),
+    ],
+)
+def test_combining_marks_on_a_value_do_not_hide_it(mark, value, placeholder):
+    text = f"mine: {marked(value, mark)} ok"
+    assert Masker(PersonalValues()).mask(text) == f"mine: {placeholder} ok"
+
+
+def test_marks_of_their_own_script_still_make_a_name():
+    masker = Masker(PersonalValues(name="राहुल शर्मा"))
+    assert masker.mask("मेरा नाम राहुल शर्मा है") == "मेरा नाम [name] है"
+
+
+# Spaces and dots that compatibility folding keeps as they are.
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("call 98765\u168043210", "call [phone]"),  # Ogham space mark
+        ("call 98765\u202843210", "call [phone]"),  # line separator
+        ("call 98765\u202943210", "call [phone]"),  # paragraph separator
+        ("card 4111\u20291111\u20291111\u20291111", "card [card number]"),
+        ("mail john@example\u3002com", "mail [email]"),  # ideographic full stop
+        ("mail john@example\uff61com", "mail [email]"),  # its half-width form
+    ],
+    ids=repr,
+)
+def test_other_spaces_and_dots_do_not_hide_a_value(text, masked):
+    assert Masker(PersonalValues()).mask(text) == masked
+
+
+ACCOUNT = "55667788990"  # no checksum: only knowing it is personal masks it
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "key",
+    [
+        "AccountNumber",  # as APIs write keys
+        "acc\u00adount_number",  # a soft hyphen: shows as "account_number"
+        "account_n\u00famber",  # an accent
+        "account_number\u0301",  # a combining accent
+    ],
+    ids=repr,
+)
+def test_a_personal_entity_keyed_otherwise_is_masked(client, key):
+    import_ok(
+        *setup_records(),
+        conversation(
+            "c-1",
+            [message("a", f"my account is {ACCOUNT}", when=at(minute=1))],
+            user={"id": "u-1", "attributes": {key: ACCOUNT}},
+        ),
+    )
+    business = Business.objects.get(slug=BUSINESS)
+    token = Conversation.objects.get(business=business).token
+    client.force_login(MembershipFactory(business=business, agent=True).user)
+    page = client.get(f"/c/{token}/").content.decode()
+    assert "my account is" in page
+    assert ACCOUNT not in page
+
+
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("ask Dsouza", "ask [name]"),
+        ("ask DSouza", "ask [name]"),
+        ("ask dsouza", "ask [name]"),
+        ("ask D Souza", "ask D [name]"),
+        ("ask Obrien", "ask [name]"),
+    ],
+)
+def test_a_surname_with_an_apostrophe_typed_without_it_is_masked(text, masked):
+    masker = Masker(PersonalValues(name="Priya D'Souza"))
+    obrien = Masker(PersonalValues(name="Siobhan O'Brien"))
+    assert (obrien if "brien" in text else masker).mask(text) == masked
+
+
+@pytest.mark.django_db
+def test_a_masked_admin_cannot_set_a_retention_that_removes_conversations(client):
+    # Forgetting one customer is refused to a masked admin; a retention of one day would
+    # have the nightly sweep remove every conversation but the last day's.
+    import_ok(*setup_records())
+    business = Business.objects.get(slug=BUSINESS)
+    admin = MembershipFactory(business=business, admin=True)
+    client.force_login(admin.user)
+    url = f"/b/{BUSINESS}/console/settings/"
+    page = client.get(url).content.decode()
+    assert "disabled" in page.split('name="retention_days"')[1].split(">")[0]
+    client.post(url, {"name": "Acme", "timezone": "Asia/Kolkata", "retention_days": "1"})
+    business.refresh_from_db()
+    assert business.retention_days is None
+
+
+@pytest.mark.django_db
+def test_the_writer_refuses_a_retention_from_a_masked_admin():
+    import_ok(*setup_records())
+    business = Business.objects.get(slug=BUSINESS)
+    admin = MembershipFactory(business=business, admin=True)
+    with pytest.raises(RevealRefused):
+        update_business(Actor.staff(admin.user), business, retention_days=1)
+    full = MembershipFactory(business=business, admin=True, view_personal_details=True)
+    update_business(Actor.staff(full.user), business, retention_days=30)
+    assert Business.objects.get(pk=business.pk).retention_days == 30
