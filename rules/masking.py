@@ -38,7 +38,7 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 16
+MASKER_VERSION = 17
 
 NAME = "[name]"
 EMAIL = "[email]"
@@ -838,6 +838,77 @@ def _bounded(pattern: str, value: str) -> str:
     return pattern
 
 
+# Values of more words or numbers than this, or of more digits than the longest card, are
+# found by `_TokenSequence`: a pattern of one, tried at every word start of a text of its
+# first words, costs the text's length times the value's.
+_MOST_PATTERN_TOKENS = 4
+_MOST_PATTERN_DIGITS = _LONGEST_NUMBER + 1
+_DIGIT_UNIT = re.compile(r"\d")
+_MOST_DIGIT_GAP = 3  # characters between the digits of a number, as _DIGIT_GAP allows
+_MOST_TOKEN_GAP = 8  # characters between the words of a value, as _BETWEEN_TOKENS allows
+
+
+@dataclass(frozen=True)
+class _Units:
+    """How a text is read for `_TokenSequence`: its units (words, or digits) and how much of
+    anything else may stand between two of one value."""
+
+    unit: re.Pattern[str]
+    most_gap: int
+
+    def read(self, text: str) -> list[tuple[str, int, int] | None]:
+        """(unit in lower case, start, end) of each unit of `text`; None where more than
+        `most_gap` characters stand between two."""
+        units: list[tuple[str, int, int] | None] = []
+        end = None
+        for match in self.unit.finditer(text):
+            if end is not None and match.start() - end > self.most_gap:
+                units.append(None)
+            units.append((match[0].lower(), match.start(), match.end()))
+            end = match.end()
+        return units
+
+
+WORDS = _Units(_VALUE_TOKEN, _MOST_TOKEN_GAP)
+DIGITS = _Units(_DIGIT_UNIT, _MOST_DIGIT_GAP)
+
+
+class _TokenSequence:
+    """A long known value found as the run of its units in a text (Knuth-Morris-Pratt over
+    the text's units): time linear in the text and the value, whatever either holds."""
+
+    def __init__(self, units: list[str], kind: _Units, placeholder: str):
+        self.units = [unit.lower() for unit in units]
+        self.kind = kind
+        self.placeholder = placeholder
+        # failure[i]: the length of the longest proper prefix of units[: i + 1] that is also
+        # its suffix.
+        self.failure = [0] * len(self.units)
+        length = 0
+        for index in range(1, len(self.units)):
+            while length and self.units[index] != self.units[length]:
+                length = self.failure[length - 1]
+            if self.units[index] == self.units[length]:
+                length += 1
+            self.failure[index] = length
+
+    def spans(self, units: list[tuple[str, int, int] | None]) -> Iterator[tuple[int, int]]:
+        matched = 0
+        for index, unit in enumerate(units):
+            if unit is None:
+                matched = 0
+                continue
+            while matched and unit[0] != self.units[matched]:
+                matched = self.failure[matched - 1]
+            if unit[0] == self.units[matched]:
+                matched += 1
+            if matched == len(self.units):
+                first = units[index - matched + 1]
+                assert first is not None  # a match spans no break
+                yield first[1], unit[2]
+                matched = self.failure[matched - 1]
+
+
 def _is_weak_name_part(part: str) -> bool:
     return len(part) <= 2 or part.lower() in COMMON_WORDS
 
@@ -1022,10 +1093,12 @@ class _KnownPatterns:
     alternatives: list[tuple[str, str, int, str]]
     # The parts of each name the user was known by, for `_NameFinder`.
     names: list[list[str]]
+    # Long values, found by their units.
+    sequences: list[_TokenSequence]
 
 
 def _known_patterns(known: PersonalValues, found: _KnownPatterns | None = None) -> _KnownPatterns:
-    found = found or _KnownPatterns([], [])
+    found = found or _KnownPatterns([], [], [])
     alternatives = found.alternatives
 
     def folded(value: str) -> str:
@@ -1033,14 +1106,19 @@ def _known_patterns(known: PersonalValues, found: _KnownPatterns | None = None) 
 
     def add_text(value: str, placeholder: str) -> None:
         value = folded(value or "")
-        if len(value) >= _MIN_KNOWN_LENGTH:
+        tokens = _VALUE_TOKEN.findall(value)
+        if len(tokens) > _MOST_PATTERN_TOKENS:
+            found.sequences.append(_TokenSequence(tokens, WORDS, placeholder))
+        elif len(value) >= _MIN_KNOWN_LENGTH:
             alternatives.append(
                 (_text_pattern(value), re.escape(value[0]), len(value), placeholder)
             )
 
     def add_digits(digits: str, placeholder: str, with_prefix: bool = False) -> None:
         digits = _ascii_digits("".join(char for char in digits if char.isdecimal()))
-        if len(digits) >= _MIN_KNOWN_LENGTH:
+        if len(digits) > _MOST_PATTERN_DIGITS:
+            found.sequences.append(_TokenSequence(list(digits), DIGITS, placeholder))
+        elif len(digits) >= _MIN_KNOWN_LENGTH:
             pattern = _digits_pattern(digits, with_prefix)
             first_chars = r"\d(+" if with_prefix else digits[0]
             alternatives.append((pattern, first_chars, len(digits), placeholder))
@@ -1135,6 +1213,7 @@ class Masker:
         self._names = [_NameFinder(parts) for parts in patterns.names]
         self._known_pattern = _compile_known(alternatives, self._names)
         self._known_placeholders = [placeholder for _, _, _, placeholder in alternatives]
+        self._sequences = patterns.sequences
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, placeholder) of each personal span in `text`: sorted, non-overlapping.
@@ -1157,12 +1236,22 @@ class Masker:
                 spans.append((start, end, placeholder, _KNOWN_RANK))
             if name_starts:
                 spans.extend(self._name_spans(searched, name_starts))
+        if self._sequences:
+            spans.extend(self._sequence_spans(searched))
         if not spans:
             return []
         merged = _merge_overlaps(spans)
         if folded is None or folded.origins is None:
             return merged
         return [(*folded.span(start, end), placeholder) for start, end, placeholder in merged]
+
+    def _sequence_spans(self, text: str) -> Iterator[tuple[int, int, str, int]]:
+        read: dict[_Units, list[tuple[str, int, int] | None]] = {}
+        for sequence in self._sequences:
+            if sequence.kind not in read:
+                read[sequence.kind] = sequence.kind.read(text)
+            for start, end in sequence.spans(read[sequence.kind]):
+                yield start, end, sequence.placeholder, _KNOWN_RANK
 
     def _name_spans(self, text: str, starts: list[int]) -> Iterator[tuple[int, int, str, int]]:
         lowered = text.lower()
