@@ -10,7 +10,6 @@ import pytest
 
 from rules.masking import Masker, PersonalValues
 
-
 # --- Masking evasions: separators and shapes the masker does not read -----------------------
 # What people (or a hostile end user, or an agent pasting) type between a value's parts. Each
 # value here shows in full to masked viewers and analysts. The gap between digit groups is at
