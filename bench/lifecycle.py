@@ -10,13 +10,13 @@ by the nightly task. Until each is done, Message Analysis, CSAT and a chat page 
 in turn and timed. Prints a Markdown summary for bench/RESULTS.md.
 """
 
-import argparse
 import datetime as dt
 import statistics
+import sys
 import time
 
 # Sets Django up, with a broker, before anything reads the settings or the models.
-from bench.rebuild import TIMEOUT, signed_in, start_worker
+from bench.rebuild import TIMEOUT, main_at_messages, print_rows, signed_in, start_worker
 
 # isort: split
 from django.db.models import Sum
@@ -135,15 +135,11 @@ def run(messages):
         ),
         ("pages during the retention run", summary(*retention[1:])),
     ]
-    print("| | |\n|---|---|")
-    for label, value in rows:
-        print(f"| {label} | {value} |")
+    print_rows(rows)
 
 
 def main():
-    parser = argparse.ArgumentParser(prog="python -m bench.lifecycle", description=__doc__)
-    parser.add_argument("--messages", type=int, default=230_000)
-    run(parser.parse_args().messages)
+    main_at_messages(sys.modules[__name__], run)
 
 
 if __name__ == "__main__":

@@ -120,15 +120,27 @@ def run(messages):
             f"p50 {statistics.median(timings) * 1000:.0f} ms, max {max(timings) * 1000:.0f} ms",
         ),
     ]
+    print_rows(rows)
+
+
+def print_rows(rows):
+    """(label, value) rows as a two-column Markdown table, for bench/RESULTS.md."""
     print("| | |\n|---|---|")
     for label, value in rows:
         print(f"| {label} | {value} |")
 
 
-def main():
-    parser = argparse.ArgumentParser(prog="python -m bench.rebuild", description=__doc__)
-    parser.add_argument("--messages", type=int, default=230_000)
+def main_at_messages(module, run, default=230_000):
+    """Run `run(messages)` with `--messages N` from the command line of `python -m module`."""
+    parser = argparse.ArgumentParser(
+        prog=f"python -m {module.__name__}", description=module.__doc__
+    )
+    parser.add_argument("--messages", type=int, default=default)
     run(parser.parse_args().messages)
+
+
+def main():
+    main_at_messages(sys.modules[__name__], run)
 
 
 if __name__ == "__main__":
