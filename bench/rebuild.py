@@ -133,7 +133,7 @@ def print_rows(rows):
 def main_at_messages(module, run, default=230_000):
     """Run `run(messages)` with `--messages N` from the command line of `python -m module`."""
     parser = argparse.ArgumentParser(
-        prog=f"python -m {module.__name__}", description=module.__doc__
+        prog=f"python -m {module.__spec__.name}", description=module.__doc__
     )
     parser.add_argument("--messages", type=int, default=default)
     run(parser.parse_args().messages)
