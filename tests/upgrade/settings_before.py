@@ -5,7 +5,10 @@ settings builds the database an operator upgrades from."""
 
 from chatlinks.test_settings import *  # noqa: F403
 
-NOT_YET = {"accounts", "sharelinks", "audit", "chats", "agentchat", "ingest", "console", "demo"}
+NOT_YET = {
+    *("accounts", "sharelinks", "audit", "chats", "agentchat", "ingest", "signin", "console"),
+    "demo",
+}
 INSTALLED_APPS = [
     *(app for app in INSTALLED_APPS if app not in NOT_YET),  # noqa: F405
     "tests.upgrade.chatlinks_before.apps.ChatLinksBeforeConfig",
