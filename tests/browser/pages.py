@@ -3,6 +3,7 @@
 # The widest and the narrowest screens the site is made for.
 WIDE = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
+PHONE_390 = {"width": 390, "height": 844}  # a common phone today
 
 LISTS = "/b/acme-bank"
 ANALYTICS = "/b/acme-bank/analytics"

@@ -6,23 +6,25 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import ANALYTICS, CHAT, LISTS, PHONE, url_of
+from tests.browser.pages import ANALYTICS, CHAT, CONSOLE, LISTS, PHONE, PHONE_390, url_of
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # What the Content-Security-Policy refuses: scripts and styles not from /static/, handlers.
 INLINE = re.compile(r"<script(?![^>]*\ssrc=)|<style|\sstyle=|\son[a-z]+=", re.IGNORECASE)
 
 
+@pytest.mark.parametrize("phone", [PHONE, PHONE_390], ids=["360px", "390px"])
 @pytest.mark.parametrize(
     "role, paths",
     [
         ("agent", ["/", f"{LISTS}/my-chats/", CHAT]),
-        ("lead", [f"{LISTS}/teams/"]),
+        ("lead", [f"{LISTS}/teams/", f"{LISTS}/business/"]),
         ("analyst", [f"{ANALYTICS}/messages/", f"{ANALYTICS}/words/", f"{ANALYTICS}/csat/"]),
+        ("admin", [f"{CONSOLE}/staff/", f"{CONSOLE}/audit-log/", f"{LISTS}/jobs/"]),
     ],
 )
-def test_pages_fit_a_phone_screen(new_page, sign_in, acme, role, paths):
-    page = new_page(viewport=PHONE)
+def test_pages_fit_a_phone_screen(new_page, sign_in, acme, role, paths, phone):
+    page = new_page(viewport=phone)
     sign_in(page, getattr(acme, role))
     too_wide = {}
 
@@ -30,7 +32,7 @@ def test_pages_fit_a_phone_screen(new_page, sign_in, acme, role, paths):
         page.goto(url_of(path, acme))
         # Wide tables scroll inside their own box; the page itself never scrolls sideways.
         width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
+        if width > phone["width"]:
             too_wide[path] = width
 
     assert too_wide == {}
