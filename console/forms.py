@@ -153,6 +153,12 @@ class SettingsForm(forms.Form):
         help_text="Staff who hold the personal-details permission see it masked until they "
         "have confirmed a code from their authenticator app in their session.",
     )
+    trust_idp_second_factor = forms.BooleanField(
+        required=False,
+        label="Count the identity provider's second factor",
+        help_text="Staff who sign in with single sign-on, where the identity provider says "
+        "they used a second factor, need not confirm a code here as well.",
+    )
 
     retention_days = forms.IntegerField(
         label="Keep conversations for (days)",
@@ -190,6 +196,15 @@ class SettingsForm(forms.Form):
                 "stop requiring a second factor."
             )
         return required
+
+    def clean_trust_idp_second_factor(self):
+        trusted = self.cleaned_data["trust_idp_second_factor"]
+        if trusted and not self.initial["trust_idp_second_factor"] and not self.may_reveal:
+            raise forms.ValidationError(
+                "Only an admin who sees personal data in full, verified in this session, can "
+                "count the identity provider's second factor."
+            )
+        return trusted
 
 
 class PrivacySearchForm(forms.Form):

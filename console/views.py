@@ -539,6 +539,7 @@ def settings(request, viewer):
             "timezone": business.timezone,
             "retention_days": business.retention_days,
             "require_second_factor": business.require_second_factor,
+            "trust_idp_second_factor": business.trust_idp_second_factor,
         },
         may_reveal=viewer.may_reveal_personal_data,
     )
@@ -550,6 +551,7 @@ def settings(request, viewer):
             timezone=form.cleaned_data["timezone"],
             retention_days=form.cleaned_data["retention_days"],
             require_second_factor=form.cleaned_data["require_second_factor"],
+            trust_idp_second_factor=form.cleaned_data["trust_idp_second_factor"],
         )
         if changes:
             messages.success(request, f"Saved: {'; '.join(changes)}.")

@@ -54,6 +54,11 @@ class Business(models.Model):
     require_second_factor = models.BooleanField(
         "Require a second factor to see personal data", default=True
     )
+    # Whether a second factor that the identity provider says the person used at a single
+    # sign-on (the ID token's amr or acr, signin.sso) counts as verified in that session.
+    trust_idp_second_factor = models.BooleanField(
+        "Count the identity provider's second factor", default=False
+    )
 
     objects = BusinessQuerySet.as_manager()
 

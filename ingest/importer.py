@@ -131,6 +131,7 @@ class Importer:
                     if "retention_days" in record.model_fields_set
                     else writer.KEEP,
                     record.require_second_factor,
+                    record.trust_idp_second_factor,
                 )
                 self._businesses[record.slug] = business
                 self.accepted(locator, "business", before, business_state(record.slug))
@@ -356,7 +357,13 @@ class Importer:
 def business_state(slug: str) -> Any:
     return (
         Business.objects.filter(slug=slug)
-        .values_list("name", "timezone", "retention_days", "require_second_factor")
+        .values_list(
+            "name",
+            "timezone",
+            "retention_days",
+            "require_second_factor",
+            "trust_idp_second_factor",
+        )
         .first()
     )
 

@@ -421,6 +421,11 @@ class BusinessRecord(_Model):
         description="staff who hold the personal-details permission see personal data only "
         "once they have verified a second factor in their session; default true",
     )
+    trust_idp_second_factor: bool | None = Field(
+        None,
+        description="a second factor that the identity provider says the person used at a "
+        "single sign-on (amr or acr) counts as verified in that session; default false",
+    )
     retention_days: Annotated[int, Between(1, MAX_RETENTION_DAYS)] | None = Field(
         None,
         description="days a conversation is kept after its last message; null: for ever; "

@@ -108,10 +108,12 @@ def save_business(
     timezone: str | None = None,
     retention_days: int | None | Keep = KEEP,
     require_second_factor: bool | None = None,
+    trust_idp_second_factor: bool | None = None,
 ) -> Business:
-    """Create the business `slug`, or change its name, time zone and second-factor
-    requirement (None: keep them; a new business requires the factor unless told not to) and
-    its retention (KEEP: keep it; None: keep conversations forever)."""
+    """Create the business `slug`, or change its name, time zone, second-factor requirement
+    and trust in the identity provider's second factor (None: keep them; a new business
+    requires the factor and does not trust the provider's unless told otherwise) and its
+    retention (KEEP: keep it; None: keep conversations forever)."""
     business: Business
     with transaction.atomic():
         business, created = Business.objects.select_for_update(no_key=True).get_or_create(
@@ -121,12 +123,15 @@ def save_business(
                 "timezone": timezone or "UTC",
                 "masker_version": MASKER_VERSION,
                 "retention_days": None if retention_days is KEEP else retention_days,
-                # Left out: the model's default (required).
-                **(
-                    {}
-                    if require_second_factor is None
-                    else {"require_second_factor": require_second_factor}
-                ),
+                # Left out: the model's defaults.
+                **{
+                    field: value
+                    for field, value in [
+                        ("require_second_factor", require_second_factor),
+                        ("trust_idp_second_factor", trust_idp_second_factor),
+                    ]
+                    if value is not None
+                },
             },
         )
         if created:
@@ -139,6 +144,7 @@ def save_business(
                 timezone=timezone,
                 retention_days=retention_days,
                 require_second_factor=require_second_factor,
+                trust_idp_second_factor=trust_idp_second_factor,
             )
     return business
 
@@ -155,12 +161,13 @@ def update_business(
     timezone: str | None = None,
     retention_days: int | None | Keep = KEEP,
     require_second_factor: bool | None = None,
+    trust_idp_second_factor: bool | None = None,
 ) -> list[str]:
-    """Change a business's name, time zone or second-factor requirement (None: keep it), or
-    its retention (KEEP: keep it); the rollups' days follow a new time zone. No longer
-    requiring a second factor shows full viewers personal data without one: a reveal.
-    Returns the changes made, as the audit log
-    words them."""
+    """Change a business's name, time zone, second-factor requirement or trust in the identity
+    provider's second factor (None: keep it), or its retention (KEEP: keep it); the rollups'
+    days follow a new time zone. No longer requiring a second factor, or accepting the
+    identity provider's word for one, shows full viewers personal data without ours: a
+    reveal. Returns the changes made, as the audit log words them."""
     with transaction.atomic():
         stored = Business.objects.locked(business.pk)
         business.name = name or stored.name
@@ -173,6 +180,11 @@ def update_business(
         business.require_second_factor = require_second_factor
         if stored.require_second_factor and not require_second_factor:
             actor.check_may_reveal(business, "stop requiring a second factor")
+        if trust_idp_second_factor is None:
+            trust_idp_second_factor = stored.trust_idp_second_factor
+        business.trust_idp_second_factor = trust_idp_second_factor
+        if trust_idp_second_factor and not stored.trust_idp_second_factor:
+            actor.check_may_reveal(business, "count the identity provider's second factor")
         if business.retention_days != stored.retention_days:
             # Removing conversations is erasing customers' data, in bulk: a privacy action.
             actor.check_may_reveal(business, "change how long conversations are kept")
@@ -191,12 +203,25 @@ def update_business(
                     yes_no(stored.require_second_factor),
                     yes_no(business.require_second_factor),
                 ),
+                (
+                    "identity provider's second factor counted",
+                    yes_no(stored.trust_idp_second_factor),
+                    yes_no(business.trust_idp_second_factor),
+                ),
             ]
             if before != after
         ]
         if not changes:
             return changes
-        business.save(update_fields=["name", "timezone", "retention_days", "require_second_factor"])
+        business.save(
+            update_fields=[
+                "name",
+                "timezone",
+                "retention_days",
+                "require_second_factor",
+                "trust_idp_second_factor",
+            ]
+        )
         actor.audit(business, SETTINGS, "; ".join(changes))
         if business.timezone != stored.timezone:
             _recount(business, f"time zone changed from {stored.timezone} to {business.timezone}")

@@ -22,7 +22,9 @@ analytics, the exports and the administration pages. The role table (README, "Wh
 * Step-up: a business that requires a second factor (Business.require_second_factor, on by
   default) shows a FULL viewer what a MASKED one sees until they have verified a second
   factor in this session (`access_in_session`); every page, CSV, search, update and
-  attachment asks the one Viewer made from it.
+  attachment asks the one Viewer made from it. A second factor the identity provider says
+  the person used at a single sign-on counts only where the business trusts it
+  (Business.trust_idp_second_factor, off by default).
 * Only staff with FULL access may reveal personal data to others (`may_reveal_personal_data`):
   grant the permission, give a holder an agent, team lead or admin role, mark an entity not
   personal, issue an API key. The writer enforces it whatever the path (ingest.actors).
@@ -111,12 +113,19 @@ def access_for(user: Any, membership: Membership | None) -> Access:
 
 
 def access_in_session(
-    entitled: Access, business: Business, *, second_factor_verified: bool
+    entitled: Access,
+    business: Business,
+    *,
+    second_factor_verified: bool,
+    idp_second_factor: bool = False,
 ) -> Access:
     """The view a member `entitled` to it (access_for) gets in a session that has, or has not,
     verified a second factor: FULL turns MASKED while the business requires the factor and the
-    session has not verified it (the pages then offer to verify: no lock-out)."""
-    if entitled is Access.FULL and business.require_second_factor and not second_factor_verified:
+    session has not verified it (the pages then offer to verify: no lock-out). A session signed
+    in by an identity provider that vouched for a second factor (`idp_second_factor`) counts
+    as verified only for a business that trusts it."""
+    verified = second_factor_verified or (idp_second_factor and business.trust_idp_second_factor)
+    if entitled is Access.FULL and business.require_second_factor and not verified:
         return Access.MASKED
     return entitled
 

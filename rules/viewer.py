@@ -18,6 +18,10 @@ from rules.access import Access, View, access_for, access_in_session, business_p
 from rules.presenter import Presenter
 from rules.sections import Section
 
+# The session key under which a single sign-on (signin.sso) notes that the identity provider
+# vouched for a second factor; whether that counts is the business's (access_in_session).
+IDP_SECOND_FACTOR_SESSION_KEY = "signin_idp_second_factor"
+
 
 @dataclass(frozen=True)
 class Viewer:
@@ -41,12 +45,16 @@ class Viewer:
         business: Business,
         *,
         second_factor_verified: bool,
+        idp_second_factor: bool = False,
     ) -> "Viewer":
         """`user`, with `membership` of `business` (or None), in a session that has or has not
-        verified a second factor."""
+        verified a second factor (or been vouched for by the identity provider)."""
         entitled = access_for(user, membership)
         access = access_in_session(
-            entitled, business, second_factor_verified=second_factor_verified
+            entitled,
+            business,
+            second_factor_verified=second_factor_verified,
+            idp_second_factor=idp_second_factor,
         )
         return cls(
             user,
@@ -120,13 +128,15 @@ def viewer_of_request(
     request: HttpRequest, membership: Membership | None, business: Business
 ) -> Viewer:
     """The page guards' one Viewer of a request: whether its session has verified a second
-    factor is django-otp's (OTPMiddleware). A viewer who awaits that verification is offered
+    factor is django-otp's (OTPMiddleware), or the identity provider's at a single sign-on
+    (IDP_SECOND_FACTOR_SESSION_KEY). A viewer who awaits that verification is offered
     it on every page (`request.awaits_second_factor`, read by base.html's banner)."""
     viewer = Viewer.of(
         request.user,
         membership,
         business,
         second_factor_verified=request.user.is_verified(),  # type: ignore[union-attr]
+        idp_second_factor=bool(request.session.get(IDP_SECOND_FACTOR_SESSION_KEY)),
     )
     request.awaits_second_factor = viewer.awaits_second_factor  # type: ignore[attr-defined]
     return viewer

@@ -231,3 +231,14 @@ def test_a_business_record_turns_the_second_factor_requirement_off_and_on(busine
     assert imported(require_second_factor=True) is True
     assert imported(name="Acme") is True  # left out: as it was
     assert imported(require_second_factor=False) is False
+
+
+def test_a_business_record_trusts_the_identity_providers_second_factor_or_not(business):
+    def imported(**fields):
+        import_ok({"type": "business", "slug": BUSINESS, **fields})
+        return Business.objects.get(slug=BUSINESS).trust_idp_second_factor
+
+    assert imported(name="Acme") is False  # the default
+    assert imported(trust_idp_second_factor=True) is True
+    assert imported(name="Acme") is True  # left out: as it was
+    assert imported(trust_idp_second_factor=False) is False

@@ -263,3 +263,33 @@ def test_only_a_verified_admin_stops_requiring_the_factor(client, business):
         "second factor required yes → no",
         AuditEntry.objects.get(business=business, kind=AuditEntry.Kind.SETTINGS).what,
     )
+
+
+def test_only_a_verified_admin_counts_the_identity_providers_second_factor(client, business):
+    admin = MembershipFactory(business=business, admin=True, view_personal_details=True)
+    client.force_login(admin.user)
+    data = {
+        "name": business.name,
+        "timezone": business.timezone,
+        "require_second_factor": "on",
+        "trust_idp_second_factor": "on",
+    }
+    settings_url = reverse("console-settings", args=[business.slug])
+
+    refused = client.post(settings_url, data)
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["trust_idp_second_factor"] == [
+        "Only an admin who sees personal data in full, verified in this session, can count the "
+        "identity provider's second factor."
+    ]
+    business.refresh_from_db()
+    assert not business.trust_idp_second_factor
+
+    enrol(client, admin.user)
+    assert client.post(settings_url, data).status_code == 302
+    business.refresh_from_db()
+    assert business.trust_idp_second_factor
+    assert (
+        "identity provider's second factor counted no → yes"
+        in AuditEntry.objects.get(business=business, kind=AuditEntry.Kind.SETTINGS).what
+    )

@@ -24,6 +24,7 @@ def test_shows_the_current_settings(client, business, admin):
         "timezone": "Asia/Kolkata",
         "retention_days": None,
         "require_second_factor": False,
+        "trust_idp_second_factor": False,
     }
 
 
