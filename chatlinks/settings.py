@@ -114,6 +114,8 @@ AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username and address is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on: existing staff matched by verified email, when OIDC_RP_CLIENT_ID is set.
+    "signin.sso.StaffOIDCBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # Nobody who is not signed in is ever granted anything, so guardian needs no anonymous user.
@@ -191,6 +193,40 @@ OTP_TOTP_ISSUER = "Chat Links"
 # Wrong codes a user may enter in SECOND_FACTOR_WINDOW_MINUTES; further tries are refused.
 SECOND_FACTOR_FAILURE_LIMIT = env.int("SECOND_FACTOR_FAILURE_LIMIT", default=5)
 SECOND_FACTOR_WINDOW_MINUTES = env.int("SECOND_FACTOR_WINDOW_MINUTES", default=15)
+
+# Single sign-on with OpenID Connect (signin.sso, mozilla-django-oidc): off unless
+# OIDC_RP_CLIENT_ID is set; then the provider's endpoints (its discovery document,
+# /.well-known/openid-configuration, lists them) are required too.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+if OIDC_RP_CLIENT_ID and not all(
+    [
+        OIDC_RP_CLIENT_SECRET,
+        OIDC_OP_AUTHORIZATION_ENDPOINT,
+        OIDC_OP_TOKEN_ENDPOINT,
+        OIDC_OP_USER_ENDPOINT,
+        OIDC_OP_JWKS_ENDPOINT,
+    ]
+):
+    raise ImproperlyConfigured(
+        "With OIDC_RP_CLIENT_ID set, also set OIDC_RP_CLIENT_SECRET, OIDC_OP_AUTHORIZATION_"
+        "ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT and OIDC_OP_JWKS_ENDPOINT."
+    )
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # signin.sso refuses anyone without an account, whatever this says
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+# The sign-in page's button says "Sign in with OIDC_PROVIDER_NAME".
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="single sign-on")
+# An ID token whose `amr` names one of these, or whose `acr` is one of these, says the person
+# used a second factor (counted only by businesses that trust it).
+OIDC_MFA_AMR_VALUES = env.list("OIDC_MFA_AMR_VALUES", default=["mfa", "otp", "hwk"])
+OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[])
 
 # Background jobs (ingest.tasks): a worker takes them from CELERY_BROKER_URL (Redis in
 # production: `celery -A chatlinks worker`); without a broker they run at once, in process, so

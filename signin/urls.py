@@ -1,8 +1,11 @@
 from django.urls import path
 
-from signin import views
+from signin import sso, views
 
 urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("oidc/authenticate/", sso.SignInWithProvider.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", sso.ProviderCallback.as_view(), name="oidc_authentication_callback"),
     path("second-factor/", views.second_factor, name="second-factor"),
     path("password_reset/", views.BackgroundPasswordResetView.as_view(), name="password_reset"),
     path(

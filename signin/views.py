@@ -5,7 +5,7 @@ verify, pages show personal data masked, with a link here)."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordChangeView, PasswordResetView
+from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetView
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.passwords import ActiveAccountPasswordResetConfirmView, ThrottledPasswordResetForm
-from signin import factor, sessions
+from signin import factor, sessions, sso
 from signin.background import after_response
 from signin.forms import CodeForm
 from signin.models import UserSession
@@ -82,6 +82,17 @@ def enrol(request):
         "signin/enrol.html",
         {"form": form, "uri": uri, "qr_svg": factor.qr_svg(uri), "next": next_path(request)},
     )
+
+
+class SignInView(LoginView):
+    """Django's sign-in page, with a button to sign in with the identity provider when single
+    sign-on is on."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if sso.sso_enabled():
+            context["sso_provider_name"] = sso.provider_name()
+        return context
 
 
 class BackgroundPasswordResetView(PasswordResetView):

@@ -11,6 +11,9 @@ from tests.records import IMPORT_DATA
 
 DATA = Path(__file__).parent / "data"
 
+# The single sign-on tests' OpenID provider (its `oidc_provider` fixture).
+pytest_plugins = ["tests.sso_provider"]
+
 
 def jsonl(*records):
     return [json.dumps(record) for record in records]
