@@ -1,5 +1,6 @@
 """The forgotten-password form answers in the same time, with the same words, whether or not
-the address has an account: its email is sent after the answer (signin.background)."""
+the address has an account: its email is sent after the answer (signin.background); so is an
+admin's invitation."""
 
 import re
 import statistics
@@ -10,7 +11,8 @@ import requests
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
-from tests.factories import UserFactory
+from conversations.models import Membership
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,8 +24,10 @@ MAIL_SERVER_DELAY = 0.05
 class SlowEmailBackend(EmailBackend):
     """The test outbox, as slow as a mail server."""
 
+    delay = MAIL_SERVER_DELAY
+
     def send_messages(self, messages):
-        time.sleep(MAIL_SERVER_DELAY)
+        time.sleep(self.delay)
         return super().send_messages(messages)
 
 
@@ -67,3 +71,41 @@ def test_known_and_unknown_addresses_take_the_same_time(live_server, settings):
     while len(mail.outbox) < REQUESTS_EACH and time.monotonic() < deadline:
         time.sleep(0.05)
     assert sorted(email for message in mail.outbox for email in message.to) == sorted(known)
+
+
+def test_an_invitation_is_emailed_after_the_answer_not_in_the_request(
+    live_server, settings, client, monkeypatch
+):
+    settings.EMAIL_BACKEND = f"{__name__}.SlowEmailBackend"
+    delay = 20 * MAIL_SERVER_DELAY  # a mail server that takes a whole second
+    monkeypatch.setattr(SlowEmailBackend, "delay", delay)
+    admin = MembershipFactory(admin=True)
+    client.force_login(admin.user)
+    cookies = {"sessionid": client.cookies["sessionid"].value}
+    url = f"{live_server.url}/b/{admin.business.slug}/console/staff/add/"
+    page = requests.get(url, cookies=cookies, timeout=10)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+
+    started = time.perf_counter()
+    response = requests.post(
+        url,
+        {
+            "csrfmiddlewaretoken": csrf,
+            "username": "nina",
+            "email": "nina@acme.test",
+            "roles": ["agent"],
+        },
+        cookies={**cookies, "csrftoken": csrf},
+        headers={"Referer": url},
+        allow_redirects=False,
+        timeout=10,
+    )
+    elapsed = time.perf_counter() - started
+
+    assert response.status_code == 302
+    assert Membership.objects.filter(business=admin.business, user__username="nina").exists()
+    assert elapsed < delay and mail.outbox == []
+    deadline = time.monotonic() + 10
+    while not mail.outbox and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [message.to for message in mail.outbox] == [["nina@acme.test"]]
