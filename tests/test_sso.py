@@ -174,3 +174,16 @@ def test_the_providers_second_factor_counts_only_when_the_business_allows_it(
     else:
         assert leaked(chat.content) == []
         assert BANNER in chat.text
+
+
+def test_refused_sign_ins_count_towards_the_lockout_as_wrong_passwords_do(
+    live_server, sso, staff, settings
+):
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        sign_in(live_server, sso, STRANGER_LOGIN)
+
+    _, landing = sign_in(live_server, sso, VERIFIED_LOGIN)
+
+    assert landing.status_code == 429
+    assert landing.url.startswith(f"{live_server.url}/accounts/oidc/callback/")
