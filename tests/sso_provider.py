@@ -27,6 +27,7 @@ UNVERIFIED_LOGIN, UNVERIFIED_EMAIL = "unverified", "unverified.staff@example.tes
 STRANGER_LOGIN, STRANGER_EMAIL = "stranger", "stranger@example.test"
 PROVIDER_NAME = "Test IdP"
 STARTUP_SECONDS = 30
+MINIMUM_NODE = 20  # what oidc-provider 9 runs on (tests/oidc_provider/package.json, "engines")
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -85,6 +86,13 @@ def oidc_provider(live_server):
     node = shutil.which("node")
     if node is None:
         unavailable("the single sign-on tests need Node.js (apt-get install nodejs npm)")
+    version = subprocess.run(
+        [node, "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    if int(version.lstrip("v").split(".")[0]) < MINIMUM_NODE:
+        unavailable(
+            f"the test OpenID provider needs Node.js {MINIMUM_NODE} or later, not {version}"
+        )
     install_packages()
     port = free_port()
     issuer = f"http://127.0.0.1:{port}"
