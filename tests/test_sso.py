@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 
 from conversations.models import Business
 from rules.access import Access, access_in_session
-from signin.sso import vouches_for_second_factor
+from signin.sso import SignInRefused, staff_account, vouches_for_second_factor
 from tests.factories import BusinessFactory, MembershipFactory, UserFactory
 from tests.pii import NAME, leaked, planted_conversation
 from tests.sso_provider import (
@@ -187,3 +187,32 @@ def test_refused_sign_ins_count_towards_the_lockout_as_wrong_passwords_do(
 
     assert landing.status_code == 429
     assert landing.url.startswith(f"{live_server.url}/accounts/oidc/callback/")
+
+
+@pytest.mark.django_db
+def test_one_active_account_of_the_verified_address_in_any_case_is_the_match():
+    ana = UserFactory(email="ana@acme.test")
+    UserFactory(email="ANA@acme.test", is_active=False)
+
+    assert staff_account({"email": "Ana@Acme.test", "email_verified": True}) == ana
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("claims", "reason"),
+    [
+        ({"email": "ana@acme.test", "email_verified": False}, "has not verified"),
+        ({"email": "ana@acme.test", "email_verified": "true"}, "has not verified"),
+        ({"email": "ana@acme.test"}, "has not verified"),
+        ({"email_verified": True}, "did not tell us your email address"),
+        ({"email": "twice@acme.test", "email_verified": True}, "More than one account"),
+    ],
+    ids=["unverified", "verified-as-text", "no-verified-claim", "no-email", "two-accounts"],
+)
+def test_anything_but_one_verified_match_is_refused_with_the_reason(claims, reason):
+    UserFactory(email="ana@acme.test")
+    UserFactory(email="twice@acme.test")
+    UserFactory(email="Twice@acme.test")
+
+    with pytest.raises(SignInRefused, match=reason):
+        staff_account(claims)
