@@ -60,7 +60,8 @@ def vouches_for_second_factor(id_token: Mapping[str, Any]) -> bool:
 
 def staff_account(claims: Mapping[str, Any]):
     """The one active account whose email (in any case) the provider has verified as this
-    person's. Raises SignInRefused."""
+    person's; not a platform operator's (Django admin), whom a business's identity provider
+    must not be able to sign in by naming their address. Raises SignInRefused."""
     email = claims.get("email")
     if not isinstance(email, str) or not email:
         raise SignInRefused(f"{provider_name()} did not tell us your email address.")
@@ -81,7 +82,12 @@ def staff_account(claims: Mapping[str, Any]):
             f"More than one account here has the email address {email}, so single sign-on "
             "cannot tell which is yours. Sign in with your password, or ask your admin."
         )
-    return accounts[0]
+    [account] = accounts
+    if account.is_staff or account.is_superuser:
+        raise SignInRefused(
+            "A platform operator's account signs in with its password, not single sign-on."
+        )
+    return account
 
 
 class StaffOIDCBackend(OIDCAuthenticationBackend):

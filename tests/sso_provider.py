@@ -7,13 +7,13 @@ except under CI=true, where that fails them: CI must never pass by testing nothi
 
 import os
 import re
+import select
 import shutil
-import socket
 import subprocess
-import time
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import IO, NoReturn
 
 import pytest
 import requests
@@ -34,12 +34,6 @@ def unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason}; CI must run the single sign-on tests")
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass(frozen=True)
@@ -81,8 +75,8 @@ def install_packages() -> None:
 
 @pytest.fixture(scope="session")
 def oidc_provider(live_server):
-    """Starts the provider on a free port, its client sending people back to the live
-    server's callback; yields it once its discovery document answers; stops it after."""
+    """Starts the provider on a port of its choosing, its client sending people back to the
+    live server's callback; yields it once its discovery document answers; stops it after."""
     node = shutil.which("node")
     if node is None:
         unavailable("the single sign-on tests need Node.js (apt-get install nodejs npm)")
@@ -90,42 +84,46 @@ def oidc_provider(live_server):
         [node, "--version"], capture_output=True, text=True, check=True
     ).stdout.strip()
     if int(version.lstrip("v").split(".")[0]) < MINIMUM_NODE:
-        unavailable(
-            f"the test OpenID provider needs Node.js {MINIMUM_NODE} or later, not {version}"
-        )
+        unavailable(f"the test OpenID provider needs Node.js {MINIMUM_NODE}+, not {version}")
     install_packages()
-    port = free_port()
-    issuer = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [node, "server.js"],
-        cwd=PROVIDER_DIR,
-        env={
-            **os.environ,
-            "PORT": str(port),
-            "REDIRECT_URI": f"{live_server.url}/accounts/oidc/callback/",
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        discovery = wait_for_discovery(process, issuer)
-        yield Provider(issuer, discovery)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def wait_for_discovery(process: subprocess.Popen, issuer: str) -> dict:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            unavailable(f"the test OpenID provider stopped: {process.stderr.read()[-2000:]}")  # type: ignore[union-attr]
+    # Its warnings go to a file: a pipe nobody reads could fill and stop it.
+    with tempfile.TemporaryFile("w+") as errors:
+        process = subprocess.Popen(
+            [node, "server.js"],
+            cwd=PROVIDER_DIR,
+            env={**os.environ, "REDIRECT_URI": f"{live_server.url}/accounts/oidc/callback/"},
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
         try:
-            return requests.get(f"{issuer}/.well-known/openid-configuration", timeout=2).json()
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    unavailable(f"the test OpenID provider did not answer at {issuer} in {STARTUP_SECONDS} s")
+            issuer = wait_for_issuer(process, errors)
+            yield Provider(issuer, discovery(issuer))
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def wait_for_issuer(process: subprocess.Popen, errors: IO[str]) -> str:
+    """The issuer URL, which server.js prints as its first line once it listens."""
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], STARTUP_SECONDS)
+    issuer = process.stdout.readline().strip() if ready else ""
+    if not issuer.startswith("http://127.0.0.1:"):
+        process.kill()
+        process.wait(timeout=10)
+        errors.seek(0)
+        unavailable(
+            f"the test OpenID provider did not start in {STARTUP_SECONDS} s: "
+            f"{errors.read()[-2000:]}"
+        )
+    return issuer
+
+
+def discovery(issuer: str) -> dict:
+    response = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=10)
+    response.raise_for_status()
+    return response.json()
 
 
 LOGIN_FORM_ACTION = re.compile(r'action="(/interaction/[\w-]+/login)"')

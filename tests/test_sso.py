@@ -206,13 +206,22 @@ def test_one_active_account_of_the_verified_address_in_any_case_is_the_match():
         ({"email": "ana@acme.test"}, "has not verified"),
         ({"email_verified": True}, "did not tell us your email address"),
         ({"email": "twice@acme.test", "email_verified": True}, "More than one account"),
+        ({"email": "operator@acme.test", "email_verified": True}, "platform operator"),
     ],
-    ids=["unverified", "verified-as-text", "no-verified-claim", "no-email", "two-accounts"],
+    ids=[
+        "unverified",
+        "verified-as-text",
+        "no-verified-claim",
+        "no-email",
+        "two-accounts",
+        "operator",
+    ],
 )
-def test_anything_but_one_verified_match_is_refused_with_the_reason(claims, reason):
+def test_anything_but_one_verified_staff_match_is_refused_with_the_reason(claims, reason):
     UserFactory(email="ana@acme.test")
     UserFactory(email="twice@acme.test")
     UserFactory(email="Twice@acme.test")
+    UserFactory(email="operator@acme.test", is_staff=True, is_superuser=True)
 
     with pytest.raises(SignInRefused, match=reason):
         staff_account(claims)

@@ -1,8 +1,9 @@
 // A real OpenID Connect provider (node-oidc-provider) for the single sign-on tests, which start
-// it (tests/sso_provider.py): `PORT=9000 REDIRECT_URI=http://127.0.0.1:8000/accounts/oidc/callback/
-// node server.js`. One static client, a few accounts, and a plain login form whose "mfa" box says
-// whether the person also used a second factor (the ID token's `amr` then names it). Test use only:
-// its signing key is made anew at each start and it keeps everything in memory.
+// it (tests/sso_provider.py): `REDIRECT_URI=http://127.0.0.1:8000/accounts/oidc/callback/ node
+// server.js` listens on a free port (or PORT) of 127.0.0.1 and prints its issuer URL as its first
+// line. One static client, a few accounts, and a plain login form whose "mfa" box says whether the
+// person also used a second factor (the ID token's `amr` then names it). Test use only: its
+// signing key is made anew at each start and it keeps everything in memory.
 import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 
@@ -18,17 +19,15 @@ const ACCOUNTS = {
   stranger: { email: 'stranger@example.test', email_verified: true },
 };
 
-const port = Number(process.env.PORT);
 const redirectUri = process.env.REDIRECT_URI;
-if (!port || !redirectUri) {
-  throw new Error('Set PORT and REDIRECT_URI (the relying party callback URL).');
+if (!redirectUri) {
+  throw new Error('Set REDIRECT_URI (the relying party callback URL).');
 }
-const issuer = `http://127.0.0.1:${port}`;
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'test-key', alg: 'RS256', use: 'sig' };
 
-const provider = new Provider(issuer, {
+const makeProvider = (issuer) => new Provider(issuer, {
   clients: [
     {
       client_id: CLIENT_ID,
@@ -80,12 +79,10 @@ async function readForm(req) {
   return new URLSearchParams(body);
 }
 
-const callback = provider.callback();
 const interaction = /^\/interaction\/([\w-]+)(\/login)?$/;
 
-http.createServer(async (req, res) => {
-  const match = interaction.exec(new URL(req.url, issuer).pathname);
-  if (!match) {
+const handle = (provider, callback) => async (req, res) => {
+  if (!interaction.test(new URL(req.url, provider.issuer).pathname)) {
     callback(req, res);
     return;
   }
@@ -109,6 +106,13 @@ http.createServer(async (req, res) => {
     res.writeHead(400, { 'Content-Type': 'text/plain' });
     res.end(String(error));
   }
-}).listen(port, '127.0.0.1', () => {
-  console.log(`OpenID Connect test provider at ${issuer}`);
+};
+
+// The issuer names the port, so the provider is made once the server has one.
+const server = http.createServer();
+server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const provider = makeProvider(issuer);
+  server.on('request', handle(provider, provider.callback()));
+  console.log(issuer);
 });
