@@ -127,7 +127,9 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
 
 class SignInWithProvider(OIDCAuthenticationRequestView):
     """Starts a sign-in at the identity provider (a GET, as a link to a sign-in page is: it
-    changes no data, only notes the flow's state in the session). 404 when SSO is off."""
+    changes no data, only notes the flow's state in the session, as the sign-in form's page
+    does its CSRF token; and a form could not lead there: the Content-Security-Policy's
+    form-action 'self' refuses a form whose answer redirects elsewhere). 404 when SSO is off."""
 
     def dispatch(self, request, *args, **kwargs):
         if not sso_enabled():
