@@ -3,9 +3,11 @@ provider's login form (tests/sso_provider.py), back signed in on the home page w
 business; the provider's second factor shows the chat in full where the business trusts it."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from conversations.models import Business
+from tests.browser.test_accessibility import blocking_violations
 from tests.pii import NAME
 from tests.sso_provider import PROVIDER_NAME, VERIFIED_EMAIL, VERIFIED_LOGIN
 
@@ -25,6 +27,7 @@ def test_sign_in_with_the_provider_lands_on_the_right_business_with_its_second_f
     Business.objects.filter(slug=acme.slug).update(trust_idp_second_factor=True)
 
     page.goto("/accounts/login/")
+    assert blocking_violations(Axe(), page) == []
     page.get_by_role("link", name=f"Sign in with {PROVIDER_NAME}").click()
     page.get_by_label("Login").fill(VERIFIED_LOGIN)
     page.get_by_label("I also used my authenticator").check()
