@@ -118,7 +118,8 @@ def test_staff_sign_in_with_the_provider_and_land_on_their_business(live_server,
     # Signed in as the password would: the session recorded, django-axes's sign-in log.
     sessions = browser.get(f"{live_server.url}/accounts/sessions/", timeout=10)
     assert sessions.status_code == 200 and "This session" in sessions.text
-    assert AccessLog.objects.filter(username=staff.user.username).exists()
+    [sign_in_log] = AccessLog.objects.filter(username=staff.user.username)
+    assert sign_in_log.path_info == "/accounts/oidc/callback/"
 
 
 def test_an_address_the_provider_has_not_verified_is_refused(live_server, sso, business):
