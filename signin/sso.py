@@ -118,6 +118,8 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
         return user
 
     def create_user(self, claims):
+        # mozilla-django-oidc's own way to an account (get_or_create_user, replaced above, or
+        # any other of a later version) ends here: never one made by signing in.
         raise SignInRefused("Single sign-on never creates accounts.")
 
     def get_user(self, user_id):
