@@ -141,7 +141,10 @@ class Search:
                     self.presenter.message_text(message, conversation.end_user), self.words
                 )
             snippets[conversation.pk] = Snippet(
-                message, highlighted(text, self.words, None if self.in_full else self.presenter.placeholders)
+                message,
+                highlighted(
+                    text, self.words, None if self.in_full else self.presenter.placeholders
+                ),
             )
         return snippets
 

@@ -22,7 +22,11 @@ def chat_list(request, viewer, section, queryset, intro, **form_options):
             viewer.business,
             viewer.access,
             f"{section.title}{', searched' if chats.search else ''}, page {page.number} "
-            + ngettext("(%(shown)d of %(count)d conversation)", "(%(shown)d of %(count)d conversations)", page.paginator.count)
+            + ngettext(
+                "(%(shown)d of %(count)d conversation)",
+                "(%(shown)d of %(count)d conversations)",
+                page.paginator.count,
+            )
             % {"shown": len(rows), "count": page.paginator.count},
         )
     return render(

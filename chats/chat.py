@@ -208,9 +208,7 @@ def chat_page(conversation, viewer: Viewer, page_number):
     if viewer.sees_other_conversations:
         place = place_among_theirs(conversation)
         theirs = their_conversations(conversation, viewer, place)
-        context.update(
-            place=place, theirs=theirs, previous=theirs.previous, next=theirs.next
-        )
+        context.update(place=place, theirs=theirs, previous=theirs.previous, next=theirs.next)
     return context
 
 

@@ -99,7 +99,9 @@ def their_conversations(conversation, viewer: Viewer, place: tuple[int, int]):
     may open a conversation of the business may open all of its user's (an end user belongs to
     one business), so the count is `place`'s; bots are named as the viewer sees names."""
     number, total = place
-    first = max(0, min(number - 1 - THEIR_CONVERSATIONS_LISTED // 2, total - THEIR_CONVERSATIONS_LISTED))
+    first = max(
+        0, min(number - 1 - THEIR_CONVERSATIONS_LISTED // 2, total - THEIR_CONVERSATIONS_LISTED)
+    )
     listed = (
         Conversation.objects.filter(end_user_id=conversation.end_user_id)
         .select_related("bot")

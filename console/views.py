@@ -23,6 +23,7 @@ from console import staff as staff_rules
 from console.audit import AUDIT_FIELDS, audit_csv, audit_rows, filtered_entries
 from console.forms import (
     USERNAME_TAKEN,
+    ApiKeyForm,
     AuditFilterForm,
     MemberForm,
     NewMemberForm,
@@ -421,9 +422,8 @@ def api_key_of(viewer, key_id):
     )
 
 
-@require_GET
-@viewer_page(Section.API_KEYS)
-def api_keys(request, viewer):
+def api_keys_page(request, viewer, form=None):
+    """The list of keys, with the form to create one (`form`: one that did not validate)."""
     business = viewer.business
     page = paginate(
         ApiKey.objects.filter(business=business).order_by("-created_at", "-id"),
@@ -438,8 +438,16 @@ def api_keys(request, viewer):
             "business": business,
             "page": page,
             "may_reveal": viewer.may_reveal_personal_data,
+            "form": form or ApiKeyForm(),
         },
+        status=400 if form else 200,
     )
+
+
+@require_GET
+@viewer_page(Section.API_KEYS)
+def api_keys(request, viewer):
+    return api_keys_page(request, viewer)
 
 
 @require_POST
@@ -447,7 +455,11 @@ def api_keys(request, viewer):
 def create_api_key(request, viewer):
     unless_revealing_allowed(viewer, "create an API key")
     business = viewer.business
-    api_key, raw_key = keys.issue_api_key(Actor.staff(request.user), business)
+    form = ApiKeyForm(request.POST)
+    if not form.is_valid():
+        return api_keys_page(request, viewer, form)
+    name = form.cleaned_data["name"]
+    api_key, raw_key = keys.issue_api_key(Actor.staff(request.user), business, name)
     # Rendered, not redirected to: the key is shown this once and never stored.
     response = render(
         request,
@@ -469,17 +481,17 @@ def revoke_api_key(request, viewer, key_id):
     api_key = api_key_of(viewer, key_id)
     keys_url = reverse("console-api-keys", args=[viewer.business.slug])
     if not api_key.is_active:
-        messages.info(request, f"The key {api_key.prefix}… was already revoked.")
+        messages.info(request, f"The key {api_key.label} was already revoked.")
         return redirect(keys_url)
     if request.method == "POST":
         keys.revoke_api_key(Actor.staff(request.user), api_key)
-        messages.success(request, f"Revoked the key {api_key.prefix}….")
+        messages.success(request, f"Revoked the key {api_key.label}.")
         return redirect(keys_url)
     return confirm(
         request,
         viewer,
-        title=f"Revoke the API key {api_key.prefix}…",
-        question=f"Revoke the API key {api_key.prefix}…?",
+        title=f"Revoke the API key {api_key.label}",
+        question=f"Revoke the API key {api_key.label}?",
         consequence="Imports that use it are refused (401) from now on. This cannot be undone: "
         "create a new key instead.",
         action="Revoke",

@@ -53,7 +53,9 @@ def placeholder_pattern(personal_entities: frozenset[str]) -> re.Pattern[str]:
     """The placeholders a masked text of a business may hold: the generic ones and those of its
     personal entities, and no other bracketed words (a user's own "[sic]" is not masked)."""
     entities = {personal_placeholder(name) for name in personal_entities}
-    shown = sorted({NAME, EMAIL, PHONE, CARD_NUMBER, PAN, AADHAAR, *entities}, key=len, reverse=True)
+    shown = sorted(
+        {NAME, EMAIL, PHONE, CARD_NUMBER, PAN, AADHAAR, *entities}, key=len, reverse=True
+    )
     return re.compile("|".join(re.escape(placeholder) for placeholder in shown))
 
 

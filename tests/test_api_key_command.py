@@ -25,7 +25,7 @@ def api_key(*args):
 
 
 def test_a_new_key_is_printed_once_and_works(acme):
-    out, err = api_key("acme")
+    out, err = api_key("acme", "--name", "Zendesk bot")
 
     raw_key = out.strip()
     assert ApiKey.objects.authenticate(raw_key).business == acme

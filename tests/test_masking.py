@@ -555,9 +555,7 @@ def test_known_date_of_birth_in_another_format(stored, text):
 
 def test_entity_values_given_as_json_numbers():
     masker = Masker(PersonalValues(entities=(("pincode", 560001), ("policy", 45123987.0))))
-    assert masker.mask("pin 560 001, policy 45123987") == (
-        "pin [pincode], policy [policy]"
-    )
+    assert masker.mask("pin 560 001, policy 45123987") == ("pin [pincode], policy [policy]")
     assert masker.mask("not 5600012 nor 145123987") == "not 5600012 nor 145123987"
 
 

@@ -237,10 +237,7 @@ def test_an_entity_turning_personal_masks_the_copies_again_in_a_job(client, busi
         {**dict(support.entities.values_list("name", "personal")), "city": True},
     )
 
-    assert (
-        Message.objects.get(conversation__external_id="c").masked_text
-        == "I live in [city]"
-    )
+    assert Message.objects.get(conversation__external_id="c").masked_text == "I live in [city]"
     job = Job.objects.get(business=business)
     assert (job.remasks, job.state) == (True, Job.State.DONE)
     assert not DailyPhraseCount.objects.filter(business=business, phrase="pune").exists()
@@ -346,9 +343,7 @@ def test_a_changed_personal_value_still_hides_the_old_one(business):
         conversation("c-7", [], user={"id": "u-p", "attributes": {"pan_number": "NEWCD1111Z"}})
     )
 
-    assert (
-        Message.objects.get(external_id="code-1").masked_text == "my code is [PAN number]"
-    )
+    assert Message.objects.get(external_id="code-1").masked_text == "my code is [PAN number]"
 
 
 @pytest.mark.parametrize(
@@ -372,9 +367,7 @@ def test_every_key_that_names_a_personal_entity_is_masked(client, business, attr
     chat = Conversation.objects.get(external_id="keys")
     body = client.get(f"/c/{chat.token}/").content.decode()
 
-    assert (
-        Message.objects.get(external_id="k1").masked_text.count("[account number]") == 2
-    )
+    assert Message.objects.get(external_id="k1").masked_text.count("[account number]") == 2
     assert [value for value in values if value in body] == []
 
 
