@@ -1,12 +1,12 @@
 """The chat page's user details panel and sender labels, as much as the viewer may see."""
 
+import re
 from dataclasses import dataclass
 
 from conversations.models import Conversation, Sender
 from conversations.staff import staff_name
-from rules.masking import personal_placeholder
+from rules.masking import PLACEHOLDER_WORDS, personal_placeholder
 from rules.viewer import Viewer
-from web.labels import words_of
 
 USER_FIELDS = [("name", "Name"), ("email", "Email"), ("phone", "Phone")]
 
@@ -33,12 +33,26 @@ def detail_rows(end_user, viewer: Viewer):
             if value:
                 rows.append(DetailRow(label, f"[{field}]" if masked else value, masked))
     for key, value in sorted((end_user.attributes or {}).items()):
+        # Masked first, then in words: only separators change, so nothing masked shows.
         label = words_of(presenter.user_text(end_user, key))
         if not masked or not presenter.is_personal_entity(key):
             rows.append(DetailRow(label, presenter.user_text(end_user, str(value))))
         elif viewer.shows_personal_fields:
             rows.append(DetailRow(label, personal_placeholder(key), masked=True))
     return rows
+
+
+_KEY_SEPARATORS = re.compile(r"[_\-]+")
+
+
+def words_of(key: str) -> str:
+    """An attribute's key as words, written as its placeholder is: "date_of_birth" reads
+    "Date of birth", "pan_number" "PAN number". Only underscores and hyphens are replaced."""
+    words = [
+        PLACEHOLDER_WORDS.get(word.lower(), word) for word in _KEY_SEPARATORS.sub(" ", key).split()
+    ]
+    label = " ".join(words)
+    return label[:1].upper() + label[1:]
 
 
 def sender_label(message, conversation, viewer: Viewer) -> str:

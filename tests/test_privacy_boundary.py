@@ -2,11 +2,14 @@
 what they are shown, every string they are shown is masked, and the stored masked copies follow
 every change of what masking hides."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from analytics.models import DailyPhraseCount
-from audit.models import AuditEntry
+from audit.models import LIST_VIEW_WINDOW, AuditEntry
 from conversations.models import Business, Conversation, EndUser, Job, Message
 from ingest import writer
 from rules.masking import MASKER_VERSION, shorten
@@ -305,6 +308,29 @@ def test_a_full_access_list_page_is_audited_once(client, business):
     (entry,) = AuditEntry.objects.filter(kind=AuditEntry.Kind.LIST)
     assert (entry.viewer, entry.level, entry.business) == (membership.user, "full", business)
     assert entry.what == "Business, page 1 (1 of 1 conversation)"
+
+
+def test_the_same_list_page_again_within_ten_minutes_is_recorded_once(client, business):
+    # Going back to the list after each chat must not bury the log; each chat opened is
+    # still recorded, and so is the same list after the window.
+    sign_in_leading_every_team(client, business, team_lead=True, view_personal_details=True)
+    conversation = Conversation.objects.get(business=business)
+
+    for _ in range(3):
+        client.get(CHATS)
+        client.get(f"/c/{conversation.token}/")
+    client.get(f"{CHATS}?q={SURNAME}")  # another view of the list: another entry
+
+    lists = AuditEntry.objects.filter(kind=AuditEntry.Kind.LIST)
+    assert [entry.what for entry in lists.order_by("id")] == [
+        "Business, page 1 (1 of 1 conversation)",
+        "Business, searched, page 1 (1 of 1 conversation)",
+    ]
+    assert AuditEntry.objects.filter(kind=AuditEntry.Kind.CONVERSATION).count() == 3
+
+    lists.update(at=timezone.now() - LIST_VIEW_WINDOW - dt.timedelta(seconds=1))
+    client.get(CHATS)
+    assert lists.count() == 3
 
 
 def test_a_masked_list_page_is_not_audited(client, business):
