@@ -181,7 +181,9 @@ def test_keyboard_hints_show_where_there_is_a_keyboard(page, sign_in, acme):
     expect(page.locator(".shortcuts")).to_be_visible()
 
 
-def test_copying_the_chat_link_moves_nothing(page, sign_in, acme):
+@pytest.mark.parametrize("viewport", [WIDE, PHONE_390], ids=["wide", "phone"])
+def test_copying_the_chat_link_moves_nothing(new_page, sign_in, acme, viewport):
+    page = new_page(viewport=viewport)
     sign_in(page, acme.agent)
     page.goto(f"/c/{acme.planted.token}/")
     before = page.evaluate(TOOLBAR_BOXES)
