@@ -1,5 +1,7 @@
-"""The chat page's user details panel and sender labels, as much as the viewer may see."""
+"""The chat page's user panel (their details, their other conversations) and sender labels,
+as much as the viewer may see."""
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -76,7 +78,7 @@ THEIR_CONVERSATIONS_LISTED = 10
 @dataclass(frozen=True)
 class TheirConversation:
     token: str
-    started_at: object
+    started_at: datetime.datetime
     status: str
     bot_name: str
     current: bool
@@ -108,7 +110,7 @@ class TheirConversations:
         return self.rows[current + step]
 
 
-def their_conversations(conversation, viewer: Viewer, place: tuple[int, int]):
+def their_conversations(conversation, viewer: Viewer, place: tuple[int, int]) -> TheirConversations:
     """The end user's conversations as the viewer may see them, in one query: every viewer who
     may open a conversation of the business may open all of its user's (an end user belongs to
     one business), so the count is `place`'s; bots are named as the viewer sees names."""

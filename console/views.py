@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chats.transcript import words_of
 from console import staff as staff_rules
 from console.audit import AUDIT_FIELDS, audit_csv, audit_rows, filtered_entries
 from console.forms import (
@@ -628,10 +629,23 @@ def privacy_export(request, viewer, end_user_id):
                 # Rich elements, as the JSON copy has them: readable, and printed whole.
                 element = message["element"]
                 message["element"] = json.dumps(element, ensure_ascii=False) if element else ""
+        details = copy["end_user"]
+        # The page names the details in words ("Date of birth"); the JSON keeps the keys.
+        labelled = [(words_of(key), value) for key, value in details["attributes"].items()]
+        labelled += [
+            (words_of(f"former_{key}"), value)
+            for former in details["former_values"]
+            for key, value in former.items()
+        ]
         return render(
             request,
             "console/privacy_copy.html",
-            {"membership": viewer.membership, "business": viewer.business, "copy": copy},
+            {
+                "membership": viewer.membership,
+                "business": viewer.business,
+                "copy": copy,
+                "details": labelled,
+            },
         )
     response = HttpResponse(
         json.dumps(copy, ensure_ascii=False, indent=2), content_type="application/json"
