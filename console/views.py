@@ -441,7 +441,6 @@ def api_keys_page(request, viewer, form=None):
             "may_reveal": viewer.may_reveal_personal_data,
             "form": form or ApiKeyForm(),
         },
-        status=400 if form else 200,
     )
 
 
