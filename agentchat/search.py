@@ -141,7 +141,10 @@ class Search:
                     self.presenter.message_text(message, conversation.end_user), self.words
                 )
             snippets[conversation.pk] = Snippet(
-                message, highlighted(text, self.words, masked=not self.in_full)
+                message,
+                highlighted(
+                    text, self.words, None if self.in_full else self.presenter.placeholders
+                ),
             )
         return snippets
 
@@ -162,9 +165,9 @@ def excerpt(text: str, words: list[str]) -> str:
     return (ELLIPSIS if start else "") + shown
 
 
-def highlighted(text: str, words: list[str], masked: bool) -> SafeString:
-    """Escaped `text` with each occurrence of the words marked, and, for a masked viewer,
-    placeholders shown as masked values are everywhere."""
+def highlighted(text: str, words: list[str], placeholders: re.Pattern[str] | None) -> SafeString:
+    """Escaped `text` with each occurrence of the words marked, and, for a masked viewer, the
+    `placeholders` of their business shown as masked values are everywhere."""
     pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
 
     def marked(segment: str) -> str:
@@ -176,4 +179,4 @@ def highlighted(text: str, words: list[str], masked: bool) -> SafeString:
         parts.append(escape(segment[position:]))
         return "".join(parts)
 
-    return marked_html(text, placeholder_spans(text) if masked else [], marked)
+    return marked_html(text, placeholder_spans(text, placeholders) if placeholders else [], marked)

@@ -1,6 +1,7 @@
 """Smart Agent Chat: My Chats, Teams and Business, each leading to chat links."""
 
 from django.shortcuts import render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from agentchat.lists import ChatList, ChatListFilterForm
@@ -16,12 +17,17 @@ def chat_list(request, viewer, section, queryset, intro, **form_options):
     page, rows = chats.page(request.GET.get("page"))
     if viewer.sees_personal_data and rows:
         # Names and unmasked previews: one audit entry for the page, not one per row.
-        AuditEntry.objects.shown(
+        AuditEntry.objects.listed(
             request.user,
             viewer.business,
             viewer.access,
-            AuditEntry.Kind.LIST,
-            f"{section.title}, page {page.number} ({len(rows)} conversations)",
+            f"{section.title}{', searched' if chats.search else ''}, page {page.number} "
+            + ngettext(
+                "(%(shown)d of %(count)d conversation)",
+                "(%(shown)d of %(count)d conversations)",
+                page.paginator.count,
+            )
+            % {"shown": len(rows), "count": page.paginator.count},
         )
     return render(
         request,

@@ -126,7 +126,7 @@ class RowContext:
         absolute = self.request.build_absolute_uri(url)
         return Cell(
             f"{absolute}?{urlencode(at)}" if at else absolute,
-            format_html('<a class="button small" href="{}?{}">View Chat</a>', url, back),
+            format_html('<a class="row-link" href="{}?{}">View Chat</a>', url, back),
         )
 
     def moment(self, value):

@@ -1,5 +1,7 @@
 """The audit log: who saw which personal data at which level, and who changed what."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -17,6 +19,10 @@ class ActorKind(models.TextChoices):
     COMMAND = "command", "Management command"
     OPERATOR = "operator", "Platform operator"
     SCHEDULE = "schedule", "Scheduled job"
+
+
+# Identical views of a list page by one viewer within this time are recorded once.
+LIST_VIEW_WINDOW = timedelta(minutes=10)
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -44,10 +50,25 @@ class AuditEntryQuerySet(models.QuerySet):
             what=what,
         )
 
-    def shown(self, viewer, business, access, kind, what):
-        """A page or export that showed `viewer` several conversations (one row per page)."""
+    def listed(self, viewer, business, access, what):
+        """A list page that showed `viewer` several conversations (one entry per page), unless
+        the same viewer was shown the same page (`what`: the list, page and count) at the same
+        level within LIST_VIEW_WINDOW: going back to a list after each chat would otherwise
+        bury the log. Every chat opened is logged on its own (`opened`). Returns None when the
+        view was recorded already."""
+        level = access.name.lower()
+        recorded = self.filter(
+            business=business,
+            at__gte=timezone.now() - LIST_VIEW_WINDOW,
+            viewer=viewer,
+            kind=AuditEntry.Kind.LIST,
+            level=level,
+            what=what,
+        )
+        if recorded.exists():
+            return None
         return self.create(
-            viewer=viewer, business=business, kind=kind, level=access.name.lower(), what=what
+            viewer=viewer, business=business, kind=AuditEntry.Kind.LIST, level=level, what=what
         )
 
     def changed(self, business, kind, what, *, actor_kind, actor_name, user=None):
@@ -74,6 +95,7 @@ class AuditEntry(models.Model):
         STAFF = "staff", "Changed staff"
         PERMISSION = "permission", "Changed a permission"
         SETTINGS = "settings", "Changed settings"
+        API_KEY = "api_key", "Changed API keys"
         PRIVACY = "privacy", "Privacy request"
         RETENTION = "retention", "Removed old conversations"
 

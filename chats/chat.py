@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from chats.transcript import detail_rows, sender_label
+from chats.transcript import detail_rows, sender_label, their_conversations
 from conversations.models import Conversation, Message, MessageKind, Sender
 from conversations.staff import staff_name
 from rules.viewer import Viewer
@@ -187,7 +187,7 @@ def chat_page(conversation, viewer: Viewer, page_number):
     page = paginate(messages, page_number, MESSAGES_PER_PAGE, of_what="this transcript")
     shown = shown_messages(conversation, viewer, page.object_list, page.start_index())
     follows = not conversation.is_closed and not page.has_next()
-    return {
+    context = {
         "conversation": conversation,
         "viewer": viewer,
         "conversation_id": presenter.conversation_id(conversation),
@@ -204,12 +204,12 @@ def chat_page(conversation, viewer: Viewer, page_number):
         # The live updates ask for what follows the last message shown: on the last page only.
         "follows": follows,
         "last_position": page.end_index() if page.paginator.count else 0,
-        "previous": viewer.sees_other_conversations
-        and Conversation.objects.only("token").previous_of(conversation),
-        "next": viewer.sees_other_conversations
-        and Conversation.objects.only("token").next_of(conversation),
-        "place": viewer.sees_other_conversations and place_among_theirs(conversation),
     }
+    if viewer.sees_other_conversations:
+        place = place_among_theirs(conversation)
+        theirs = their_conversations(conversation, viewer, place)
+        context.update(place=place, theirs=theirs, previous=theirs.previous, next=theirs.next)
+    return context
 
 
 def place_among_theirs(conversation) -> tuple[int, int]:

@@ -218,12 +218,12 @@ def conversation_for_sharing(request, token):
 def create_share_link(request, token):
     conversation = conversation_for_sharing(request, token)
     form = ShareLinkForm(request.POST)
-    if form.is_valid():
-        ShareLink.create_for(conversation, request.user, form.cleaned_data["days"])
-        messages.success(request, "External link created. It shows the conversation masked.")
-    else:
+    if not form.is_valid():
         messages.error(request, str(form.errors["days"][0]))
-    return redirect(reverse("chat-link", args=[token]) + "#share-links")
+        return redirect(reverse("chat-link", args=[token]) + "#share-links")
+    share_link = ShareLink.create_for(conversation, request.user, form.cleaned_data["days"])
+    messages.success(request, "External link created. It shows the conversation masked.")
+    return redirect(reverse("chat-link", args=[token]) + f"#share-link-{share_link.pk}")
 
 
 @require_POST

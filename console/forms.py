@@ -140,6 +140,12 @@ class NewMemberForm(MemberForm):
 MAX_RETENTION_DAYS = 100 * 366
 
 
+def one_line(name: str) -> str:
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        raise forms.ValidationError("A name is one line of text, without control characters.")
+    return name
+
+
 class SettingsForm(forms.Form):
     name = forms.CharField(max_length=200)
     timezone = forms.ChoiceField(
@@ -183,10 +189,7 @@ class SettingsForm(forms.Form):
             )
 
     def clean_name(self):
-        name = self.cleaned_data["name"]
-        if any(unicodedata.category(char) == "Cc" for char in name):
-            raise forms.ValidationError("A name is one line of text, without control characters.")
-        return name
+        return one_line(self.cleaned_data["name"])
 
     def clean_require_second_factor(self):
         required = self.cleaned_data["require_second_factor"]
@@ -205,6 +208,18 @@ class SettingsForm(forms.Form):
                 "count the identity provider's second factor."
             )
         return trusted
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        widget=forms.TextInput(attrs={"aria-describedby": "id_name-help"}),
+        help_text="What the key is for, such as the bot platform it is given to: the list and "
+        "the audit log name the key by it.",
+    )
+
+    def clean_name(self):
+        return one_line(self.cleaned_data["name"])
 
 
 class PrivacySearchForm(forms.Form):

@@ -17,11 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chats.transcript import words_of
 from console import staff as staff_rules
 from console import tasks
 from console.audit import AUDIT_FIELDS, audit_csv, audit_rows, filtered_entries
 from console.forms import (
     USERNAME_TAKEN,
+    ApiKeyForm,
     AuditFilterForm,
     MemberForm,
     NewMemberForm,
@@ -420,9 +422,8 @@ def api_key_of(viewer, key_id):
     )
 
 
-@require_GET
-@viewer_page(Section.API_KEYS)
-def api_keys(request, viewer):
+def api_keys_page(request, viewer, form=None):
+    """The list of keys, with the form to create one (`form`: one that did not validate)."""
     business = viewer.business
     page = paginate(
         ApiKey.objects.filter(business=business).order_by("-created_at", "-id"),
@@ -437,8 +438,15 @@ def api_keys(request, viewer):
             "business": business,
             "page": page,
             "may_reveal": viewer.may_reveal_personal_data,
+            "form": form or ApiKeyForm(),
         },
     )
+
+
+@require_GET
+@viewer_page(Section.API_KEYS)
+def api_keys(request, viewer):
+    return api_keys_page(request, viewer)
 
 
 @require_POST
@@ -446,7 +454,11 @@ def api_keys(request, viewer):
 def create_api_key(request, viewer):
     unless_revealing_allowed(viewer, "create an API key")
     business = viewer.business
-    api_key, raw_key = keys.issue_api_key(Actor.staff(request.user), business)
+    form = ApiKeyForm(request.POST)
+    if not form.is_valid():
+        return api_keys_page(request, viewer, form)
+    name = form.cleaned_data["name"]
+    api_key, raw_key = keys.issue_api_key(Actor.staff(request.user), business, name)
     # Rendered, not redirected to: the key is shown this once and never stored.
     response = render(
         request,
@@ -468,17 +480,17 @@ def revoke_api_key(request, viewer, key_id):
     api_key = api_key_of(viewer, key_id)
     keys_url = reverse("console-api-keys", args=[viewer.business.slug])
     if not api_key.is_active:
-        messages.info(request, f"The key {api_key.prefix}… was already revoked.")
+        messages.info(request, f"The key {api_key.label} was already revoked.")
         return redirect(keys_url)
     if request.method == "POST":
         keys.revoke_api_key(Actor.staff(request.user), api_key)
-        messages.success(request, f"Revoked the key {api_key.prefix}….")
+        messages.success(request, f"Revoked the key {api_key.label}.")
         return redirect(keys_url)
     return confirm(
         request,
         viewer,
-        title=f"Revoke the API key {api_key.prefix}…",
-        question=f"Revoke the API key {api_key.prefix}…?",
+        title=f"Revoke the API key {api_key.label}",
+        question=f"Revoke the API key {api_key.label}?",
         consequence="Imports that use it are refused (401) from now on. This cannot be undone: "
         "create a new key instead.",
         action="Revoke",
@@ -617,10 +629,23 @@ def privacy_export(request, viewer, end_user_id):
                 # Rich elements, as the JSON copy has them: readable, and printed whole.
                 element = message["element"]
                 message["element"] = json.dumps(element, ensure_ascii=False) if element else ""
+        details = copy["end_user"]
+        # The page names the details in words ("Date of birth"); the JSON keeps the keys.
+        labelled = [(words_of(key), value) for key, value in details["attributes"].items()]
+        labelled += [
+            (words_of(f"former_{key}"), value)
+            for former in details["former_values"]
+            for key, value in former.items()
+        ]
         return render(
             request,
             "console/privacy_copy.html",
-            {"membership": viewer.membership, "business": viewer.business, "copy": copy},
+            {
+                "membership": viewer.membership,
+                "business": viewer.business,
+                "copy": copy,
+                "details": labelled,
+            },
         )
     response = HttpResponse(
         json.dumps(copy, ensure_ascii=False, indent=2), content_type="application/json"

@@ -108,6 +108,9 @@ class ApiKey(models.Model):
     """A secret that lets one business's bot platform push conversations to the import API."""
 
     business = models.ForeignKey(Business, models.CASCADE, related_name="api_keys")
+    # What the key is for ("Zendesk bot"), as the console and the audit log name it; blank for
+    # keys created before keys had names.
+    name = models.CharField(max_length=100, blank=True)
     # The first characters of the key, kept in clear so an operator can tell keys apart.
     prefix = models.CharField(max_length=12)
     hashed = models.CharField(max_length=64, unique=True)
@@ -124,6 +127,11 @@ class ApiKey(models.Model):
     def __str__(self):
         return f"{self.prefix}… ({self.business.slug})"
 
+    @property
+    def label(self) -> str:
+        """How the console and the audit log name the key: "Zendesk bot (cl_AbCdEfGh…)"."""
+        return f"{self.name} ({self.prefix}…)" if self.name else f"{self.prefix}…"
+
     def note_use(self, now=None):
         now = now or timezone.now()
         if self.last_used_at is None or now - self.last_used_at >= LAST_USE_PRECISION:
@@ -138,11 +146,14 @@ class ApiKey(models.Model):
         return self.revoked_at is None
 
     @classmethod
-    def issue(cls, business: "Business") -> tuple["ApiKey", str]:
+    def issue(cls, business: "Business", name: str = "") -> tuple["ApiKey", str]:
         """Create a key; returns (ApiKey, raw key). The raw key is never stored."""
         raw_key = "cl_" + secrets.token_urlsafe(32)
         api_key = cls.objects.create(
-            business=business, prefix=raw_key[:API_KEY_PREFIX_LENGTH], hashed=hash_api_key(raw_key)
+            business=business,
+            name=name,
+            prefix=raw_key[:API_KEY_PREFIX_LENGTH],
+            hashed=hash_api_key(raw_key),
         )
         return api_key, raw_key
 

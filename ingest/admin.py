@@ -84,11 +84,11 @@ class BusinessAdmin(GuardedModelAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
-    list_display = ["prefix", "business", "created_at", "revoked_at"]
+    list_display = ["name", "prefix", "business", "created_at", "revoked_at"]
     list_filter = ["business", ("revoked_at", admin.EmptyFieldListFilter)]
     # Keys are created with `manage.py api_key`, which shows the secret once; here they are
     # only listed and revoked.
-    fields = readonly_fields = ("business", "prefix", "created_at", "revoked_at")
+    fields = readonly_fields = ("business", "name", "prefix", "created_at", "revoked_at")
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -8,13 +8,14 @@ from conversations.models import ApiKey, Business
 from ingest.actors import Actor
 
 
-def issue_api_key(actor: Actor, business: Business) -> tuple[ApiKey, str]:
-    """A new key; returns (ApiKey, raw key), the raw key never stored. A key's records can
-    mark entities not personal, so only an actor who may reveal personal data issues one."""
+def issue_api_key(actor: Actor, business: Business, name: str) -> tuple[ApiKey, str]:
+    """A new key named `name`; returns (ApiKey, raw key), the raw key never stored. A key's
+    records can mark entities not personal, so only an actor who may reveal personal data
+    issues one."""
     actor.check_may_reveal(business, "create an API key")
     with transaction.atomic():
-        api_key, raw_key = ApiKey.issue(business)
-        actor.audit(business, AuditEntry.Kind.SETTINGS, f"Created API key {api_key.prefix}…")
+        api_key, raw_key = ApiKey.issue(business, name)
+        actor.audit(business, AuditEntry.Kind.API_KEY, f"Created API key {api_key.label}")
     return api_key, raw_key
 
 
@@ -27,6 +28,6 @@ def revoke_api_key(actor: Actor, api_key: ApiKey) -> bool:
         )
         if revoked:
             actor.audit(
-                api_key.business, AuditEntry.Kind.SETTINGS, f"Revoked API key {api_key.prefix}…"
+                api_key.business, AuditEntry.Kind.API_KEY, f"Revoked API key {api_key.label}"
             )
     return bool(revoked)

@@ -38,23 +38,39 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 17
+MASKER_VERSION = 18
 
 NAME = "[name]"
 EMAIL = "[email]"
 PHONE = "[phone]"
 CARD_NUMBER = "[card number]"
 PAN = "[PAN]"
-AADHAAR = "[Aadhaar]"
+AADHAAR = "[Aadhaar number]"
+
+# Words of an entity's name written as people write them in a placeholder: the rest is in
+# lower case, as the placeholders above are.
+PLACEHOLDER_WORDS = {"pan": "PAN", "aadhaar": "Aadhaar", "id": "ID", "ifsc": "IFSC", "upi": "UPI"}
+_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# What separates the words of an entity's name; brackets too, which end a placeholder.
+_NAME_SEPARATORS = re.compile(r"[\s_\-.,:;/()\[\]]+")
 
 
 def personal_placeholder(entity_name: str) -> str:
-    return f"[personal: {entity_name}]"
+    """A personal entity's placeholder, its name in words: "account_number" and "accountNumber"
+    give "[account number]", "PAN-Number" "[PAN number]"."""
+    words = _NAME_SEPARATORS.split(_CAMEL_HUMP.sub(" ", entity_name).lower())
+    words = [word for word in words if word]
+    return f"[{' '.join(PLACEHOLDER_WORDS.get(word, word) for word in words) or 'detail'}]"
 
 
-# A placeholder in a masked text, as `Masker.mask` writes them.
+# A placeholder in a masked text, as `Masker.mask` writes them. An entity's placeholder is
+# words in brackets, so a user's own "[sic]" matches too: enough to never cut a text inside a
+# placeholder; the chat page marks only the placeholders of the business's entities
+# (rules.presenter).
+_PLACEHOLDER_WORD = r"[^\s\[\]]{1,100}"
 PLACEHOLDER = re.compile(
-    r"\[(?:name|email|phone|card number|PAN|Aadhaar|personal: [^\[\]\n]{1,100})\]"
+    rf"\[(?:name|email|phone|card number|PAN|Aadhaar number"
+    rf"|{_PLACEHOLDER_WORD}(?: {_PLACEHOLDER_WORD}){{0,19}})\]"
 )
 ELLIPSIS = "…"
 

@@ -11,6 +11,8 @@ MASKER_VERSION), a copy may still hold a value that has just become personal: un
 done, texts are masked from the raw text on the way out, and searches of masked text wait.
 """
 
+import re
+from functools import lru_cache
 from typing import Any
 
 from django.utils.functional import cached_property
@@ -19,7 +21,19 @@ from django.utils.safestring import SafeString
 
 from conversations.models import Business, Conversation, EndUser, Job, Message, Sender
 from rules.access import Access
-from rules.masking import MASKER_VERSION, PLACEHOLDER, Masker, PersonalValues, shorten
+from rules.masking import (
+    AADHAAR,
+    CARD_NUMBER,
+    EMAIL,
+    MASKER_VERSION,
+    NAME,
+    PAN,
+    PHONE,
+    Masker,
+    PersonalValues,
+    personal_placeholder,
+    shorten,
+)
 from rules.redaction import (
     masker_for,
     personal_entity_named,
@@ -34,8 +48,19 @@ def masked_copies_current(business: Business) -> bool:
     return business.masker_version == MASKER_VERSION and not Job.objects.remasking(business)
 
 
-def placeholder_spans(masked: str) -> list[tuple[int, int, str]]:
-    return [(match.start(), match.end(), match[0]) for match in PLACEHOLDER.finditer(masked)]
+@lru_cache(maxsize=256)
+def placeholder_pattern(personal_entities: frozenset[str]) -> re.Pattern[str]:
+    """The placeholders a masked text of a business may hold: the generic ones and those of its
+    personal entities, and no other bracketed words (a user's own "[sic]" is not masked)."""
+    entities = {personal_placeholder(name) for name in personal_entities}
+    shown = sorted(
+        {NAME, EMAIL, PHONE, CARD_NUMBER, PAN, AADHAAR, *entities}, key=len, reverse=True
+    )
+    return re.compile("|".join(re.escape(placeholder) for placeholder in shown))
+
+
+def placeholder_spans(masked: str, placeholders: re.Pattern[str]) -> list[tuple[int, int, str]]:
+    return [(match.start(), match.end(), match[0]) for match in placeholders.finditer(masked)]
 
 
 def masked_payload(data: dict[str, Any], masker: Masker, sender: str) -> dict[str, Any]:
@@ -94,6 +119,10 @@ class Presenter:
         # Read only when masking on the way out: current copies need no query for it.
         return personal_entity_names(self.business.pk) if self.masked else frozenset()
 
+    @cached_property
+    def placeholders(self) -> re.Pattern[str]:
+        return placeholder_pattern(self.personal_entities)
+
     @property
     def search_paused(self) -> bool:
         """Whether a search of masked text would see copies that are being masked again."""
@@ -116,7 +145,7 @@ class Presenter:
             return escape(getattr(obj, field))
         if self.copies_current:
             copy = getattr(obj, f"masked_{field}")
-            return marked_html(copy, placeholder_spans(copy))
+            return marked_html(copy, placeholder_spans(copy, self.placeholders))
         raw = getattr(obj, field)
         return marked_html(raw, self.masker(end_user).find(raw))
 

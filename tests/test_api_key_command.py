@@ -25,12 +25,20 @@ def api_key(*args):
 
 
 def test_a_new_key_is_printed_once_and_works(acme):
-    out, err = api_key("acme")
+    out, err = api_key("acme", "--name", "Zendesk bot")
 
     raw_key = out.strip()
     assert ApiKey.objects.authenticate(raw_key).business == acme
     assert "not shown again" in err
     assert raw_key not in api_key("acme", "--list")[0]
+    assert "Zendesk bot (cl_" in api_key("acme", "--list")[0]
+
+
+def test_a_new_key_needs_a_name(acme):
+    with pytest.raises(CommandError, match="needs a name"):
+        api_key("acme")
+
+    assert not ApiKey.objects.exists()
 
 
 def test_the_list_says_when_each_key_was_created_revoked_and_last_used(acme):

@@ -52,7 +52,7 @@ def test_api_key_is_printed_once_and_stored_hashed():
     BusinessFactory(slug="acme")
     out = io.StringIO()
 
-    call_command("api_key", "acme", stdout=out, stderr=io.StringIO())
+    call_command("api_key", "acme", "--name", "Zendesk bot", stdout=out, stderr=io.StringIO())
 
     raw_key = out.getvalue().strip()
     assert ApiKey.objects.authenticate(raw_key) is not None

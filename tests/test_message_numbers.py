@@ -21,7 +21,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 START = timezone.now() - dt.timedelta(days=1)
-VIEW_CHAT = re.compile(r'<a class="button small" href="([^"]+)">View Chat</a>')
+VIEW_CHAT = re.compile(r'<a class="row-link" href="([^"]+)">View Chat</a>')
 ANCHOR = re.compile(r'<li id="(m[0-9]+)"')
 
 

@@ -75,7 +75,7 @@ def test_masks_user_and_preview_without_the_permission(client):
     response = client.get(url(conversation.business))
 
     assert listed(response) == [conversation]
-    assert response.context["rows"][0].preview.startswith("PAN [personal: pan_number]")
+    assert response.context["rows"][0].preview.startswith("PAN [PAN number]")
     assert leaked(response.content) == []
 
 

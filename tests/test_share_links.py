@@ -43,6 +43,19 @@ def test_full_viewer_creates_a_link_that_expires_in_7_days(client, conversation,
     assert f"/s/{link.token}/" in page and full_agent.username in page
 
 
+def test_a_new_link_is_shown_whole_with_a_copy_control(client, conversation, full_agent):
+    client.force_login(full_agent)
+
+    response = create(client, conversation, 7)
+
+    link = ShareLink.objects.get()
+    assert response["Location"].endswith(f"#share-link-{link.pk}")  # the new one, in view
+    page = client.get(f"/c/{conversation.token}/").content.decode()
+    url = f"http://testserver/s/{link.token}/"
+    assert f'<code class="share-link-url">{url}</code>' in page  # selectable without JavaScript
+    assert f'data-copy-link="{url}"' in page
+
+
 @pytest.mark.parametrize("days", [0, 91, "x"])
 def test_lifetime_is_1_to_90_days(client, conversation, full_agent, days):
     client.force_login(full_agent)
@@ -79,7 +92,7 @@ def test_anyone_opens_it_masked_and_each_open_is_audited(client, conversation, f
     assert response.status_code == 200
     assert leaked(response.content) == []
     assert "[card number]" in response.content.decode()
-    assert response.context["previous"] is False and response.context["next"] is False
+    assert "previous" not in response.context and "next" not in response.context
     assert response["Cache-Control"] == "private, no-store"
     view = AuditEntry.objects.get(kind=AuditEntry.Kind.CONVERSATION)
     assert (view.viewer, view.share_link, view.level) == (None, link, "external")

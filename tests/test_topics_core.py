@@ -26,7 +26,7 @@ INTENTS = {
     "account statement": [
         "{o}send me my account statement",
         "{o}i need the bank statement for last month",
-        "{o}download account statement for [personal: account_number]",
+        "{o}download account statement for [account number]",
         "{o}email my statement to [email]",
     ],
 }
@@ -85,7 +85,7 @@ def test_placeholders_never_become_label_words():
         for opener in OPENERS
         for thing in ("my loan", "the loan", "a loan offer", "loan rates")
     ] + [
-        f"{opener}[name] [personal: account_number] wants a cheque book {n}"
+        f"{opener}[name] [account number] wants a cheque book {n}"
         for opener in OPENERS
         for n in ("", "today", "soon", "urgently")
     ]

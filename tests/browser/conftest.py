@@ -76,12 +76,14 @@ def new_page(browser, live_server):
         if "Content Security Policy" in message.text:
             problems.append(message.text)
 
-    def open_page(viewport=WIDE, color_scheme="light"):
+    def open_page(viewport=WIDE, color_scheme="light", **options):
+        """`options`: more of the context's, such as has_touch for a touch screen."""
         context = browser.new_context(
             base_url=live_server.url,
             viewport=viewport,
             color_scheme=color_scheme,
             permissions=["clipboard-read", "clipboard-write"],
+            **options,
         )
         contexts.append(context)
         # Pages of a local server answer within seconds; fail fast instead of after 30 s.

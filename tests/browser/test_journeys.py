@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.pii import NAME, leaked
 
-MASKED_PLACEHOLDERS = ["[name]", "[card number]", "[PAN]", "[Aadhaar]", "[personal: pan_number]"]
+MASKED_PLACEHOLDERS = ["[name]", "[card number]", "[PAN]", "[Aadhaar number]", "[PAN number]"]
 
 
 def chat_path(conversation):

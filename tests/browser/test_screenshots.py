@@ -70,7 +70,9 @@ def test_screenshots(new_page, sign_in, transactional_db, tmp_path):
         factor.new_recovery_codes(get_user_model().objects.get(username="acme_agent"))
     )
     for username, viewport, color_scheme, pages in shots:
-        page = new_page(viewport=viewport, color_scheme=color_scheme)
+        # A phone has a touch screen (no keyboard hints), not a mouse.
+        touch = {"has_touch": True, "is_mobile": True} if viewport is PHONE else {}
+        page = new_page(viewport=viewport, color_scheme=color_scheme, **touch)
         sign_in(page, username, DEMO_PASSWORD)
         if username == "acme_agent":
             page.goto("/accounts/second-factor/")

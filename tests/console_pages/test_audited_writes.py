@@ -18,10 +18,11 @@ from tests.records import BUSINESS, bot_record
 
 pytestmark = pytest.mark.django_db
 
-SETTINGS, STAFF, PERMISSION = (
+SETTINGS, STAFF, PERMISSION, API_KEY = (
     AuditEntry.Kind.SETTINGS,
     AuditEntry.Kind.STAFF,
     AuditEntry.Kind.PERMISSION,
+    AuditEntry.Kind.API_KEY,
 )
 NOT_PERSONAL = {"pan_number": False, "account_number": True, "city": False}
 
@@ -57,9 +58,9 @@ def by_console_grant(client, business, full_admin, agent):
 
 def by_console_api_key(client, business, full_admin, agent):
     console(client, business, full_admin, agent).post(
-        reverse("console-create-api-key", args=[business.slug])
+        reverse("console-create-api-key", args=[business.slug]), {"name": "Zendesk bot"}
     )
-    return ActorKind.STAFF, full_admin.user.username, SETTINGS, "Created API key cl_"
+    return ActorKind.STAFF, full_admin.user.username, API_KEY, "Created API key Zendesk bot (cl_"
 
 
 def by_console_settings(client, business, full_admin, agent):
@@ -100,8 +101,10 @@ def by_import_data(client, business, full_admin, agent, tmp_path):
 
 
 def by_api_key_command(client, business, full_admin, agent):
-    call_command("api_key", BUSINESS, stdout=io.StringIO(), stderr=io.StringIO())
-    return ActorKind.COMMAND, "manage.py api_key", SETTINGS, "Created API key cl_"
+    call_command(
+        "api_key", BUSINESS, "--name", "Zendesk bot", stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    return ActorKind.COMMAND, "manage.py api_key", API_KEY, "Created API key Zendesk bot (cl_"
 
 
 def operator(client):
@@ -149,7 +152,7 @@ def by_django_admin_api_key(client, business, full_admin, agent):
     api_key = ApiKey.objects.filter(business=business).first()
     data = {"action": "revoke", "_selected_action": [api_key.pk]}
     assert client.post("/admin/conversations/apikey/", data).status_code == 302
-    return ActorKind.OPERATOR, name, SETTINGS, f"Revoked API key {api_key.prefix}…"
+    return ActorKind.OPERATOR, name, API_KEY, f"Revoked API key {api_key.label}"
 
 
 def by_django_admin_team(client, business, full_admin, agent):
@@ -190,7 +193,7 @@ def test_every_write_path_audits_its_change_once_with_its_actor(
     actor_kind, actor_name, kind, what = expected
     new = list(
         AuditEntry.objects.exclude(pk__in=before)
-        .filter(kind__in=[SETTINGS, STAFF, PERMISSION])
+        .filter(kind__in=[SETTINGS, STAFF, PERMISSION, API_KEY])
         .values_list("business__slug", "actor_kind", "actor_name", "kind", "what")
     )
     assert len(new) == 1, new

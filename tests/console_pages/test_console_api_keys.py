@@ -26,7 +26,9 @@ def push(client, raw_key, records=()):
 def test_create_shows_the_key_once_with_a_copy_button(client, business, full_admin):
     client.force_login(full_admin.user)
 
-    response = client.post(reverse("console-create-api-key", args=[business.slug]))
+    response = client.post(
+        reverse("console-create-api-key", args=[business.slug]), {"name": "Zendesk bot"}
+    )
 
     raw_key = response.context["raw_key"]
     api_key = response.context["api_key"]
@@ -34,10 +36,25 @@ def test_create_shows_the_key_once_with_a_copy_button(client, business, full_adm
     assert f'data-copy-link="{raw_key}"' in response.content.decode()
     assert ApiKey.objects.authenticate(raw_key) == api_key
     listing = client.get(reverse("console-api-keys", args=[business.slug])).content.decode()
-    assert api_key.prefix in listing and raw_key not in listing
-    assert changes_of(business, AuditEntry.Kind.SETTINGS) == [
-        ("ada_admin", f"Created API key {api_key.prefix}…")
+    assert api_key.prefix in listing and "Zendesk bot" in listing and raw_key not in listing
+    assert changes_of(business, AuditEntry.Kind.API_KEY) == [
+        ("ada_admin", f"Created API key Zendesk bot ({api_key.prefix}…)")
     ]
+    audit_log = client.get(reverse("console-audit-log", args=[business.slug])).content.decode()
+    assert "<td>Changed API keys</td>\n      <td>—</td>" in audit_log
+
+
+@pytest.mark.parametrize("name", ["", "   ", "two\nlines"])
+def test_a_key_needs_a_name_of_one_line(client, business, full_admin, name):
+    client.force_login(full_admin.user)
+    keys_before = ApiKey.objects.count()
+
+    response = client.post(reverse("console-create-api-key", args=[business.slug]), {"name": name})
+
+    assert "raw_key" not in response.context
+    assert response.context["form"].errors["name"]
+    assert ApiKey.objects.count() == keys_before
+    assert not changes_of(business, AuditEntry.Kind.API_KEY)
 
 
 def test_the_list_shows_each_keys_last_use(client, business, admin):
@@ -82,13 +99,13 @@ def test_revoke_after_a_confirmation(client, business, admin):
     assert push(client, raw_key).status_code == 401
     api_key.refresh_from_db()
     assert api_key.revoked_at is not None
-    assert changes_of(business, AuditEntry.Kind.SETTINGS)[-1] == (
+    assert changes_of(business, AuditEntry.Kind.API_KEY)[-1] == (
         "ada_admin",
         f"Revoked API key {api_key.prefix}…",
     )
     # Revoked already: nothing more to confirm, nor to audit.
     assert client.post(url).status_code == 302
-    assert len(changes_of(business, AuditEntry.Kind.SETTINGS)) == 1
+    assert len(changes_of(business, AuditEntry.Kind.API_KEY)) == 1
 
 
 @pytest.mark.parametrize("count", [2, 40])

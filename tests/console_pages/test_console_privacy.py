@@ -184,6 +184,7 @@ def test_the_customer_s_copy_as_a_page_to_print(client, business, full_admin, cu
     assert found_in(page, RAVINDRA.values()) == RAVINDRA.values()
     assert found_in(page, MEENAKSHI.values()) == []
     assert "no-store" in response["Cache-Control"]
+    assert "<dt>PAN number</dt>" in page and "pan_number" not in page  # labels as words
 
 
 def test_every_export_is_audited_without_a_value(client, business, full_admin, customers):

@@ -22,9 +22,17 @@ class Command(BaseCommand):
             "--list shows it; the whole key will do)",
         )
         action.add_argument("--list", action="store_true", help="list the business's keys")
+        parser.add_argument(
+            "--name", default="", help="a new key's name: what it is for (required to create one)"
+        )
 
     def handle(
-        self, business: str, revoke: str | None = None, list: bool = False, **options: Any
+        self,
+        business: str,
+        revoke: str | None = None,
+        list: bool = False,
+        name: str = "",
+        **options: Any,
     ) -> None:
         found = Business.objects.filter(slug=business).first()
         if found is None:
@@ -38,7 +46,7 @@ class Command(BaseCommand):
                     else "never used"
                 )
                 self.stdout.write(
-                    f"{key.prefix}…  created {key.created_at:%Y-%m-%d}  {state}  {used}"
+                    f"{key.label}  created {key.created_at:%Y-%m-%d}  {state}  {used}"
                 )
         elif revoke is not None:
             # Only the prefix is ever compared or repeated: the whole key may have been given.
@@ -54,7 +62,9 @@ class Command(BaseCommand):
             for key in keys:
                 revoke_api_key(API_KEY, key)
             self.stdout.write(f"revoked {prefix}…")
+        elif not name.strip():
+            raise CommandError("a new key needs a name: --name 'what it is for'")
         else:
-            _, raw_key = issue_api_key(API_KEY, found)
+            _, raw_key = issue_api_key(API_KEY, found, name.strip())
             self.stdout.write(raw_key)
             self.stderr.write("Store this key now: it is not shown again.")
