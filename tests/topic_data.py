@@ -16,12 +16,13 @@ INTENTS = {
         "{o}my credit card was stolen please block the card",
         "{o}freeze my card right now",
         "{o}block card {card}",
+        "{o}block the card of {name}",
     ],
     "loan interest": [
         "{o}what is the interest rate on a home loan",
         "{o}home loan interest rate today",
         "{o}how much interest do you charge for a personal loan",
-        "{o}loan interest rates for {name}",
+        "{o}loan interest rates for this year",
     ],
     "account statement": [
         "{o}send me my account statement",
@@ -29,6 +30,8 @@ INTENTS = {
         "{o}email my statement to {email}",
     ],
 }
+# Messages like no other: each fits no topic.
+NOISE = [("xq zzv", "brr kpl"), ("ok 42", "mmm hmm"), ("qwertyuiop", "?!")]
 # The planted user: their name, email, phone and card are what masking hides.
 PLANTED_USER = {"id": "u-planted", "name": NAME, "email": EMAIL, "phone": PHONE}
 SECOND_WEEK = DAY + dt.timedelta(days=7)
@@ -52,7 +55,7 @@ def topic_records(business=BUSINESS):
                         message(f"m{i}", text, bot_break=True, when=at(day, minute=i))
                         for i, text in enumerate(chosen)
                     ]
-                    + [message("noise", "xq zzv 42 ??", bot_break=True, when=at(day, 11))],
+                    + [message("noise", NOISE[number][week], bot_break=True, when=at(day, 11))],
                     business=business,
                     user=PLANTED_USER if number == 0 else f"u-{number}",
                     started_at=at(day),
