@@ -36,7 +36,8 @@ def computed():
 def exported(client, **query):
     response = client.get(URL, query)
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f'attachment; filename="{BUSINESS}-topic-messages.csv"'
+    disposition = f'attachment; filename="{BUSINESS}-topic-messages.csv"'
+    assert response["Content-Disposition"] == disposition
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
