@@ -125,9 +125,8 @@ def test_never_computed_offers_compute_now_to_admins_and_leads_only(client, busi
 
 
 def test_compute_now_runs_the_job_and_needs_a_csrf_token(business):
-    lead = MembershipFactory(business=business, team_lead=True).user
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(lead)
+    login(strict, business, team_lead=True)
 
     assert strict.post(COMPUTE_URL).status_code == 403
     assert not Topic.objects.exists()
@@ -204,7 +203,7 @@ def test_a_topic_of_another_business_is_404(client, computed):
     other = topics_business("other")
     compute(other)
     login(client, computed, analyst=True)
-    foreign = Topic.objects.filter(run__business=other).first()
+    foreign = Topic.objects.filter(run__business=other)[0]
 
     assert client.get(MESSAGES_URL, {"topic": foreign.pk}).status_code == 404
     assert client.get(MESSAGES_URL, {"topic": "1 OR 1=1"}).status_code == 404

@@ -52,7 +52,7 @@ def test_one_row_per_clustered_message(client, computed):
     by_id = {row[2]: row for row in rows}
     for member in clustered:
         row = by_id[str(member.message_id)]
-        assert row[0] == " · ".join(member.topic.label)
+        assert row[0] == str(member.topic)
         assert row[1] == member.message.conversation.external_id
         assert row[3] == member.message.masked_text
         assert row[6].endswith(f"/c/{member.message.conversation.token}/?m={member.message_id}")
@@ -60,7 +60,7 @@ def test_one_row_per_clustered_message(client, computed):
 
 def test_one_topic_and_the_messages_of_none(client, computed):
     client.force_login(MembershipFactory(business=computed, analyst=True).user)
-    topic = Topic.objects.first()
+    topic = Topic.objects.all()[0]
 
     _, *rows = exported(client, topic=topic.pk)
     assert len(rows) == topic.members.count()
@@ -96,7 +96,7 @@ def test_a_formula_is_not_run_by_a_spreadsheet(client):
     )
     compute(business)
     client.force_login(MembershipFactory(business=business, analyst=True).user)
-    formula = Message.objects.filter(masked_text__startswith="=").first()
+    formula = Message.objects.filter(masked_text__startswith="=")[0]
 
     rows = {row[2]: row for row in exported(client, topic="")[1:]}
     rows |= {row[2]: row for row in exported(client, topic="none")[1:]}

@@ -9,6 +9,7 @@ masking has changed since, or when someone asks (`requested`).
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -90,8 +91,15 @@ class Freshness:
 
 
 def refresh_topics(job: Job, progress: ProgressReporter) -> None:
-    """The work of a topics job: the business's out-of-date bots get their topics computed."""
-    business = job.business
+    """The work of a topics job."""
+    update_topics(job.business, progress)
+
+
+def update_topics(
+    business: Business, progress: Callable[[int, int], None] = lambda done, total: None
+) -> None:
+    """The business's out-of-date bots get their topics computed; `progress(done, total)` is
+    told after each bot."""
     if not masked_copies_current(business):
         progress(0, 0)
         return
