@@ -61,9 +61,10 @@ class TopicMember(models.Model):
     example = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
+        # The page counts a business's members by day; a topic's list reads them newest first.
         indexes = [
-            models.Index(fields=["business", "day"], name="topic_member_day"),
-            models.Index(fields=["topic", "day"], name="topic_member_topic_day"),
+            models.Index(fields=["business", "-day", "-message"], name="topic_member_day"),
+            models.Index(fields=["topic", "-day", "-message"], name="topic_member_topic_day"),
         ]
 
     def __str__(self):
