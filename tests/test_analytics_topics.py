@@ -199,6 +199,16 @@ def test_no_planted_value_on_the_pages_and_labels_from_masked_texts(client, comp
         assert value not in labels
 
 
+def test_a_bot_named_with_personal_data_is_masked(client, business):
+    import_ok({"type": "bot", "business": BUSINESS, "slug": "support", "name": f"Bot {EMAIL}"})
+    compute(business)
+    login(client, business, analyst=True, view_personal_details=True)
+
+    page = client.get(URL).content.decode()
+
+    assert cards(client.get(URL)) and EMAIL not in page
+
+
 def test_a_topic_of_another_business_is_404(client, computed):
     other = topics_business("other")
     compute(other)

@@ -37,6 +37,7 @@ def may_compute(membership) -> bool:
 @dataclass(frozen=True)
 class TopicCard:
     row: TopicRow
+    bot: Cell  # its bot's name, as the viewer may see it
     trend: list[ChartItem]
     examples: list[tuple[Cell | MaskedCell, Cell]]  # (text, View Chat)
     messages_url: str
@@ -65,6 +66,7 @@ def topics_page(request, viewer):
     cards = [
         TopicCard(
             row,
+            context.label(row.topic.run.bot.name),
             [ChartItem(f"{week:%d %b}", row.weeks[week], f"{row.weeks[week]:,}") for week in weeks],
             [
                 (
