@@ -3,6 +3,7 @@ opens them."""
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from conversations.models import Job
 from tests.factories import MembershipFactory
@@ -180,6 +181,22 @@ def test_labels_are_hidden_while_masking_changes(client, computed):
 
     assert all(card.row.title.startswith("Topic ") for card in cards(response))
     assert "labels are hidden" in response.content.decode()
+
+
+def test_labels_stay_hidden_after_masking_changed_until_computed_again(client, computed):
+    login(client, computed, analyst=True)
+    Job.objects.create(
+        business=computed,
+        kind=Job.Kind.ROLLUPS,
+        reason="t",
+        remasks=True,
+        state=Job.State.DONE,
+        finished_at=timezone.now(),
+    )
+
+    assert all(card.row.title.startswith("Topic ") for card in cards(client.get(URL)))
+    compute(computed)
+    assert not any(card.row.title.startswith("Topic ") for card in cards(client.get(URL)))
 
 
 def test_no_planted_value_on_the_pages_and_labels_from_masked_texts(client, computed):

@@ -115,6 +115,8 @@ def compute_topics(bot: Bot, bot_breaks: int) -> TopicRun | None:
     """Group the bot's latest bot-break messages into topics, replacing its earlier ones;
     None when it has none left."""
     business = bot.business
+    # When the texts were read: masking that changes after this may not be in them.
+    read_at = timezone.now()
     messages = list(
         Message.objects.filter(
             business=business, bot=bot, sender=Sender.USER, bot_break=True, private=False
@@ -132,7 +134,7 @@ def compute_topics(bot: Bot, bot_breaks: int) -> TopicRun | None:
         run = TopicRun.objects.create(
             business=business,
             bot=bot,
-            computed_at=timezone.now(),
+            computed_at=read_at,
             bot_breaks=bot_breaks,
             grouped=len(messages),
         )

@@ -17,6 +17,7 @@ class TopicRun(models.Model):
 
     business = models.ForeignKey(Business, models.CASCADE, related_name="+")
     bot = models.OneToOneField(Bot, models.CASCADE, related_name="topic_run")
+    # When the job read the masked texts: a change of masking after it may not be in them.
     computed_at = models.DateTimeField(default=timezone.now)
     # How many bot-break messages the bot had when they were computed: when the rollups count
     # another number, the topics are out of date (topics.jobs.bots_needing_topics).
