@@ -4,6 +4,7 @@ messages and to the chat at an example."""
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.browser.pages import PHONE
@@ -13,19 +14,19 @@ from tests.records import BUSINESS
 from tests.topic_data import compute, topics_business
 
 URL = f"/b/{BUSINESS}/analytics/topics/"
+ANALYST = "topics_analyst"
 
 
 @pytest.fixture
 def analyst(transactional_db):
     business = topics_business()
     compute(business)
-    return MembershipFactory(business=business, analyst=True).user.username
+    MembershipFactory(business=business, analyst=True, user__username=ANALYST)
+    return ANALYST
 
 
 @pytest.fixture(scope="module")
 def axe():
-    from axe_playwright_python.sync_playwright import Axe
-
     return Axe()
 
 
