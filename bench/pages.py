@@ -8,6 +8,7 @@ statements again, straight on a database cursor, fetching every row.
 
 import datetime
 import math
+import resource
 import statistics
 import time
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import F, Func, Sum
+from django.db.models import Count, F, Func, Sum
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -28,6 +29,8 @@ from conversations.models import Business, Conversation, EndUser
 from demo.records import filled
 from demo.world import BUSINESSES, MENU, RICH_ELEMENTS
 from ingest.importer import import_records
+from topics.jobs import update_topics
+from topics.models import TopicMember
 
 BUSINESS = BUSINESSES[0]  # Acme Bank, the biggest of the demo businesses
 CHAT_SIZES = (20, 200, 2000)
@@ -54,6 +57,27 @@ class PageResult:
     @property
     def ratio(self):
         return self.median / self.floor
+
+
+@dataclass(frozen=True)
+class TopicsRun:
+    """The topics job of the benchmark's business, run once before its pages are timed."""
+
+    grouped: int  # bot-break messages grouped, over all its bots
+    seconds: float
+    peak_rss_mb: float  # the process's peak resident memory after it (every earlier step too)
+
+
+def compute_topics():
+    """Run the topics job of the measured business in this process, timed: the topics page
+    shows computed topics, and the job never runs inside a page's timing."""
+    business = Business.objects.get(slug=BUSINESS.slug)
+    started = time.perf_counter()
+    update_topics(business)
+    seconds = time.perf_counter() - started
+    grouped = TopicMember.objects.filter(business=business).count()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return TopicsRun(grouped, seconds, peak_kb / 1024)
 
 
 def percentile(samples, share):
@@ -204,8 +228,33 @@ def pages():
             f"“{phrase}”",
         ),
         Page("CSAT", analyst, reverse("analytics-csat", args=[slug])),
+        *_topic_pages(business, analyst),
         *_search_pages(business, agent, f"{prefix}_agent_masked"),
     ]
+
+
+def _topic_pages(business, analyst):
+    """The topics page, and the messages of its largest topic (computed by `compute_topics`)."""
+    path = reverse("analytics-topics", args=[business.slug])
+    largest = (
+        TopicMember.objects.filter(business=business, topic__isnull=False)
+        .values("topic")
+        .annotate(members=Count("id"))
+        .order_by("-members", "topic")
+        .first()
+    )
+    pages = [Page("Bot-break topics", analyst, path)]
+    if largest:
+        pages.append(
+            Page(
+                "Bot-break topics, a topic's messages",
+                analyst,
+                reverse("analytics-topic-messages", args=[business.slug])
+                + f"?topic={largest['topic']}",
+                f"{largest['members']:,} messages",
+            )
+        )
+    return pages
 
 
 def _search_pages(business, agent, masked_agent):

@@ -17,7 +17,7 @@ from bench.dataset import Scale
 from bench.db import ImportRun
 from bench.load import WORKERS, LoadResult
 from bench.masking import ToolResult
-from bench.pages import PageResult
+from bench.pages import PageResult, TopicsRun
 
 LATEST = "<!-- latest run: everything below is written by bench/report.py -->"
 PREVIOUS = "<!-- previous run -->"
@@ -43,6 +43,7 @@ class ScaleRun:
     imported: ImportRun
     load_average: float  # 1-minute, when its pages were measured
     pages: list[PageResult]
+    topics: TopicsRun | None = None  # the topics job, run before the pages were measured
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,22 @@ def render(run):
                     f"{scale_run.imported.rate:,.0f}",
                 )
                 for scale_run in run.scales
+            ],
+        ),
+    ]
+    parts += [
+        "### Bot-break topics job (run once per scale, before the pages are timed)",
+        _table(
+            ("scale", "bot breaks grouped", "seconds", "process peak RSS MB"),
+            [
+                (
+                    scale_run.scale.label,
+                    f"{scale_run.topics.grouped:,}",
+                    f"{scale_run.topics.seconds:,.1f}",
+                    f"{scale_run.topics.peak_rss_mb:,.0f}",
+                )
+                for scale_run in run.scales
+                if scale_run.topics
             ],
         ),
     ]

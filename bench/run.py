@@ -19,7 +19,7 @@ from bench import db, report
 from bench.dataset import DATA_DIR, Scale, ensure_file, message_texts
 from bench.load import throughput
 from bench.masking import compare
-from bench.pages import Clients, measure, pages
+from bench.pages import Clients, compute_topics, measure, pages
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 # The pages the concurrent clients request in turn: chat links and the Smart Agent Chat lists.
@@ -74,14 +74,16 @@ def run_scale(scale, plan):
     log(f"{scale.label}: recreating the database and importing {path.name}")
     db.recreate()
     imported = db.import_file(path)
-    log(f"{scale.label}: {imported.messages:,} messages at {imported.rate:,.0f}/s; pages")
+    log(f"{scale.label}: {imported.messages:,} messages at {imported.rate:,.0f}/s; topics")
+    topics = compute_topics()
+    log(f"{scale.label}: {topics.grouped:,} bot breaks grouped in {topics.seconds:,.1f} s; pages")
     load_average = os.getloadavg()[0]
     clients = Clients()
     results = []
     for page in pages():
         results.append(measure(page, clients, plan.repetitions))
         log(f"  {page.name}: {results[-1].median * 1000:.1f} ms, {results[-1].queries} queries")
-    return report.ScaleRun(scale, imported, load_average, results), clients
+    return report.ScaleRun(scale, imported, load_average, results, topics), clients
 
 
 def run(plan):

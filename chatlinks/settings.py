@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "agentchat",
     "analytics",
     "ingest",
+    "topics",
     "signin",
     "console",
 ]
@@ -243,7 +244,13 @@ CELERY_BEAT_SCHEDULE = {
     "apply-retention": {
         "task": "ingest.tasks.apply_retention_everywhere",
         "schedule": crontab(hour=env.int("RETENTION_HOUR_UTC", default=2), minute=30),
-    }
+    },
+    # Bot-break topics computed again after imports: a check every quarter of an hour, one job
+    # per business whose bot breaks changed (topics.tasks).
+    "refresh-topics": {
+        "task": "topics.tasks.refresh_topics_everywhere",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # The import endpoint reads at most this many bytes of JSON per request.

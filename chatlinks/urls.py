@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("chats.urls")),
     path("", include("ingest.urls")),
     path("b/<slug:business>/", include("agentchat.urls")),
+    path("b/<slug:business>/analytics/topics/", include("topics.urls")),
     path("b/<slug:business>/analytics/", include("analytics.urls")),
     path("b/<slug:business>/console/", include("console.urls")),
 ]

@@ -551,6 +551,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         ROLLUPS = "rollups", "Recount the analytics rollups"
         ERASURE = "erasure", "Erase an end user's data"
+        TOPICS = "topics", "Group bot-break messages into topics"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -7,6 +7,7 @@ scheduling transaction commits; without one (development, tests) it runs at once
 """
 
 import logging
+from collections.abc import Callable
 
 from celery import shared_task
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -28,14 +29,25 @@ from rules.masking import MASKER_VERSION
 
 logger = logging.getLogger(__name__)
 
+# What a job does, for the kinds of job that an app above this one runs (topics): the app
+# registers its work when it is ready, as this module may not import it.
+JobWork = Callable[[Job, "ProgressReporter"], None]
+JOB_WORK: dict[str, JobWork] = {}
+
 
 def schedule_rollup_rebuild(business: Business, reason: str, remasks: bool = False) -> Job:
-    """Queue a recount of the business's rollups, or add `reason` to the one already queued
-    (a job that has started may have read the data before this change, so it does not count)."""
+    """Queue a recount of the business's rollups (see `schedule_job`)."""
+    return schedule_job(business, Job.Kind.ROLLUPS, reason, remasks=remasks)
+
+
+def schedule_job(business: Business, kind: str, reason: str, remasks: bool = False) -> Job:
+    """Queue a job of this kind for the business, or add `reason` to the one already queued
+    (a job that has started may have read the data before this change, so it does not count):
+    many changes in a row make one job."""
     with transaction.atomic():
         queued: Job | None = (
             Job.objects.select_for_update()
-            .filter(business=business, kind=Job.Kind.ROLLUPS, state=Job.State.QUEUED)
+            .filter(business=business, kind=kind, state=Job.State.QUEUED)
             .first()
         )
         if queued is not None:
@@ -43,9 +55,7 @@ def schedule_rollup_rebuild(business: Business, reason: str, remasks: bool = Fal
             queued.remasks = queued.remasks or remasks
             queued.save(update_fields=["reason", "remasks"])
             return queued
-        job = Job.objects.create(
-            business=business, kind=Job.Kind.ROLLUPS, reason=reason, remasks=remasks
-        )
+        job = Job.objects.create(business=business, kind=kind, reason=reason, remasks=remasks)
     _start(job)
     return job
 
@@ -106,7 +116,9 @@ def run_job(job_id: int) -> None:
     progress = ProgressReporter(job)
     business = job.business
     try:
-        if job.kind == Job.Kind.ERASURE:
+        if work := JOB_WORK.get(job.kind):
+            work(job, progress)
+        elif job.kind == Job.Kind.ERASURE:
             _erase(job, progress)
         elif job.remasks or business.masker_version != MASKER_VERSION:
             # Two passes over the conversations: masking again, then the recount (whose

@@ -17,6 +17,7 @@ LAYERS = [
     "agentchat",
     "analytics",
     "ingest",
+    "topics",
     "signin",
     "console",
     "demo",

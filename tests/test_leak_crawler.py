@@ -25,6 +25,7 @@ from tests.pii import (
     planted_rich_conversation_record,
 )
 from tests.records import BUSINESS, conversation, import_ok, message, setup_records
+from tests.topic_data import compute, topic_records
 
 # The business requires a second factor, as by default: a permission holder who has not
 # verified one in their session is one of the masked roles.
@@ -75,9 +76,12 @@ def business():
         *planted_everywhere(),
         # Every rich element type, PII in each of their fields, and a private note.
         planted_rich_conversation_record(),
+        # Bot breaks of a few intents, PII in some, grouped into topics below.
+        *topic_records(),
     )
     business = Business.objects.get(slug=BUSINESS)
     assert Conversation.objects.filter(business=business).count() >= 2
+    compute(business)
     return business
 
 
@@ -151,6 +155,10 @@ def test_no_planted_value_on_any_page_a_masked_role_reaches(client, business, ro
 
     chat_pages = [url for url in pages if url.startswith("/c/")]
     assert chat_pages, "the crawl reached no chat page"
+    if roles.keys() & {"analyst", "team_lead", "admin"}:
+        topics = f"/b/{BUSINESS}/analytics/topics/"
+        assert {topics, f"{topics}messages.csv"} <= set(pages)
+        assert any(url.startswith(f"{topics}messages/?topic=") for url in pages)
     if roles.get("admin"):
         console = {url.split("?")[0] for url in pages if url.startswith(f"/b/{BUSINESS}/console/")}
         assert {f"/b/{BUSINESS}/console/{page}/" for page in CONSOLE_PAGES} <= console
