@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('conversations', '0016_alter_job_kind'),
+        ('conversations', '0018_alter_job_kind'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conversations', '0015_business_require_second_factor'),
+        ('conversations', '0017_apikey_name'),
     ]
 
     operations = [
