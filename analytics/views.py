@@ -1,4 +1,5 @@
-"""Intelligent Analytics: Message Analysis, Word Analysis and CSAT / User Reviews.
+"""Intelligent Analytics: Message Analysis, Word Analysis, CSAT / User Reviews, and Agents and
+teams.
 
 Every page and CSV is per business, for the roles of its section (rules.sections), and
 shows no personal data whoever asks: the tables mask every text (analytics.tables).
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from analytics import reports
 from analytics.charts import ChartItem
 from analytics.forms import (
+    AgentFilterForm,
     CsatFilterForm,
     HandledFilterForm,
     MessageFilterForm,
@@ -24,6 +26,9 @@ from analytics.forms import (
 from analytics.models import ColumnChoice
 from analytics.phrases import parse_phrase
 from analytics.tables import (
+    AGENTS,
+    BOTS,
+    CHANNELS,
     CONVERSATIONS,
     DISTRIBUTION,
     MESSAGES,
@@ -31,6 +36,7 @@ from analytics.tables import (
     PHRASE_MESSAGES,
     PHRASES,
     REVIEWS,
+    TEAMS,
     TREND,
     PhraseContext,
     RowContext,
@@ -355,4 +361,89 @@ def csat_csv(request, viewer, table):
         summary = report.summary()
         figures = summary.trend if table is TREND else summary.overall.distribution()
         cells = rows(table.columns, figures, None)  # numbers only: nothing to mask or link
+    return csv_response(f"{viewer.business.slug}-{table.name}", table.columns, cells)
+
+
+# Agents and teams: its tables and their headings.
+AGENT_TABLES = {
+    AGENTS.name: (AGENTS, "By agent"),
+    TEAMS.name: (TEAMS, "By team"),
+    BOTS.name: (BOTS, "Containment by bot"),
+    CHANNELS.name: (CHANNELS, "Containment by channel"),
+}
+
+
+def _agent_figures(report):
+    """{table name: its rows}: a few grouped queries over the facts, whatever the data."""
+    by_bot, by_channel = report.containment()
+    return {
+        AGENTS.name: report.by_agent(),
+        TEAMS.name: report.by_team(),
+        BOTS.name: by_bot,
+        CHANNELS.name: by_channel,
+    }
+
+
+def _filtered_url(request, url_name, business, **values):
+    """The page `url_name` under this page's filters, with `values` set: where a bar leads."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    for name, value in values.items():
+        query[name] = value
+    return f"{reverse(url_name, args=[business.slug])}?{query.urlencode()}"
+
+
+@require_GET
+@analytics_page(Section.AGENTS)
+def agents(request, viewer):
+    business = viewer.business
+    form, report = filtered(AgentFilterForm, reports.AgentReport, request, viewer)
+    context = RowContext(request, viewer)
+    figures = _agent_figures(report)
+    listed_agents = {value for value, _label in form.fields["agent"].choices if value}
+    chart = [
+        ChartItem(
+            viewer.presenter.label(agent.name),
+            100 * agent.satisfied / agent.rated,
+            f"{agent.satisfied / agent.rated:.0%} of {agent.rated:,} rated",
+            # The reviews that make the bar, on CSAT / User Reviews, for an agent its filter
+            # knows (one who is still an agent of the business).
+            url=_filtered_url(request, "analytics-csat", business, agent=agent.key)
+            if str(agent.key) in listed_agents
+            else "",
+        )
+        for agent in figures[AGENTS.name]
+        if agent.rated
+    ]
+    return render(
+        request,
+        "analytics/agents.html",
+        {
+            "membership": viewer.membership,
+            "recount": Recount(business),
+            "business": business,
+            "form": form,
+            "tables": [
+                (
+                    table,
+                    heading,
+                    list(rows(table.columns, figures[name], context)),
+                    reverse("analytics-agents-csv", args=[business.slug, name]),
+                )
+                for name, (table, heading) in AGENT_TABLES.items()
+            ],
+            "figures": figures,
+            "chart": chart,
+        },
+    )
+
+
+@require_GET
+@analytics_page(Section.AGENTS)
+def agents_csv(request, viewer, table):
+    if table not in AGENT_TABLES:
+        raise Http404
+    table, _heading = AGENT_TABLES[table]
+    _form, report = filtered(AgentFilterForm, reports.AgentReport, request, viewer)
+    cells = rows(table.columns, _agent_figures(report)[table.name], RowContext(request, viewer))
     return csv_response(f"{viewer.business.slug}-{table.name}", table.columns, cells)

@@ -44,6 +44,12 @@ class Section(enum.Enum):
         "analytics-csat",
         (Role.ANALYST, Role.TEAM_LEAD, Role.ADMIN),
     )
+    AGENTS = (
+        Group.INTELLIGENT_ANALYTICS,
+        "Agents and teams",
+        "analytics-agents",
+        (Role.ANALYST, Role.TEAM_LEAD, Role.ADMIN),
+    )
     # The business admin's console (console/): never across businesses, admin role only.
     STAFF = (Group.ADMINISTRATION, "Staff", "console-staff", (Role.ADMIN,))
     BOTS = (Group.ADMINISTRATION, "Bots and entities", "console-bots", (Role.ADMIN,))
