@@ -30,6 +30,9 @@ RATINGS = (5, 4, 3, 2, 1)
 # would otherwise draw tens of thousands of columns.
 MAX_TREND_PERIODS = 400
 SATISFIED = (4, 5)  # the ratings that count towards CSAT %
+# Fewer ratings a day than this, on average over the period, and the trend is by week: a
+# day of one or two ratings jumps between 1 and 5 and tells nothing.
+FEWEST_DAILY_RATINGS = 5
 YES_NO = {"yes": True, "no": False}
 
 
@@ -207,6 +210,7 @@ class Ratings:
 class CsatSummary:
     overall: Ratings
     trend: list  # of Ratings, one per day or week, oldest first, without gaps
+    weekly: bool  # the trend is by week (chosen, or because days hold few ratings)
     trend_cut: bool = False  # the trend shows only the latest MAX_TREND_PERIODS periods
 
 
@@ -227,9 +231,16 @@ def _without_gaps(periods, step):
 class CsatReport(Report):
     """CSAT / User Reviews: the ratings of the period and the reviews."""
 
-    @property
-    def weekly(self):
-        return self.value("trend") == "week"
+    def _weekly(self, rated, days):
+        """By week when chosen, by day when chosen; else by week when the days of the period
+        (of the data, for an open period) hold fewer than FEWEST_DAILY_RATINGS on average."""
+        if chosen := self.value("trend"):
+            return chosen == "week"
+        first, last = self.days()
+        first, last = first or min(days, default=None), last or max(days, default=None)
+        if first is None or last is None or last < first:
+            return False
+        return rated < FEWEST_DAILY_RATINGS * ((last - first).days + 1)
 
     def _rated_counts(self):
         """The rollup for the charts: every rating of the period, whatever `rating` says."""
@@ -245,15 +256,24 @@ class CsatReport(Report):
             .annotate(conversations=Sum("count"))
             .order_by()
         )
+        counts = list(counts)
         overall, periods = Ratings(), dict[dt.date, Ratings]()
-        for day, rating, n in counts:
-            start = day - dt.timedelta(days=day.weekday()) if self.weekly else day
-            periods.setdefault(start, Ratings(start)).counts[rating] += n
+        for _day, rating, n in counts:
             overall.counts[rating] += n
-        step = dt.timedelta(weeks=1) if self.weekly else dt.timedelta(days=1)
+        weekly = self._weekly(overall.rated, {day for day, _rating, _n in counts})
+        for day, rating, n in counts:
+            start = day - dt.timedelta(days=day.weekday()) if weekly else day
+            periods.setdefault(start, Ratings(start)).counts[rating] += n
+        step = dt.timedelta(weeks=1) if weekly else dt.timedelta(days=1)
         trend = _without_gaps(periods, step)
         cut = bool(trend) and trend[0].start > min(periods)
-        return CsatSummary(overall, trend, trend_cut=cut)
+        return CsatSummary(overall, trend, weekly, trend_cut=cut)
+
+    def period_days(self, period, weekly):
+        """(first, last) day of a trend period, within the report's own period."""
+        first, last = period.start, period.start + dt.timedelta(days=6 if weekly else 0)
+        since, until = self.days()
+        return max(first, since) if since else first, min(last, until) if until else last
 
     def reviews(self):
         """(rated conversations, newest first; their total, from the rollups); a rating

@@ -249,10 +249,12 @@ class PhraseContext:
         self.query.pop("page", None)
         self.in_scope = in_scope
 
-    def phrase_link(self, phrase):
+    def phrase_url(self, phrase):
         self.query["phrase"] = phrase
-        link = format_html('<a href="{}?{}">{}</a>', self.url, self.query.urlencode(), phrase)
-        return Cell(phrase, link)
+        return f"{self.url}?{self.query.urlencode()}"
+
+    def phrase_link(self, phrase):
+        return Cell(phrase, format_html('<a href="{}">{}</a>', self.phrase_url(phrase), phrase))
 
 
 # Word Analysis (rows are {"phrase", "messages"} from DailyPhraseCount).

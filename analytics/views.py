@@ -95,6 +95,19 @@ def filtered(form_class, report_class, request, viewer):
     return form, report_class(viewer.business, form.chosen())
 
 
+def _filtered_url(request, url_name, business, **values):
+    """The page `url_name` under this page's filters, with `values` set (None: left out):
+    where a bar of a chart leads."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    for name, value in values.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = value
+    return f"{reverse(url_name, args=[business.slug])}?{query.urlencode()}"
+
+
 def unless_phrases_hidden(view):
     """Word Analysis waits while the business's texts are masked again after a change of
     what masking hides: until then, the stored phrases and masked copies may hold a value
@@ -202,7 +215,12 @@ def word_analysis(request, viewer, recount):
     form, report, ranking, context = _phrase_ranking(request, viewer)
     page = paginate(ranking, request.GET.get("page"), PER_PAGE)
     chart = [
-        ChartItem(row["phrase"], row["messages"], f"{row['messages']:,}")
+        ChartItem(
+            row["phrase"],
+            row["messages"],
+            f"{row['messages']:,}",
+            url=context.phrase_url(row["phrase"]),
+        )
         for row in list(page)[:CHART_PHRASES]
     ]
     return render(
@@ -301,6 +319,9 @@ def csat(request, viewer):
     reviews, total = report.reviews()
     page = paginate(reviews, request.GET.get("page"), PER_PAGE, total)
     distribution = summary.overall.distribution()
+    # The switch shows the trend's unit even when the page chose it.
+    trend_query = request.GET.copy()
+    trend_query["trend"] = "week" if summary.weekly else "day"
     return render(
         request,
         "analytics/csat.html",
@@ -310,10 +331,11 @@ def csat(request, viewer):
             "business": business,
             "form": form,
             "summary": summary,
-            "weekly": report.weekly,
+            "weekly": summary.weekly,
+            "fewest_daily_ratings": reports.FEWEST_DAILY_RATINGS,
             "rating_tabs": form.switch("rating"),
-            "trend_tabs": form.switch("trend"),
-            **_csat_charts(summary, report.weekly),
+            "trend_tabs": switch_links(trend_query, "trend", form.fields["trend"].choices),
+            **_csat_charts(request, report, summary),
             "distribution_columns": DISTRIBUTION.columns,
             "distribution_rows": list(rows(DISTRIBUTION.columns, distribution, None)),
             "trend_columns": TREND.columns,
@@ -325,20 +347,42 @@ def csat(request, viewer):
     )
 
 
-def _csat_charts(summary, weekly):
-    def average(ratings):
-        return f"{ratings.average:.2f} ({ratings.rated} rated)" if ratings.rated else "no ratings"
+REVIEWS_ANCHOR = "#reviews-heading"
 
+
+def _csat_charts(request, report, summary):
+    """The rating bars and trend columns, each a link to the reviews it counts (on this page,
+    under the same filters); a period without ratings is a gap, not a zero."""
+    business = report.business
+
+    def reviews_url(**values):
+        return _filtered_url(request, "analytics-csat", business, **values) + REVIEWS_ANCHOR
+
+    def trend_item(period):
+        label = f"{period.start:%d %b}"
+        if not period.rated:
+            return ChartItem(label, None, "no ratings")
+        first, last = report.period_days(period, summary.weekly)
+        query = {"period": "custom", "start": first.isoformat(), "end": last.isoformat()}
+        return ChartItem(
+            label,
+            period.average,
+            f"{period.average:.2f} ({period.rated} rated)",
+            # Every rating of the period: the reviews list's own rating filter left out.
+            url=reviews_url(**query, rating=None),
+            note=f"{period.rated:,}",
+        )
+
+    unit = "week" if summary.weekly else "day"
     return {
         "distribution_chart": [
-            ChartItem(f"{rating} ★", n, f"{n:,}") for rating, n, _ in summary.overall.distribution()
+            ChartItem(f"{rating} ★", n, f"{n:,}", url=reviews_url(rating=rating) if n else "")
+            for rating, n, _ in summary.overall.distribution()
         ],
-        "trend_chart": [
-            ChartItem(f"{period.start:%d %b}", period.average or 0, average(period))
-            for period in summary.trend
-        ],
-        "trend_description": f"Columns: the average rating of each {'week' if weekly else 'day'}"
-        ", on a scale of 0 to 5; the table below has the numbers.",
+        "trend_chart": [trend_item(period) for period in summary.trend],
+        "trend_description": f"Columns: the average rating of each {unit}, on a scale of 0 to 5, "
+        f"with the number of ratings above each; a dash marks a {unit} without ratings. Each "
+        "column opens its reviews; the table below has the numbers.",
     }
 
 
@@ -382,15 +426,6 @@ def _agent_figures(report):
         BOTS.name: by_bot,
         CHANNELS.name: by_channel,
     }
-
-
-def _filtered_url(request, url_name, business, **values):
-    """The page `url_name` under this page's filters, with `values` set: where a bar leads."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    for name, value in values.items():
-        query[name] = value
-    return f"{reverse(url_name, args=[business.slug])}?{query.urlencode()}"
 
 
 @require_GET

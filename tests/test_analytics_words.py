@@ -228,3 +228,14 @@ def test_the_phrase_messages_csv(client, analyst):
             "web",
         ],
     ]
+
+
+@pytest.mark.parametrize("query", ["", "size=2", "size=3&scope=all", "bot=support&scope=all"])
+def test_every_phrase_bar_opens_the_messages_it_counts(client, analyst, query):
+    chart = client.get(f"{URL}?{query}").context["chart"]
+
+    assert chart
+    for bar in chart:
+        assert bar.url.startswith(f"{URL}phrase/?")
+        paginator = client.get(bar.url).context["page"].paginator
+        assert paginator.count == len(paginator.object_list) == bar.value
