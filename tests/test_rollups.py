@@ -13,12 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from analytics.models import (
     NOT_RATED,
     ROLLUPS,
+    ConversationFacts,
     DailyConversationCount,
     DailyMessageCount,
     DailyPhraseCount,
+    RollupsVersion,
 )
 from analytics.phrases import message_phrases, parse_phrase, phrase_pattern
+from analytics.rollups import ROLLUPS_VERSION
 from conversations.models import Business, Conversation, Job
+from ingest.apps import recount_outdated_rollups
 from rules.masking import Masker, PersonalValues
 from tests.pii import SECRETS, planted_conversation_record
 from tests.records import (
@@ -368,3 +372,18 @@ def test_marking_an_entity_personal_masks_it_in_the_rollups_at_once():
     )
 
     assert not DailyPhraseCount.objects.filter(phrase__contains="koregaon").exists()
+
+
+def test_an_upgrade_that_counts_differently_recounts_every_business_once(imported):
+    business = Business.objects.get(slug=BUSINESS)
+    ConversationFacts.objects.all().delete()  # as counted by a version that had none
+    RollupsVersion.objects.update_or_create(pk=1, defaults={"version": ROLLUPS_VERSION - 1})
+
+    recount_outdated_rollups(using="default")
+
+    assert ConversationFacts.objects.filter(business=business).count() == 1
+    assert RollupsVersion.objects.get().version == ROLLUPS_VERSION
+    jobs = Job.objects.filter(business=business, kind=Job.Kind.ROLLUPS)
+    assert jobs.count() == 1 and "new analytics counts" in jobs.get().reason
+    recount_outdated_rollups(using="default")
+    assert jobs.count() == 1
