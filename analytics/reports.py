@@ -300,7 +300,7 @@ class Handling:
     """How the conversations of one agent or team went (`key` is its id; `name` its name as
     stored, for the presenter)."""
 
-    key: int | str
+    key: int
     name: str
     conversations: int
     rated: int
@@ -319,7 +319,7 @@ class Handling:
 @dataclass
 class Containment:
     """How many conversations of one bot or channel were handed over, or closed without an
-    agent (contained)."""
+    agent (contained). `key` is the bot's id or the channel."""
 
     key: int | str
     name: str
