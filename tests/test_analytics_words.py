@@ -123,7 +123,7 @@ def test_the_chart_is_an_accessible_inline_svg(client, analyst):
     html = client.get(URL).content.decode()
 
     assert '<svg class="chart"' in html
-    assert 'role="img"' in html
+    assert 'role="group"' in html
     assert '<title id="phrases-chart-title">Most frequent phrases</title>' in html
     assert "Top: blocked (3), card (3)" in html
     assert "<title>blocked: 3</title>" in html
