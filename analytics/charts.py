@@ -24,9 +24,19 @@ WIDEST_COLUMN = 48
 
 @dataclass(frozen=True)
 class ChartItem:
+    """One bar or column. `value` None is a period with nothing to show (no ratings, say),
+    drawn as a gap rather than as a zero. `url` opens the list the bar counts; `note` is
+    written beside the column (its count)."""
+
     label: str
-    value: float
+    value: float | None
     value_text: str
+    url: str = ""
+    note: str = ""
+
+    @property
+    def empty(self):
+        return self.value is None
 
 
 @dataclass(frozen=True)
@@ -64,14 +74,14 @@ def _shortened(label):
 
 def ranked_bars(items, title, description):
     """One horizontal bar per item, top to bottom, as long as its value is to the largest."""
-    largest = max((item.value for item in items), default=0) or 1
+    largest = max((item.value or 0 for item in items), default=0) or 1
     plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     bars = [
         Bar(
             item=item,
             x=LABEL_WIDTH,
             y=row * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2,
-            width=round(plot_width * item.value / largest, 1),
+            width=round(plot_width * (item.value or 0) / largest, 1),
             height=BAR_HEIGHT,
             short_label=_shortened(item.label),
         )
@@ -85,14 +95,14 @@ def columns(items, title, description, top=None):
 
     Only some period labels are shown when there are many, so they never overlap.
     """
-    top = top or max((item.value for item in items), default=0) or 1
+    top = top or max((item.value or 0 for item in items), default=0) or 1
     plot_width = WIDTH - AXIS_WIDTH
     slot = plot_width / max(len(items), 1)
     label_every = math.ceil(len(items) / MOST_PERIOD_LABELS) or 1
     bars = []
     width = min(slot * 0.8, WIDEST_COLUMN)
     for index, item in enumerate(items):
-        height = round(PLOT_HEIGHT * item.value / top, 1)
+        height = round(PLOT_HEIGHT * (item.value or 0) / top, 1)
         bars.append(
             Bar(
                 item=item,

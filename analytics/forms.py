@@ -88,19 +88,10 @@ class WordFilterForm(AnalyticsFilterForm):
     )
 
 
-class CsatFilterForm(AnalyticsFilterForm):
-    switches = ("rating", "trend")
+class AgentFilterForm(AnalyticsFilterForm):
+    """The shared filters and one of the business's agents, by display name."""
 
     agent = forms.TypedChoiceField(required=False, coerce=int)
-    rating = forms.TypedChoiceField(
-        label="Reviews rated",
-        required=False,
-        coerce=int,
-        choices=[("", "Any rating"), *[(r, f"{r} ★") for r in range(5, 0, -1)]],
-    )
-    trend = forms.ChoiceField(
-        label="Trend by", required=False, choices=[("day", "Day"), ("week", "Week")]
-    )
 
     def __init__(self, data, business, labeller, **kwargs):
         super().__init__(data, business, labeller, **kwargs)
@@ -114,3 +105,18 @@ class CsatFilterForm(AnalyticsFilterForm):
             [("", "All agents")]
             + [(str(m.user_id), labeller.label(staff_name(m.user))) for m in agents],
         )
+
+
+class CsatFilterForm(AgentFilterForm):
+    switches = ("rating", "trend")
+
+    rating = forms.TypedChoiceField(
+        label="Reviews rated",
+        required=False,
+        coerce=int,
+        choices=[("", "Any rating"), *[(r, f"{r} ★") for r in range(5, 0, -1)]],
+    )
+    # Empty: by week when a day would hold few ratings (reports.CsatReport.weekly).
+    trend = forms.ChoiceField(
+        label="Trend by", required=False, choices=[("day", "Day"), ("week", "Week")]
+    )

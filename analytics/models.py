@@ -100,7 +100,63 @@ class DailyPhraseCount(models.Model):
         return f"{self.day}: {self.phrase!r} in {self.count} messages"
 
 
-ROLLUPS = [DailyMessageCount, DailyConversationCount, DailyPhraseCount]
+class ConversationFacts(models.Model):
+    """One row a conversation: who handled it and how fast, which Agents and teams reads.
+
+    Per conversation, not per day, so that medians and 90th percentiles are exact: a page reads
+    the rows of its period through an index, never the messages. Kept by the writer with the
+    daily rollups (analytics.rollups). Its conversation is a plain id, like the daily counts'
+    agent: retention removes old conversations but keeps what the analytics of past days
+    counted, and an erasure takes its row out with the rest (rollups.uncount).
+    """
+
+    business = models.ForeignKey(Business, models.CASCADE, related_name="+")
+    conversation_id = models.PositiveBigIntegerField()
+    day = models.DateField(help_text="The day it started, in the business's time zone.")
+    bot = models.ForeignKey(Bot, models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=32)
+    agent_id = models.PositiveBigIntegerField(help_text="0 for none.")
+    team_id = models.PositiveBigIntegerField(help_text="0 for none.")
+    rating = models.PositiveSmallIntegerField(help_text="NOT_RATED for none.")
+    handed_over = models.BooleanField()
+    closed = models.BooleanField()
+    first_response = models.PositiveIntegerField(
+        null=True, help_text="Seconds from the hand-over to the agent's first message."
+    )
+    resolution = models.PositiveIntegerField(
+        null=True, help_text="Seconds from the hand-over, or the start, to the close."
+    )
+
+    KEY = ["business", "conversation_id"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "conversation_id"], name="conversation_facts_key"
+            ),
+            models.CheckConstraint(condition=Q(rating__lte=5), name="facts_rating_0_to_5"),
+        ]
+        indexes = [
+            models.Index(fields=["business", "day"], name="facts_day"),
+            models.Index(fields=["business", "agent_id", "day"], name="facts_agent_day"),
+            models.Index(fields=["business", "team_id", "day"], name="facts_team_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.day}: conversation {self.conversation_id}"
+
+
+ROLLUPS = [DailyMessageCount, DailyConversationCount, DailyPhraseCount, ConversationFacts]
+
+
+class RollupsVersion(models.Model):
+    """The analytics.rollups.ROLLUPS_VERSION the stored rollups were counted by (one row): an
+    upgrade that counts differently has every business recounted once, after migrate."""
+
+    version = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"rollups version {self.version}"
 
 
 class ColumnChoiceQuerySet(models.QuerySet):

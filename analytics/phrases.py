@@ -1,13 +1,18 @@
 """The words and phrases of user messages that Word Analysis counts.
 
-A message is masked first, so no personal value can ever become a phrase: each masked span
-breaks the text, and a phrase never reaches across one. What remains is cut into words;
-common words (English stop words and Hinglish fillers), numbers and single letters are dropped,
-and the 1-, 2- and 3-word runs of the words left in each stretch are the message's phrases.
+A phrase is words as they were typed, next to each other. A message is masked first, so no
+personal value can ever become a phrase: each masked span breaks the text, and a phrase never
+reaches across one. What remains is cut into clauses at the punctuation that ends one
+(. , ; : ! ? a line break, the Devanagari danda), and each clause into words. A word that is
+not counted (an English stop word or Hinglish filler, anything with a digit, a single letter,
+an overlong run) ends a phrase rather than vanishing from it: "debited but not credited" gives
+"debited" and "credited", never "debited credited". The 1-, 2- and 3-word runs of the counted
+words left next to each other are the message's phrases.
 
 `phrase_pattern` goes the other way, for the messages that contain a phrase: one regular
 expression, understood alike by PostgreSQL and by Python (SQLite's REGEXP in Django), that
-finds the phrase's words in order with only dropped words, numbers or punctuation between them.
+finds the phrase's words next to each other, with only spaces or punctuation that ends no
+clause between them.
 """
 
 import re
@@ -57,17 +62,40 @@ def is_counted(word):
     )
 
 
+# What ends a clause, and so a phrase: a phrase is never read across a full stop or comma.
+_CLAUSE_ENDS = ".,;:!?\n\r\u0964\u0965"
+_CLAUSE_END = re.compile(f"[{_CLAUSE_ENDS}]")
+
+
+def _tokens(text):
+    return [match[0].lower().replace("’", "'") for match in _WORD.finditer(text)]
+
+
 def words(text):
     """The counted words of `text`, lower-cased, in order."""
-    found = (match[0].lower().replace("’", "'") for match in _WORD.finditer(text))
-    return [word for word in found if is_counted(word)]
+    return [word for word in _tokens(text) if is_counted(word)]
+
+
+def _adjacent_runs(stretch):
+    """The runs of counted words next to each other in `stretch`: any other word, and the end
+    of a clause, ends a run."""
+    for clause in _CLAUSE_END.split(stretch):
+        run: list[str] = []
+        for token in _tokens(clause):
+            if is_counted(token):
+                run.append(token)
+            elif run:
+                yield run
+                run = []
+        if run:
+            yield run
 
 
 def _runs(stretch):
-    kept = words(stretch)
-    for size in PHRASE_SIZES:
-        for start in range(len(kept) - size + 1):
-            yield size, " ".join(kept[start : start + size])
+    for kept in _adjacent_runs(stretch):
+        for size in PHRASE_SIZES:
+            for start in range(len(kept) - size + 1):
+                yield size, " ".join(kept[start : start + size])
 
 
 def message_phrases(text, masker: Masker):
@@ -92,25 +120,10 @@ def parse_phrase(value):
     return found
 
 
-def _stop_word_pattern():
-    # Longest first, so "haven't" is tried before "have".
-    return "|".join(re.escape(word) for word in sorted(STOP_WORDS, key=len, reverse=True))
-
-
 _NOT_WORD = f"[^{_WORD_CHARS}]"
-_WORD_CHAR = f"[{_WORD_CHARS}]"
-# What `words` drops between two counted words: stop words, anything with a digit, single
-# characters and overlong words. A dropped word is matched as one run of word characters that
-# a lookahead has classified, and _GAP follows it with a non-word character, so only the whole
-# run can match, one way only. Alternatives that could split one run several ways (such as
-# `\w*\d\w*`) inside the repeated group would backtrack without end over a long run of
-# digits or many short words; a lookahead is tried once, and needs neither possessive
-# quantifiers nor atomic groups, which PostgreSQL does not have.
-_DROPPED = (
-    rf"(?=(?:{_stop_word_pattern()})(?!{_WORD_CHAR})|{_WORD_CHAR}*\d"
-    rf"|{_WORD_CHAR}(?!{_WORD_CHAR})|{_WORD_CHAR}{{{LONGEST_WORD + 1}}}){_WORD_CHAR}+"
-)
-_GAP = rf"{_NOT_WORD}+(?:{_DROPPED}{_NOT_WORD}+)*"
+# Between two words of a phrase: spaces, hyphens, quotes and the like, but no word (a word
+# between them would be a word the phrase skipped) and nothing that ends a clause.
+_GAP = f"[^{_WORD_CHARS}{_CLAUSE_ENDS}]+"
 
 
 def phrase_pattern(phrase_words):

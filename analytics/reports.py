@@ -9,16 +9,20 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, Sum
 
 from analytics.models import (
     NOT_RATED,
+    ConversationFacts,
     DailyConversationCount,
     DailyMessageCount,
     DailyPhraseCount,
 )
+from analytics.percentiles import Percentile
 from analytics.phrases import PHRASE_SIZES, phrase_pattern
-from conversations.models import Conversation, Message, Sender
+from conversations.models import Conversation, Message, Sender, Team
+from conversations.staff import staff_name
 from web.filters import ConversationFilters
 
 RATINGS = (5, 4, 3, 2, 1)
@@ -26,6 +30,9 @@ RATINGS = (5, 4, 3, 2, 1)
 # would otherwise draw tens of thousands of columns.
 MAX_TREND_PERIODS = 400
 SATISFIED = (4, 5)  # the ratings that count towards CSAT %
+# Fewer ratings a day than this, on average over the period, and the trend is by week: a
+# day of one or two ratings jumps between 1 and 5 and tells nothing.
+FEWEST_DAILY_RATINGS = 5
 YES_NO = {"yes": True, "no": False}
 
 
@@ -203,6 +210,7 @@ class Ratings:
 class CsatSummary:
     overall: Ratings
     trend: list  # of Ratings, one per day or week, oldest first, without gaps
+    weekly: bool  # the trend is by week (chosen, or because days hold few ratings)
     trend_cut: bool = False  # the trend shows only the latest MAX_TREND_PERIODS periods
 
 
@@ -223,9 +231,16 @@ def _without_gaps(periods, step):
 class CsatReport(Report):
     """CSAT / User Reviews: the ratings of the period and the reviews."""
 
-    @property
-    def weekly(self):
-        return self.value("trend") == "week"
+    def _weekly(self, rated, days):
+        """By week when chosen, by day when chosen; else by week when the days of the period
+        (of the data, for an open period) hold fewer than FEWEST_DAILY_RATINGS on average."""
+        if chosen := self.value("trend"):
+            return chosen == "week"
+        first, last = self.days()
+        first, last = first or min(days, default=None), last or max(days, default=None)
+        if first is None or last is None or last < first:
+            return False
+        return rated < FEWEST_DAILY_RATINGS * ((last - first).days + 1)
 
     def _rated_counts(self):
         """The rollup for the charts: every rating of the period, whatever `rating` says."""
@@ -241,15 +256,24 @@ class CsatReport(Report):
             .annotate(conversations=Sum("count"))
             .order_by()
         )
+        counts = list(counts)
         overall, periods = Ratings(), dict[dt.date, Ratings]()
-        for day, rating, n in counts:
-            start = day - dt.timedelta(days=day.weekday()) if self.weekly else day
-            periods.setdefault(start, Ratings(start)).counts[rating] += n
+        for _day, rating, n in counts:
             overall.counts[rating] += n
-        step = dt.timedelta(weeks=1) if self.weekly else dt.timedelta(days=1)
+        weekly = self._weekly(overall.rated, {day for day, _rating, _n in counts})
+        for day, rating, n in counts:
+            start = day - dt.timedelta(days=day.weekday()) if weekly else day
+            periods.setdefault(start, Ratings(start)).counts[rating] += n
+        step = dt.timedelta(weeks=1) if weekly else dt.timedelta(days=1)
         trend = _without_gaps(periods, step)
         cut = bool(trend) and trend[0].start > min(periods)
-        return CsatSummary(overall, trend, trend_cut=cut)
+        return CsatSummary(overall, trend, weekly, trend_cut=cut)
+
+    def period_days(self, period, weekly):
+        """(first, last) day of a trend period, within the report's own period."""
+        first, last = period.start, period.start + dt.timedelta(days=6 if weekly else 0)
+        since, until = self.days()
+        return max(first, since) if since else first, min(last, until) if until else last
 
     def reviews(self):
         """(rated conversations, newest first; their total, from the rollups); a rating
@@ -269,3 +293,119 @@ class CsatReport(Report):
             "-started_at", "-id"
         )
         return queryset, counts.total()
+
+
+@dataclass
+class Handling:
+    """How the conversations of one agent or team went (`key` is its id; `name` its name as
+    stored, for the presenter)."""
+
+    key: int
+    name: str
+    conversations: int
+    rated: int
+    rating_sum: int
+    satisfied: int
+    first_response_median: float | None
+    first_response_p90: float | None
+    resolution_median: float | None
+    resolution_p90: float | None
+
+    @property
+    def average(self):
+        return self.rating_sum / self.rated if self.rated else None
+
+
+@dataclass
+class Containment:
+    """How many conversations of one bot or channel were handed over, or closed without an
+    agent (contained). `key` is the bot's id or the channel."""
+
+    key: int | str
+    name: str
+    conversations: int = 0
+    handovers: int = 0
+    contained: int = 0
+
+
+FORMER_STAFF = "Former staff member"
+FORMER_TEAM = "Former team"
+
+
+class AgentReport(Report):
+    """Agents and teams: CSAT and times by agent and team, containment by bot and channel,
+    from each conversation's facts (ConversationFacts), grouped and measured by the database."""
+
+    def facts(self):
+        facts = self.on_days(ConversationFacts.objects.filter(business=self.business))
+        if agent_id := self.value("agent"):
+            facts = facts.filter(agent_id=agent_id)
+        return facts
+
+    def _grouped(self, facts, field, names):
+        rows = (
+            facts.values(field)
+            .annotate(
+                conversations=Count("pk"),
+                rated=Count("pk", filter=~Q(rating=NOT_RATED)),
+                rating_sum=Sum("rating"),  # NOT_RATED is 0: it adds nothing
+                satisfied=Count("pk", filter=Q(rating__in=SATISFIED)),
+                first_response_median=Percentile("first_response", 0.5),
+                first_response_p90=Percentile("first_response", 0.9),
+                resolution_median=Percentile("resolution", 0.5),
+                resolution_p90=Percentile("resolution", 0.9),
+            )
+            .order_by(field)
+        )
+        rows = list(rows)
+        named = names([row[field] for row in rows])
+        found = [Handling(key=row.pop(field), name="", **row) for row in rows]
+        for row in found:
+            row.name = named(row.key)
+        return sorted(found, key=lambda row: (row.name.casefold(), str(row.key)))
+
+    def by_agent(self):
+        def names(ids):
+            users = get_user_model().objects.filter(pk__in=ids)
+            known = {user.pk: staff_name(user) for user in users}
+            return lambda pk: known.get(pk, FORMER_STAFF)
+
+        return self._grouped(self.facts().exclude(agent_id=0), "agent_id", names)
+
+    def by_team(self):
+        def names(ids):
+            known = dict(
+                Team.objects.filter(business=self.business, pk__in=ids).values_list("pk", "name")
+            )
+            return lambda pk: known.get(pk, FORMER_TEAM)
+
+        return self._grouped(self.facts().exclude(team_id=0), "team_id", names)
+
+    def containment(self):
+        """(rows by bot, rows by channel): one query, grouped by both, summed each way."""
+        pairs = (
+            self.facts()
+            .values("bot_id", "bot__name", "channel")
+            .annotate(
+                conversations=Count("pk"),
+                handovers=Count("pk", filter=Q(handed_over=True)),
+                contained=Count("pk", filter=Q(closed=True, handed_over=False)),
+            )
+            .order_by()
+        )
+        by_bot: dict[int, Containment] = {}
+        by_channel: dict[str, Containment] = {}
+        for pair in pairs:
+            for rows, key, name in (
+                (by_bot, pair["bot_id"], pair["bot__name"]),
+                (by_channel, pair["channel"], pair["channel"]),
+            ):
+                row = rows.setdefault(key, Containment(key, name))
+                row.conversations += pair["conversations"]
+                row.handovers += pair["handovers"]
+                row.contained += pair["contained"]
+
+        def ordered(rows):
+            return sorted(rows.values(), key=lambda row: (row.name.casefold(), str(row.key)))
+
+        return ordered(by_bot), ordered(by_channel)

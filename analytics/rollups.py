@@ -15,7 +15,18 @@ a non-personal entity that a bot collects anew in every conversation, change no 
 
 What the counting depends on besides the data (the entities marked personal, the business's
 time zone, the stop words of analytics.phrases) is recounted from scratch by `rebuild`, which
-the writer (ingest.writer) runs as a background job whenever one of them changes.
+the writer (ingest.writer) runs as a background job whenever one of them changes; and so is
+every business once after an upgrade that changed how they are counted (ROLLUPS_VERSION).
+
+Besides the daily counts, each conversation has its ConversationFacts: who handled it and how
+fast. They depend on all its messages, so the facts of every conversation a batch touches are
+worked out again from its stored and new messages and written over the old ones.
+
+A conversation was handed over when it has an agent, an agent wrote in it, or the platform
+says it waits for or is with one. The hand-over is the first system message ("Conversation
+transferred to …") before the agent's first message; the first response time runs from it to
+the agent's first public message, and the resolution time from it (or from the start, for a
+conversation the bot kept) to the end of a closed conversation.
 """
 
 from collections import Counter, defaultdict
@@ -31,18 +42,40 @@ from django.db.models import Model, Q
 from analytics.models import (
     NOT_RATED,
     ROLLUPS,
+    ConversationFacts,
     DailyConversationCount,
     DailyMessageCount,
     DailyPhraseCount,
 )
 from analytics.phrases import message_phrases
-from conversations.models import Business, Conversation, EndUser, Message, Sender
+from conversations.models import (
+    Business,
+    Conversation,
+    ConversationStatus,
+    EndUser,
+    Message,
+    Sender,
+)
 from rules.masking import PersonalValues
 from rules.redaction import masker_for, personal_entity_names_by_business, personal_values
 
 # The message fields the rollups count; a message whose fields are all unchanged is skipped.
 COUNTED_MESSAGE_FIELDS = ("sent_at", "sender", "bot_break", "text", "private")
 REBUILD_BATCH = 500
+# Raised whenever what the rollups count changes (phrases as typed, 2; the facts of each
+# conversation, 3): every business is then recounted once after migrate (ingest.apps).
+ROLLUPS_VERSION = 3
+# The states in which the platform says a conversation is with, or waits for, an agent.
+WITH_AN_AGENT = {
+    ConversationStatus.QUEUED,
+    ConversationStatus.WITH_AGENT,
+    ConversationStatus.WAITING_FOR_USER,
+}
+FACT_FIELDS = [
+    field.name
+    for field in ConversationFacts._meta.concrete_fields
+    if not field.primary_key and field.name not in ConversationFacts.KEY
+]
 
 
 @dataclass(frozen=True)
@@ -110,13 +143,64 @@ def conversation_state(conversation, end_user, timezones, personal_names):
     )
 
 
+def _seconds(since, until):
+    return max(0, round((until - since).total_seconds()))
+
+
+def conversation_facts(conversation, messages, tzinfo):
+    """The ConversationFacts of a stored or new `conversation` with all its `messages`."""
+    public = sorted((m for m in messages if not m.private), key=lambda m: m.sent_at)
+    first_answer = next((m.sent_at for m in public if m.sender == Sender.AGENT), None)
+    handover = next(
+        (
+            m.sent_at
+            for m in public
+            if m.sender == Sender.SYSTEM and (first_answer is None or m.sent_at <= first_answer)
+        ),
+        None,
+    )
+    handed_over = (
+        conversation.agent_id is not None
+        or first_answer is not None
+        or conversation.status in WITH_AN_AGENT
+    )
+    closed = conversation.is_closed
+    since = handover if handed_over and handover else conversation.started_at
+    return ConversationFacts(
+        business_id=conversation.business_id,
+        conversation_id=conversation.pk,
+        day=conversation.started_at.astimezone(tzinfo).date(),
+        bot_id=conversation.bot_id,
+        channel=conversation.channel,
+        agent_id=conversation.agent_id or 0,
+        team_id=conversation.team_id or 0,
+        rating=conversation.csat_rating or NOT_RATED,
+        handed_over=handed_over,
+        closed=closed,
+        first_response=_seconds(handover, first_answer) if handover and first_answer else None,
+        resolution=_seconds(since, conversation.ended_at)
+        if closed and conversation.ended_at
+        else None,
+    )
+
+
 class Tally:
-    """Differences to the rollups, keyed like each rollup's unique key (its KEY fields)."""
+    """Differences to the rollups, keyed like each rollup's unique key (its KEY fields), and
+    the conversations whose facts are written anew (a ConversationFacts) or taken out (None)."""
 
     def __init__(self):
         self.deltas: dict[type[Model], Counter[tuple[Any, ...]]] = {
             model: Counter() for model in ROLLUPS
         }
+        self.facts: dict[tuple[int, int], ConversationFacts | None] = {}
+
+    def note_facts(self, conversation, messages, tzinfo):
+        self.facts[(conversation.business_id, conversation.pk)] = conversation_facts(
+            conversation, messages, tzinfo
+        )
+
+    def drop_facts(self, conversation):
+        self.facts[(conversation.business_id, conversation.pk)] = None
 
     def count_conversation(self, state, sign=1):
         context = state.context
@@ -138,12 +222,32 @@ class Tally:
 
     def save(self, models=ROLLUPS):
         for model in models:
+            if model is ConversationFacts:
+                self._save_facts()
+                continue
             deltas = self.deltas[model]
             changes = {key: delta for key, delta in deltas.items() if delta}
             if changes:
                 _add_counts(model, changes)
             if any(delta < 0 for delta in changes.values()):
                 _delete_emptied(model, [key for key, delta in changes.items() if delta < 0])
+
+    def _save_facts(self):
+        dropped = [key for key, facts in self.facts.items() if facts is None]
+        by_business = defaultdict(list)
+        for business_id, conversation_id in dropped:
+            by_business[business_id].append(conversation_id)
+        for business_id, conversation_ids in by_business.items():
+            ConversationFacts.objects.filter(
+                business_id=business_id, conversation_id__in=conversation_ids
+            ).delete()
+        ConversationFacts.objects.bulk_create(
+            [facts for facts in self.facts.values() if facts is not None],
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=ConversationFacts.KEY,
+            update_fields=FACT_FIELDS,
+        )
 
 
 def _add_counts(model, changes):
@@ -265,6 +369,12 @@ class RollupUpdate:
             tally.count_conversation(after)
             for message in new_by_conversation[conversation.pk]:
                 tally.count_message(after.context, message)
+            kept = self.stored_messages.get(conversation.pk, {}).values()
+            tally.note_facts(
+                conversation,
+                [*(changed.get(m.pk, m) for m in kept), *new_by_conversation[conversation.pk]],
+                after.context.tzinfo,
+            )
             fields = self.conversations_before.get(conversation.pk)
             if fields is None:
                 continue
@@ -360,6 +470,10 @@ def _count_stored(conversations, timezones, personal, sign=1):
         tally.count_conversation(state, sign)
         for message in messages[conversation.pk]:
             tally.count_message(state.context, message, sign)
+        if sign > 0:
+            tally.note_facts(conversation, messages[conversation.pk], state.context.tzinfo)
+        else:
+            tally.drop_facts(conversation)
     return tally
 
 

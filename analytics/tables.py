@@ -249,10 +249,12 @@ class PhraseContext:
         self.query.pop("page", None)
         self.in_scope = in_scope
 
-    def phrase_link(self, phrase):
+    def phrase_url(self, phrase):
         self.query["phrase"] = phrase
-        link = format_html('<a href="{}?{}">{}</a>', self.url, self.query.urlencode(), phrase)
-        return Cell(phrase, link)
+        return f"{self.url}?{self.query.urlencode()}"
+
+    def phrase_link(self, phrase):
+        return Cell(phrase, format_html('<a href="{}">{}</a>', self.phrase_url(phrase), phrase))
 
 
 # Word Analysis (rows are {"phrase", "messages"} from DailyPhraseCount).
@@ -294,6 +296,62 @@ TREND = Table(
         Column("response", "Response rate", lambda r, ctx: percent(r.rated, r.conversations)),
     ),
 )
+
+
+def duration(seconds):
+    """Seconds for the CSV, minutes and hours for the page."""
+    if seconds is None:
+        return Cell("")
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        shown = f"{hours} h {minutes:02d} min"
+    elif minutes:
+        shown = f"{minutes} min {secs:02d} s"
+    else:
+        shown = f"{secs} s"
+    return Cell(str(whole), shown)
+
+
+def _named(title):
+    return Column("name", title, lambda row, ctx: ctx.label(row.name))
+
+
+# Agents and teams (rows are reports.Handling): CSAT and times of the conversations an agent
+# or team had; times in seconds in the CSV.
+PEOPLE_FIGURES = (
+    Column("conversations", "Conversations", lambda r, ctx: count(r.conversations)),
+    Column("rated", "Rated", lambda r, ctx: count(r.rated)),
+    Column("average", "Average rating", lambda r, ctx: ratio(r.average)),
+    Column("csat", "CSAT %", lambda r, ctx: percent(r.satisfied, r.rated)),
+    Column(
+        "first_response_median",
+        "First response, median",
+        lambda r, ctx: duration(r.first_response_median),
+    ),
+    Column(
+        "first_response_p90",
+        "First response, 90th pct",
+        lambda r, ctx: duration(r.first_response_p90),
+    ),
+    Column("resolution_median", "Resolution, median", lambda r, ctx: duration(r.resolution_median)),
+    Column("resolution_p90", "Resolution, 90th pct", lambda r, ctx: duration(r.resolution_p90)),
+)
+AGENTS = Table("agents", (_named("Agent"), *PEOPLE_FIGURES))
+TEAMS = Table("teams", (_named("Team"), *PEOPLE_FIGURES))
+
+# Bot containment (rows are reports.Containment): how many conversations the bot kept and closed
+# without an agent, and how many it handed over.
+CONTAINMENT_FIGURES = (
+    Column("conversations", "Conversations", lambda r, ctx: count(r.conversations)),
+    Column("contained", "Closed without an agent", lambda r, ctx: count(r.contained)),
+    Column("containment", "Containment", lambda r, ctx: percent(r.contained, r.conversations)),
+    Column("handed_over", "Handed over", lambda r, ctx: count(r.handovers)),
+    Column("handover_rate", "Hand-over rate", lambda r, ctx: percent(r.handovers, r.conversations)),
+)
+BOTS = Table("bots", (_named("Bot"), *CONTAINMENT_FIGURES))
+CHANNELS = Table("channels", (_named("Channel"), *CONTAINMENT_FIGURES))
 
 
 class _Echo:

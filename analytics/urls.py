@@ -12,4 +12,6 @@ urlpatterns = [
     path("words/phrase.csv", views.phrase_detail_csv, name="analytics-phrase-csv"),
     path("csat/", views.csat, name="analytics-csat"),
     path("csat/<slug:table>.csv", views.csat_csv, name="analytics-csat-csv"),
+    path("agents/", views.agents, name="analytics-agents"),
+    path("agents/<slug:table>.csv", views.agents_csv, name="analytics-agents-csv"),
 ]

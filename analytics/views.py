@@ -1,4 +1,5 @@
-"""Intelligent Analytics: Message Analysis, Word Analysis and CSAT / User Reviews.
+"""Intelligent Analytics: Message Analysis, Word Analysis, CSAT / User Reviews, and Agents and
+teams.
 
 Every page and CSV is per business, for the roles of its section (rules.sections), and
 shows no personal data whoever asks: the tables mask every text (analytics.tables).
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from analytics import reports
 from analytics.charts import ChartItem
 from analytics.forms import (
+    AgentFilterForm,
     CsatFilterForm,
     HandledFilterForm,
     MessageFilterForm,
@@ -24,6 +26,9 @@ from analytics.forms import (
 from analytics.models import ColumnChoice
 from analytics.phrases import parse_phrase
 from analytics.tables import (
+    AGENTS,
+    BOTS,
+    CHANNELS,
     CONVERSATIONS,
     DISTRIBUTION,
     MESSAGES,
@@ -31,6 +36,7 @@ from analytics.tables import (
     PHRASE_MESSAGES,
     PHRASES,
     REVIEWS,
+    TEAMS,
     TREND,
     PhraseContext,
     RowContext,
@@ -87,6 +93,19 @@ def filtered(form_class, report_class, request, viewer):
     """The page's filter form, bound to the query, and its report under what it chose."""
     form = form_class(request.GET, viewer.business, viewer.presenter)
     return form, report_class(viewer.business, form.chosen())
+
+
+def _filtered_url(request, url_name, business, **values):
+    """The page `url_name` under this page's filters, with `values` set (None: left out):
+    where a bar of a chart leads."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    for name, value in values.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = value
+    return f"{reverse(url_name, args=[business.slug])}?{query.urlencode()}"
 
 
 def unless_phrases_hidden(view):
@@ -196,7 +215,12 @@ def word_analysis(request, viewer, recount):
     form, report, ranking, context = _phrase_ranking(request, viewer)
     page = paginate(ranking, request.GET.get("page"), PER_PAGE)
     chart = [
-        ChartItem(row["phrase"], row["messages"], f"{row['messages']:,}")
+        ChartItem(
+            row["phrase"],
+            row["messages"],
+            f"{row['messages']:,}",
+            url=context.phrase_url(row["phrase"]),
+        )
         for row in list(page)[:CHART_PHRASES]
     ]
     return render(
@@ -295,6 +319,9 @@ def csat(request, viewer):
     reviews, total = report.reviews()
     page = paginate(reviews, request.GET.get("page"), PER_PAGE, total)
     distribution = summary.overall.distribution()
+    # The switch shows the trend's unit even when the page chose it.
+    trend_query = request.GET.copy()
+    trend_query["trend"] = "week" if summary.weekly else "day"
     return render(
         request,
         "analytics/csat.html",
@@ -304,10 +331,11 @@ def csat(request, viewer):
             "business": business,
             "form": form,
             "summary": summary,
-            "weekly": report.weekly,
+            "weekly": summary.weekly,
+            "fewest_daily_ratings": reports.FEWEST_DAILY_RATINGS,
             "rating_tabs": form.switch("rating"),
-            "trend_tabs": form.switch("trend"),
-            **_csat_charts(summary, report.weekly),
+            "trend_tabs": switch_links(trend_query, "trend", form.fields["trend"].choices),
+            **_csat_charts(request, report, summary),
             "distribution_columns": DISTRIBUTION.columns,
             "distribution_rows": list(rows(DISTRIBUTION.columns, distribution, None)),
             "trend_columns": TREND.columns,
@@ -319,20 +347,42 @@ def csat(request, viewer):
     )
 
 
-def _csat_charts(summary, weekly):
-    def average(ratings):
-        return f"{ratings.average:.2f} ({ratings.rated} rated)" if ratings.rated else "no ratings"
+REVIEWS_ANCHOR = "#reviews-heading"
 
+
+def _csat_charts(request, report, summary):
+    """The rating bars and trend columns, each a link to the reviews it counts (on this page,
+    under the same filters); a period without ratings is a gap, not a zero."""
+    business = report.business
+
+    def reviews_url(**values):
+        return _filtered_url(request, "analytics-csat", business, **values) + REVIEWS_ANCHOR
+
+    def trend_item(period):
+        label = f"{period.start:%d %b}"
+        if not period.rated:
+            return ChartItem(label, None, "no ratings")
+        first, last = report.period_days(period, summary.weekly)
+        query = {"period": "custom", "start": first.isoformat(), "end": last.isoformat()}
+        return ChartItem(
+            label,
+            period.average,
+            f"{period.average:.2f} ({period.rated} rated)",
+            # Every rating of the period: the reviews list's own rating filter left out.
+            url=reviews_url(**query, rating=None),
+            note=f"{period.rated:,}",
+        )
+
+    unit = "week" if summary.weekly else "day"
     return {
         "distribution_chart": [
-            ChartItem(f"{rating} ★", n, f"{n:,}") for rating, n, _ in summary.overall.distribution()
+            ChartItem(f"{rating} ★", n, f"{n:,}", url=reviews_url(rating=rating) if n else "")
+            for rating, n, _ in summary.overall.distribution()
         ],
-        "trend_chart": [
-            ChartItem(f"{period.start:%d %b}", period.average or 0, average(period))
-            for period in summary.trend
-        ],
-        "trend_description": f"Columns: the average rating of each {'week' if weekly else 'day'}"
-        ", on a scale of 0 to 5; the table below has the numbers.",
+        "trend_chart": [trend_item(period) for period in summary.trend],
+        "trend_description": f"Columns: the average rating of each {unit}, on a scale of 0 to 5, "
+        f"with the number of ratings above each; a dash marks a {unit} without ratings. Each "
+        "column opens its reviews; the table below has the numbers.",
     }
 
 
@@ -355,4 +405,80 @@ def csat_csv(request, viewer, table):
         summary = report.summary()
         figures = summary.trend if table is TREND else summary.overall.distribution()
         cells = rows(table.columns, figures, None)  # numbers only: nothing to mask or link
+    return csv_response(f"{viewer.business.slug}-{table.name}", table.columns, cells)
+
+
+# Agents and teams: its tables and their headings.
+AGENT_TABLES = {
+    AGENTS.name: (AGENTS, "By agent"),
+    TEAMS.name: (TEAMS, "By team"),
+    BOTS.name: (BOTS, "Containment by bot"),
+    CHANNELS.name: (CHANNELS, "Containment by channel"),
+}
+
+
+def _agent_figures(report):
+    """{table name: its rows}: a few grouped queries over the facts, whatever the data."""
+    by_bot, by_channel = report.containment()
+    return {
+        AGENTS.name: report.by_agent(),
+        TEAMS.name: report.by_team(),
+        BOTS.name: by_bot,
+        CHANNELS.name: by_channel,
+    }
+
+
+@require_GET
+@analytics_page(Section.AGENTS)
+def agents(request, viewer):
+    business = viewer.business
+    form, report = filtered(AgentFilterForm, reports.AgentReport, request, viewer)
+    context = RowContext(request, viewer)
+    figures = _agent_figures(report)
+    listed_agents = {value for value, _label in form.fields["agent"].choices if value}
+    chart = [
+        ChartItem(
+            viewer.presenter.label(agent.name),
+            100 * agent.satisfied / agent.rated,
+            f"{agent.satisfied / agent.rated:.0%} of {agent.rated:,} rated",
+            # The reviews that make the bar, on CSAT / User Reviews, for an agent its filter
+            # knows (one who is still an agent of the business).
+            url=_filtered_url(request, "analytics-csat", business, agent=agent.key)
+            if str(agent.key) in listed_agents
+            else "",
+        )
+        for agent in figures[AGENTS.name]
+        if agent.rated
+    ]
+    return render(
+        request,
+        "analytics/agents.html",
+        {
+            "membership": viewer.membership,
+            "recount": Recount(business),
+            "business": business,
+            "form": form,
+            "tables": [
+                (
+                    table,
+                    heading,
+                    list(rows(table.columns, figures[name], context)),
+                    reverse("analytics-agents-csv", args=[business.slug, name]),
+                )
+                for name, (table, heading) in AGENT_TABLES.items()
+            ],
+            "figures": figures,
+            "chart": chart,
+        },
+    )
+
+
+@require_GET
+@analytics_page(Section.AGENTS)
+def agents_csv(request, viewer, table):
+    if table not in AGENT_TABLES:
+        raise Http404
+    table, _heading = AGENT_TABLES[table]
+    _form, report = filtered(AgentFilterForm, reports.AgentReport, request, viewer)
+    cells = rows(table.columns, _agent_figures(report)[table.name], RowContext(request, viewer))
     return csv_response(f"{viewer.business.slug}-{table.name}", table.columns, cells)

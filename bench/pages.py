@@ -228,6 +228,7 @@ def pages():
             f"“{phrase}”",
         ),
         Page("CSAT", analyst, reverse("analytics-csat", args=[slug])),
+        Page("Agents and teams", analyst, reverse("analytics-agents", args=[slug])),
         *_topic_pages(business, analyst),
         *_search_pages(business, agent, f"{prefix}_agent_masked"),
     ]

@@ -13,6 +13,7 @@ class IngestConfig(AppConfig):
         post_migrate.connect(
             remask_outdated_businesses, sender=apps.get_app_config("conversations")
         )
+        post_migrate.connect(recount_outdated_rollups, sender=apps.get_app_config("analytics"))
 
 
 def remask_outdated_businesses(using: str, **kwargs: Any) -> None:
@@ -29,3 +30,23 @@ def remask_outdated_businesses(using: str, **kwargs: Any) -> None:
         .distinct()
     ):
         schedule_rollup_rebuild(business, f"new masking rules ({MASKER_VERSION})", remasks=True)
+
+
+def recount_outdated_rollups(using: str, **kwargs: Any) -> None:
+    """After an upgrade that changed what the rollups count (analytics.rollups.ROLLUPS_VERSION),
+    every business with conversations is recounted once, in a background job."""
+    from analytics.models import RollupsVersion
+    from analytics.rollups import ROLLUPS_VERSION
+    from conversations.models import Business
+    from ingest.tasks import schedule_rollup_rebuild
+
+    counted = RollupsVersion.objects.using(using).first()
+    if counted is not None and counted.version >= ROLLUPS_VERSION:
+        return
+    for business in (
+        Business.objects.using(using).filter(conversations__isnull=False).distinct().order_by("pk")
+    ):
+        schedule_rollup_rebuild(business, f"new analytics counts ({ROLLUPS_VERSION})")
+    RollupsVersion.objects.using(using).update_or_create(
+        pk=counted.pk if counted else None, defaults={"version": ROLLUPS_VERSION}
+    )

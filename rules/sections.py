@@ -44,6 +44,12 @@ class Section(enum.Enum):
         "analytics-csat",
         (Role.ANALYST, Role.TEAM_LEAD, Role.ADMIN),
     )
+    AGENTS = (
+        Group.INTELLIGENT_ANALYTICS,
+        "Agents and teams",
+        "analytics-agents",
+        (Role.ANALYST, Role.TEAM_LEAD, Role.ADMIN),
+    )
     TOPICS = (
         Group.INTELLIGENT_ANALYTICS,
         "Bot-break topics",

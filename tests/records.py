@@ -90,14 +90,21 @@ def import_ok(*records):
 
 
 def rollup_rows(business):
-    """{model name: {key: count}} of every rollup row of `business`."""
-    return {
-        model.__name__: {
-            tuple(row[:-1]): row[-1]
-            for row in model.objects.filter(business=business).values_list(*model.KEY, "count")
+    """{model name: {key: its count, or the tuple of a conversation's facts}} of every rollup
+    row of `business`."""
+    rows = {}
+    for model in ROLLUPS:
+        values = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if not field.primary_key and field.name not in model.KEY
+        ]
+        width = len(model.KEY)
+        rows[model.__name__] = {
+            tuple(row[:width]): row[width] if len(values) == 1 else row[width:]
+            for row in model.objects.filter(business=business).values_list(*model.KEY, *values)
         }
-        for model in ROLLUPS
-    }
+    return rows
 
 
 def assert_rollups_match_a_recount(slug=BUSINESS):

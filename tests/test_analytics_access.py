@@ -22,6 +22,8 @@ PAGES = [
     f"{BASE}/words/phrase/?phrase=card+blocked&scope=all",
     f"{BASE}/csat/",
     f"{BASE}/csat/?trend=week&rating=2",
+    f"{BASE}/agents/",
+    f"{BASE}/agents/?bot=1&period=30d",
 ]
 EXPORTS = [
     f"{BASE}/messages/messages.csv",
@@ -31,6 +33,7 @@ EXPORTS = [
     f"{BASE}/csat/reviews.csv",
     f"{BASE}/csat/ratings.csv",
     f"{BASE}/csat/csat-trend.csv",
+    *(f"{BASE}/agents/{table}.csv" for table in ("agents", "teams", "bots", "channels")),
 ]
 
 

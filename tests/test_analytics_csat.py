@@ -87,7 +87,7 @@ def test_filters_apply_to_the_figures(client, analyst, business, query, average,
 
 
 def test_the_daily_trend_has_every_day_between_the_first_and_the_last(client, analyst):
-    trend = client.get(URL).context["summary"].trend
+    trend = client.get(f"{URL}?trend=day").context["summary"].trend
 
     assert [period.start for period in trend] == [DAY + dt.timedelta(days=n) for n in range(6)]
     assert [period.average for period in trend] == [11 / 3, None, None, None, None, 1.0]
@@ -103,7 +103,7 @@ def test_the_weekly_trend_starts_on_mondays(client, analyst):
 
 
 def test_the_charts_are_accessible_inline_svg(client, analyst):
-    html = client.get(URL).content.decode()
+    html = client.get(f"{URL}?trend=day").content.decode()
 
     assert html.count('<svg class="chart"') == 2
     assert '<title id="ratings-chart-title">Rating distribution</title>' in html
@@ -194,7 +194,7 @@ def test_the_trend_of_data_spread_over_decades_shows_its_latest_days(client, ana
         conversation("far", [], csat={"rating": 2}, started_at=at(dt.date(2099, 1, 1))),
     )
 
-    response = client.get(URL)
+    response = client.get(URL, {"trend": "day"})
 
     summary = response.context["summary"]
     assert len(summary.trend) == MAX_TREND_PERIODS and summary.trend_cut
@@ -226,3 +226,55 @@ def test_view_chat_of_a_review_opens_the_chat_at_its_last_message(client, analys
         f'href="/c/{token}/?message=last&amp;from={quote(URL, safe="")}"'
         in response.content.decode()
     )
+
+
+# Charts people use: every bar opens the reviews it counts; the trend's unit and its gaps.
+
+
+def listed(client, url):
+    """How many reviews the list at `url` says it has, and how many it really holds."""
+    paginator = client.get(url).context["page"].paginator
+    return paginator.count, paginator.object_list.count()
+
+
+@pytest.mark.parametrize(
+    "query", ["", "trend=day", "bot=support", "period=custom&start=2026-10-01"]
+)
+def test_every_chart_bar_opens_the_reviews_it_counts(client, analyst, query):
+    context = client.get(f"{URL}?{query}").context
+    bars = [item for item in context["distribution_chart"] if item.url]
+    points = [item for item in context["trend_chart"] if item.url]
+    assert bars and points
+    for item in bars:
+        assert listed(client, item.url) == (int(item.value), int(item.value))
+    for item in points:
+        assert listed(client, item.url) == (int(item.note), int(item.note))
+
+
+def test_the_trend_is_by_week_when_days_hold_few_ratings(client, analyst):
+    response = client.get(URL)
+
+    assert response.context["summary"].weekly
+    assert ("Week", "?trend=week", True) in response.context["trend_tabs"]
+    assert "By week: the days of this period hold fewer than 5" in response.content.decode()
+    assert not client.get(f"{URL}?trend=day").context["summary"].weekly
+
+
+def test_the_trend_is_by_day_when_days_hold_many_ratings(client, analyst):
+    import_ok(*[rated(f"busy-{n}", 1 + n % 5) for n in range(12)])
+
+    # One day of the data, 15 ratings.
+    response = client.get(URL, {"period": "custom", "start": "2026-10-01", "end": "2026-10-01"})
+
+    assert not response.context["summary"].weekly
+
+
+def test_an_empty_day_is_a_gap_with_no_ratings_not_a_zero(client, analyst):
+    response = client.get(f"{URL}?trend=day")
+    trend = response.context["trend_chart"]
+    html = response.content.decode()
+
+    assert [item.note for item in trend] == ["3", "", "", "", "", "1"]
+    assert [item.value for item in trend[1:5]] == [None] * 4
+    assert "<title>02 Oct: no ratings</title>" in html
+    assert html.count('class="chart-gap"') == 4

@@ -42,6 +42,7 @@ PAGES_BY_ROLE = {
         f"{ANALYTICS}/words/",
         f"{ANALYTICS}/words/phrase/?phrase=blocked",
         f"{ANALYTICS}/csat/",
+        f"{ANALYTICS}/agents/",
         f"{ANALYTICS}/topics/",
         CHAT,
         f"{LISTS}/my-chats/",  # not one of theirs: the 403 page
