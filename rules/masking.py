@@ -144,6 +144,15 @@ def verhoeff_valid(number: str) -> bool:
 # "98765 - 43210" or "4111  1111". Which of them a kind of number may use is decided later.
 _DIGIT_SEPARATOR = r"[ \t\r\n\u00a0\u2007\u2009\u202f._\-\u2010-\u2015\u2212/:()]"
 _DIGIT_GAP = _DIGIT_SEPARATOR + "{0,3}"
+# Inside a run of the generic pattern, also a wide gap of spaces ("4111    1111", tabs lined up)
+# and one of the characters people use to dodge filters ("4111,1111,…", "98765·43210",
+# "4111+1111+…", "#", "~", "*", "•"), perhaps followed by a space. A number written with one of
+# those is only taken for a card or a mobile number (`_ODD_GAP`): "1,234,567" is an amount.
+_ODD_SEPARATORS = ",#*~+\u00b7\u2022"
+_RUN_GAP = (
+    rf"(?:{_DIGIT_SEPARATOR}{{0,3}}|[ \t\u00a0\u2007\u2009\u202f]{{4,8}}|[{_ODD_SEPARATORS}][ ]?)"
+)
+_ODD_GAP = re.compile(f"[{_ODD_SEPARATORS}]")
 
 # Letters and digits (Python's \w) plus combining marks: the vowel signs of Indic scripts are
 # marks, and a name or address written in one must not end at each of them.
@@ -158,6 +167,36 @@ _EMAIL_DOMAIN_LABEL = rf"[{_WORD_CHARS}\-]++"
 # The PAN's 4th letter, the holder type: python-stdnum's list, with K (Krish, trusts).
 _PAN_HOLDER_TYPES = "ABCFGHJLPTK"
 
+# Obfuscated emails: the "@" written as "(at)", "[at]", "{at}", "<at>", "&#64;", "&commat;", "at
+# the rate" (as said in India) or with spaces around it, and the dots of the domain as "(dot)",
+# "[dot]" or " dot ".
+_OBFUSCATED_AT = r"""(?:
+    [ \t]{0,3} (?: [(\[{<] [ \t]? (?i:at|@) [ \t]? [)\]}>] | &\#64; | &(?i:commat); | @ ) [ \t]{0,3}
+    | [ \t]{1,3} (?i:at [ \t]? the [ \t]? rate (?:[ \t]? of)?) [ \t]{1,3}
+)"""
+_DOT_WORD = (
+    r"(?:[ \t]{0,3}[(\[{<][ \t]?(?i:dot)[ \t]?[)\]}>][ \t]{0,3}|[ \t]{1,3}(?i:dot)[ \t]{1,3})"
+)
+_OBFUSCATED_DOT = rf"(?:\.|{_DOT_WORD})"
+_MAIL_PROVIDERS = (
+    r"(?i:gmail|googlemail|yahoo|ymail|rocketmail|hotmail|outlook|live|msn|rediffmail|rediff"
+    r"|icloud|me|aol|protonmail|proton|pm|zoho|zohomail|gmx|yandex|mail|fastmail|tutanota)"
+    r"(?![\w\-])"
+)
+# The rest of a PAN spelled letter by letter, after its first letter and separator.
+_PAN_SPELLED_REST = (
+    "[A-Za-z](?P=pan_space)[A-Za-z](?P=pan_space)"
+    f"[{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}](?P=pan_space)[A-Za-z](?P=pan_space)"
+    + "".join(r"\d(?P=pan_space)" for _ in range(4))
+    + r"[A-Za-z](?![^\W_])"
+)
+# Words a number is glued to and still read: "card4111111111111111", "ph9876543210".
+_GLUED_AFTER_WORDS = "".join(
+    f"|(?<=(?i:{word}))"
+    for word in ("card", "cardno", "ph", "phone", "mob", "mobile", "tel", "call", "whatsapp",
+                 "aadhaar", "aadhar", "adhar", "uid")
+)  # fmt: skip
+
 # Numbers are found as runs: digits joined by separators, at least 8 digits (the shortest
 # international phone number), not glued to a letter or digit in front; with the "+" or "(+" of
 # an international number or the "(" of an area code ("(987) 654-3210", "(0-312) 34567") in
@@ -170,13 +209,29 @@ _GENERIC_PATTERN = re.compile(
         (?<!{_EMAIL_LOCAL_CHAR}) {_EMAIL_LOCAL_CHAR}++
         @ {_EMAIL_DOMAIN_LABEL} (?:\.{_EMAIL_DOMAIN_LABEL})+
     )
+    | (?P<obfuscated_email>  # "name(at)domain.com", "name at gmail dot com", "name &#64; x.in"
+        (?<![{_WORD_CHARS}.+\-]) [{_WORD_CHARS}.+\-]++
+        (?:
+            {_OBFUSCATED_AT} {_EMAIL_DOMAIN_LABEL} (?:{_OBFUSCATED_DOT}{_EMAIL_DOMAIN_LABEL})++
+            # A plain " at " is an address only with a " dot " in it or a mail provider after
+            # it: "look at example.com" is a sentence.
+            | [ \t]{{1,3}}(?i:at)[ \t]{{1,3}}
+              (?: {_MAIL_PROVIDERS} (?:{_OBFUSCATED_DOT}{_EMAIL_DOMAIN_LABEL})++
+                | {_EMAIL_DOMAIN_LABEL} (?:\.{_EMAIL_DOMAIN_LABEL})*+ {_DOT_WORD}
+                  {_EMAIL_DOMAIN_LABEL} (?:{_OBFUSCATED_DOT}{_EMAIL_DOMAIN_LABEL})*+ )
+        )
+    )
     | (?P<pan>  # 5 letters, the 4th the holder type, 4 digits, 1 letter: "ABCPK 1234 F" too
-        (?<![^\W_]) [A-Za-z]{{3}} [{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}] [A-Za-z]
-        (?P<pan_gap>[ \u00a0\-]?) [0-9]{{4}} (?P=pan_gap) [A-Za-z] (?![^\W_])
+        (?:(?<![^\W_])|(?<=(?i:pan))) [A-Za-z]{{3}} [{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}]
+        [A-Za-z] (?P<pan_gap>[ \u00a0\-._]?) [0-9]{{4}} (?P=pan_gap) [A-Za-z] (?![^\W_])
+    )
+    | (?P<pan_spelled>  # letter by letter: "A B C P K 1 2 3 4 F"
+        (?<![^\W_]) [A-Za-z] (?P<pan_space>[ .\-]) {_PAN_SPELLED_REST}
     )
     | (?P<number>
-        (?<![^\W_]) (?:\(?\+|\((?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))? \d
-        (?:{_DIGIT_GAP}\d){{7,}}+
+        (?:(?<![^\W_]){_GLUED_AFTER_WORDS})
+        (?:\(?\+|\((?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))? \d
+        (?:{_RUN_GAP}\d){{7,}}+
     )
     """,
     re.VERBOSE,
@@ -400,6 +455,68 @@ def _checked_stretch(
     return None
 
 
+# --- What the words before a number say it is -------------------------------------------------
+#
+# A number's own shape does not always tell: a 12-digit Maestro card is as long as an Aadhaar
+# and passes Luhn one time in ten, "70 123 44 32" is a phone number in Belarus and a list
+# anywhere, "02310307" is a phone number in some country and a one-time password here. The
+# words just before a number decide, in English and in Hindi typed in Latin letters, as
+# Presidio's context words do: only within `_CONTEXT_WINDOW` characters, so the look costs
+# the same for every number however long the text.
+_CONTEXT_WINDOW = 48
+_NUMBER_WORD = r"(?:[\s.:#\-]{0,3}(?:no|num|number|nbr|nambar|numbar|id|details)(?![a-z])\.?)?"
+_CONTEXT_WORDS = re.compile(
+    rf"""
+    (?<![a-z])
+    (?:
+        (?P<card>(?:card|kaard|kard|debit|credit|atm|maestro|rupay|visa|master\s?card|amex
+            |diners|discover|cc)(?![a-z]){_NUMBER_WORD})
+        | (?P<aadhaar>(?:a{{1,2}}dh?a{{1,2}}r|uid|uidai)(?![a-z]){_NUMBER_WORD})
+        | (?P<identifier>
+            (?:order|ord|invoice|inv|bill|receipt|gst|gstin|ref|reference|txn|transaction|utr
+            |rrn|awb|tracking|track|consignment|docket|courier|shipment|parcel|blue\s?dart
+            |delhivery|dtdc|ekart|xpressbees|ecom\s?express|fedex|dhl|aramex|speed\s?post|pnr
+            |ticket|booking|otp|code|pin|passcode|verification|coupon|voucher|promo|serial|imei
+            |model|sku|item|product|case|complaint|request|sr|policy|batch|lot)
+            (?![a-z]){_NUMBER_WORD}
+            | \#
+        )
+        | (?P<phone>
+            (?:phone|ph|phn|fone|fon|mob|mobile|mobail|cell|cellphone|call|calls|calling|text
+            |sms|whatsapp|whats\s?app|wa|contact|tel|telephone|landline|dial|ring|reach
+            |number|nambar|numbar|num|mera\s(?:no|nambar)|my\sno|phone\skaro|call\skaro)
+            (?![a-z]){_NUMBER_WORD}
+        )
+    )
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# Before a number inside a link or a path ("/orders/027724303", "?id=123456789012",
+# "GST/7928/218773"): a letter earlier in the same word, then "/" or "=" right before it. A
+# WhatsApp or "tel:" link holds a phone number, though.
+_IN_PATH = re.compile(r"[^\W\d_][^\s]{0,100}[/=]\Z")
+_PHONE_LINK = re.compile(r"(?:wa\.me/|whatsapp|tel:|callto:)[^\s]{0,60}\Z", re.IGNORECASE)
+
+
+class _Context(NamedTuple):
+    card: bool  # a card word is near: a Luhn-valid number of 12 to 19 digits is a card
+    phone: bool  # a phone word is the nearest: a number of 8 to 15 digits is a phone number
+    identifier: bool  # an order id, OTP, tracking number, link: no phone number or Aadhaar
+
+
+def _context_before(text: str, start: int) -> _Context:
+    window = text[max(0, start - _CONTEXT_WINDOW) : start]
+    last = None
+    card = False
+    for word in _CONTEXT_WORDS.finditer(window):
+        last = word.lastgroup
+        card = card or last == "card"
+    if _PHONE_LINK.search(window):
+        return _Context(card, True, False)
+    in_path = bool(_IN_PATH.search(window))
+    return _Context(card, last == "phone" and not in_path, last == "identifier" or in_path)
+
+
 def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, int]]:
     """The personal numbers in the run text[start:end], as (start, end, placeholder, rank).
 
@@ -427,12 +544,19 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
         first_inside = bisect_left(group_starts, date.start())
         for index in range(first_inside, bisect_left(group_starts, date.end(), first_inside)):
             in_date[index] = True
-    first_only = international or dialled
+    context = _context_before(text, start)
+    # Said to be an order id, an OTP, a tracking number or a link: no phone number unless
+    # international. (Numbers with a check digit are masked wherever they stand: an id passes
+    # it one time in ten, and a card or an Aadhaar left readable is a leak.)
+    no_phone = context.identifier and not international
+    first_only = international or dialled or context.card or context.phone
     spans = _small_group_spans(text, groups)
     for first, first_group in enumerate(groups):
         span_start = start if first == 0 else first_group.start()  # with any "+" or "("
         checked_further = first == 0 and first_only
+        said_card = first == 0 and context.card
         digits, group_lengths, separators = "", [], []
+        odd_gap = False
         # Whether the stretch so far can still grow into a card (4, then groups of 3 to 6) or
         # a phone number by our own rules (groups of 3 or more after the first): past that,
         # only the first stretch of a "+", "0" or "(" run grows on, so a long run costs a few
@@ -448,11 +572,12 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
         for last in range(first, len(groups)):
             if not (card_shape or phone_shape or checked_further):
                 break
-            limit = _LONGEST_NUMBER if card_shape else 15 if checked_further else 12
+            limit = _LONGEST_NUMBER if card_shape or said_card else 15 if checked_further else 12
             group = groups[last]
             length = group.end() - group.start()
             if last > first:
                 separators.append(text[groups[last - 1].end() : group.start()])
+                odd_gap = odd_gap or bool(_ODD_GAP.search(separators[-1]))
                 card_shape = card_shape and 3 <= length <= 6
                 phone_shape = phone_shape and length >= 3
             else:
@@ -468,7 +593,24 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 phone_end = extension.end()
             if first == 0 and international and 8 <= len(digits) <= 15:
                 spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
-            if _is_card_number(digits, group_lengths):
+            if said_card and 12 <= len(digits) <= _LONGEST_NUMBER and luhn_valid(digits):
+                # Any grouping, and 12-digit Maestro cards too, after "card", "debit card"…
+                spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
+            elif odd_gap:
+                # "4111,1111,1111,1111", "98765·43210": with one odd character throughout, a
+                # card or a mobile number; anything else so written ("1,234,567", "12, 34")
+                # is an amount or a list.
+                if (
+                    set(separators) == {separators[0]}
+                    and len(separators[0]) == 1
+                    and (
+                        _is_card_number(digits, group_lengths)
+                        or (_is_indian_number(digits) and _phone_grouping(digits, group_lengths))
+                    )
+                ):
+                    placeholder = CARD_NUMBER if len(digits) > 12 else PHONE
+                    spans.append((span_start, group.end(), placeholder, _GENERIC_RANK))
+            elif _is_card_number(digits, group_lengths):
                 spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
             elif _is_aadhaar(digits, group_lengths) and not (
                 # "8427 9556 4992 4429" is one 16-digit number (an order id failing Luhn), not
@@ -486,26 +628,57 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 )
             ):
                 spans.append((span_start, group.end(), AADHAAR, _GENERIC_RANK))
-            elif (first == 0 and international) or any(":" in gap for gap in separators):
-                continue  # found above, or a time's colon: no phone number
+            elif (
+                (first == 0 and international) or no_phone or any(":" in gap for gap in separators)
+            ):
+                continue  # found above, said to be no phone number, or a time's colon
             elif any(in_date[first : last + 1]):
                 continue
             elif (
-                (_is_indian_number(digits) or _is_north_american(digits, group_lengths))
-                and _phone_grouping(digits, group_lengths)
-            ) or (
-                first == 0
-                and dialled
-                and 8 <= len(digits) <= 15
-                and group_lengths[-1] > 1  # "0-306-40615-2" ends with an ISBN's check digit
-                and _is_phone_by_libphonenumber(digits)
+                (
+                    (_is_indian_number(digits) or _is_north_american(digits, group_lengths))
+                    and _phone_grouping(digits, group_lengths)
+                    and not _part_of_identifier(text, groups, first, last, separators)
+                )
+                or (
+                    first == 0
+                    and dialled
+                    and 8 <= len(digits) <= 15
+                    and group_lengths[-1] > 1  # "0-306-40615-2" ends with an ISBN's check digit
+                    # 12 digits unbroken behind a 0 are an id failing Verhoeff, unless said
+                    # to be a phone number.
+                    and (group_lengths != [12] or context.phone)
+                    and _is_phone_by_libphonenumber(digits)
+                )
+                or (
+                    # After "call me at", "phone", "mera number": the whole run, as a foreign
+                    # number written nationally ("8 029 491-10-24", "70 123 44 32").
+                    first == 0
+                    and context.phone
+                    and last == len(groups) - 1
+                    and 8 <= len(digits) <= 15
+                )
             ):
                 spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
-    spans.extend(
-        (spelled.start(), spelled.end(), PHONE, _UNCHECKED_NUMBER_RANK)
-        for spelled in _SPELLED_PHONE.finditer(text, start, end)
-    )
+    if not no_phone:
+        spans.extend(
+            (spelled.start(), spelled.end(), PHONE, _UNCHECKED_NUMBER_RANK)
+            for spelled in _SPELLED_PHONE.finditer(text, start, end)
+        )
     return spans
+
+
+def _part_of_identifier(
+    text: str, groups: list[re.Match[str]], first: int, last: int, separators: list[str]
+) -> bool:
+    """Whether the stretch groups[first..last] goes on, with the separator it uses inside and
+    no space, into more groups: "913-4289320" in the order id "913-4289320-2402505"."""
+    inside = set(separators)
+    if len(inside) != 1 or any(char.isspace() for char in separators[0]):
+        return False
+    return (first > 0 and text[groups[first - 1].end() : groups[first].start()] in inside) or (
+        last + 1 < len(groups) and text[groups[last].end() : groups[last + 1].start()] in inside
+    )
 
 
 # Not addresses though shaped like them: "logo@2x.png" (a file at twice the size), "pkg@1.2.3"
@@ -520,6 +693,10 @@ _FILE_EXTENSIONS = frozenset(
 _SSH_PATH = re.compile(r":[\w~.-]*/")
 # An ISBN is said to be one: "ISBN 0-306-40615-2", "isbn-13: 978...".
 _ISBN_BEFORE = re.compile(r"isbn(?:-?1[03])?:?[ \t]{0,2}\Z", re.IGNORECASE)
+
+
+# An obfuscated address ends with a top-level domain, letters only: "x(at)y(dot)5" is none.
+_TOP_LEVEL_DOMAIN = re.compile(r"(?<![\w\-])[^\W\d_]{2,24}\Z")
 
 
 def _is_address(text: str, match: re.Match[str]) -> bool:
@@ -541,8 +718,11 @@ def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
         if kind == "number":
             if not _ISBN_BEFORE.search(text, max(0, match.start() - 10), match.start()):
                 spans.extend(_number_spans(text, match.start(), match.end()))
-        elif kind == "pan":
+        elif kind in ("pan", "pan_spelled"):
             spans.append((match.start(), match.end(), PAN, _GENERIC_RANK))
+        elif kind == "obfuscated_email":
+            if _TOP_LEVEL_DOMAIN.search(match[0]):
+                spans.append((match.start(), match.end(), EMAIL, _GENERIC_RANK))
         elif _is_address(text, match):
             spans.append((match.start(), match.end(), EMAIL, _GENERIC_RANK))
     return spans
@@ -590,6 +770,18 @@ _INVISIBLE = frozenset(
     )  # fmt: skip
     for code in range(low, high + 1)
 )
+# Cyrillic and Greek capitals that look like Latin ones ("АВСРК1234F" is a PAN to the eye), read
+# as those; each one's small letter as the Latin small letter, so that folding keeps case
+# pairs and a value is found case-insensitively whichever script it is typed in.
+_HOMOGLYPHS = {
+    look_alike: latin
+    for capitals, latins in (
+        ("АВСЕНІЈКМОРЅТХУ", "ABCEHIJKMOPSTXY"),  # Cyrillic
+        ("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX"),  # Greek
+    )
+    for capital, latin_capital in zip(capitals, latins, strict=True)
+    for look_alike, latin in ((capital, latin_capital), (capital.lower(), latin_capital.lower()))
+}
 _FOLDED_AS = {
     **dict.fromkeys("\u2019\u2018\u02bc\u00b4\u2032", "'"),
     **{"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i"},
@@ -598,6 +790,7 @@ _FOLDED_AS = {
     **{"\u1680": " ", "\u2028": "\n", "\u2029": "\n"},
     # The ideographic full stops, which IDNA reads as the dot of a domain ("a@example。com").
     **dict.fromkeys("\u3002\uff61", "."),
+    **_HOMOGLYPHS,
 }
 
 
