@@ -190,15 +190,12 @@ _PAN_SPELLED_REST = (
     + "".join(r"\d(?P=pan_space)" for _ in range(4))
     + r"[A-Za-z](?![^\W_])"
 )
-# Words a number is glued to and still read: "card4111111111111111", "ph9876543210".
-_GLUED_AFTER_WORDS = "".join(
-    f"|(?<=(?i:{word}))"
-    for word in ("card", "cardno", "ph", "phone", "mob", "mobile", "tel", "call", "whatsapp",
-                 "aadhaar", "aadhar", "adhar", "uid")
-)  # fmt: skip
+# A PAN glued to the words before it: "pancardABCPK1234F", "PAN noABCPK1234F".
+_PAN_WORD_BEFORE = re.compile(r"(?:pan|card|no|number|is|hai)[\s.:\-]{0,3}\Z", re.IGNORECASE)
 
 # Numbers are found as runs: digits joined by separators, at least 8 digits (the shortest
-# international phone number), not glued to a letter or digit in front; with the "+" or "(+" of
+# international phone number), not glued to a digit in front (glued to a letter, they are
+# read after a card, Aadhaar or phone word only: `_glued`); with the "+" or "(+" of
 # an international number or the "(" of an area code ("(987) 654-3210", "(0-312) 34567") in
 # front. Possessive, so a run is
 # always taken whole and never re-tried from its middle; which parts of it are personal is
@@ -222,15 +219,14 @@ _GENERIC_PATTERN = re.compile(
         )
     )
     | (?P<pan>  # 5 letters, the 4th the holder type, 4 digits, 1 letter: "ABCPK 1234 F" too
-        (?:(?<![^\W_])|(?<=(?i:pan))) [A-Za-z]{{3}} [{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}]
+        [A-Za-z]{{3}} [{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}]
         [A-Za-z] (?P<pan_gap>[ \u00a0\-._]?) [0-9]{{4}} (?P=pan_gap) [A-Za-z] (?![^\W_])
     )
     | (?P<pan_spelled>  # letter by letter: "A B C P K 1 2 3 4 F"
         (?<![^\W_]) [A-Za-z] (?P<pan_space>[ .\-]) {_PAN_SPELLED_REST}
     )
     | (?P<number>
-        (?:(?<![^\W_]){_GLUED_AFTER_WORDS})
-        (?:\(?\+|\((?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))? \d
+        (?<!\d) (?:\(?\+|\((?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))? \d
         (?:{_RUN_GAP}\d){{7,}}+
     )
     """,
@@ -364,7 +360,11 @@ def _is_card_number(digits: str, group_lengths: list[int]) -> bool:
             and all(3 <= length <= 6 for length in group_lengths[1:-1])
             and group_lengths[-1] <= 6
         )
-    ) and _card_digits(digits)
+    ) and (
+        _card_digits(digits)
+        # 13 digits in groups: a Maestro or a Visa; unbroken, it may be a timestamp.
+        or (len(digits) == 13 and len(group_lengths) > 1 and luhn_valid(digits))
+    )
 
 
 def _card_digits(digits: str) -> bool:
@@ -464,7 +464,9 @@ def _checked_stretch(
 # Presidio's context words do: only within `_CONTEXT_WINDOW` characters, so the look costs
 # the same for every number however long the text.
 _CONTEXT_WINDOW = 48
-_NUMBER_WORD = r"(?:[\s.:#\-]{0,3}(?:no|num|number|nbr|nambar|numbar|id|details)(?![a-z])\.?)?"
+_NUMBER_WORD = (
+    r"(?:[\s.:#\-]{0,3}(?:no|num|numbr|number|nmbr|nbr|nambar|numbar|id|details)(?![a-z])\.?)?"
+)
 _CONTEXT_WORDS = re.compile(
     rf"""
     (?<![a-z])
@@ -472,19 +474,25 @@ _CONTEXT_WORDS = re.compile(
         (?P<card>(?:card|kaard|kard|debit|credit|atm|maestro|rupay|visa|master\s?card|amex
             |diners|discover|cc)(?![a-z]){_NUMBER_WORD})
         | (?P<aadhaar>(?:a{{1,2}}dh?a{{1,2}}r|uid|uidai)(?![a-z]){_NUMBER_WORD})
+        # Words for what is never an Aadhaar either; long ones, which chance does not type.
+        | (?P<order>
+            (?:order|invoice|receipt|gstin|reference|transaction|tracking|consignment|docket
+            |courier|shipment|parcel|blue\s?dart|delhivery|xpressbees|booking|ticket
+            |complaint|voucher)
+            (?![a-z]){_NUMBER_WORD}
+        )
         | (?P<identifier>
-            (?:order|ord|invoice|inv|bill|receipt|gst|gstin|ref|reference|txn|transaction|utr
-            |rrn|awb|tracking|track|consignment|docket|courier|shipment|parcel|blue\s?dart
-            |delhivery|dtdc|ekart|xpressbees|ecom\s?express|fedex|dhl|aramex|speed\s?post|pnr
-            |ticket|booking|otp|code|pin|passcode|verification|coupon|voucher|promo|serial|imei
-            |model|sku|item|product|case|complaint|request|sr|policy|batch|lot)
+            (?:ord|inv|bill|gst|ref|txn|utr|rrn|awb|track|dtdc|ekart|fedex|dhl|aramex|pnr|otp
+            |code|pin|passcode|verification|coupon|promo|serial|imei|model|sku|item|product
+            |case|request|sr|policy|batch|lot)
             (?![a-z]){_NUMBER_WORD}
             | \#
         )
         | (?P<phone>
             (?:phone|ph|phn|fone|fon|mob|mobile|mobail|cell|cellphone|call|calls|calling|text
             |sms|whatsapp|whats\s?app|wa|contact|tel|telephone|landline|dial|ring|reach
-            |number|nambar|numbar|num|mera\s(?:no|nambar)|my\sno|phone\skaro|call\skaro)
+            |number|numbr|nmbr|nambar|numbar|num|mera\s(?:no|nambar)|my\sno|phone\skaro
+            |call\skaro)
             (?![a-z]){_NUMBER_WORD}
         )
     )
@@ -501,7 +509,10 @@ _PHONE_LINK = re.compile(r"(?:wa\.me/|whatsapp|tel:|callto:)[^\s]{0,60}\Z", re.I
 class _Context(NamedTuple):
     card: bool  # a card word is near: a Luhn-valid number of 12 to 19 digits is a card
     phone: bool  # a phone word is the nearest: a number of 8 to 15 digits is a phone number
-    identifier: bool  # an order id, OTP, tracking number, link: no phone number or Aadhaar
+    named: bool  # a card, Aadhaar or phone word is the nearest: a number glued to it is read
+    no_phone: bool  # an order id, OTP, tracking number or link: no phone number
+    no_aadhaar: bool  # an order or tracking number, or a link: no Aadhaar either
+    in_link: bool  # digits in a link's path: only a card said to be one
 
 
 def _context_before(text: str, start: int) -> _Context:
@@ -511,10 +522,14 @@ def _context_before(text: str, start: int) -> _Context:
     for word in _CONTEXT_WORDS.finditer(window):
         last = word.lastgroup
         card = card or last == "card"
+    named = last in ("card", "aadhaar", "phone")
     if _PHONE_LINK.search(window):
-        return _Context(card, True, False)
-    in_path = bool(_IN_PATH.search(window))
-    return _Context(card, last == "phone" and not in_path, last == "identifier" or in_path)
+        return _Context(card, True, True, False, False, False)
+    if _IN_PATH.search(window):
+        return _Context(card, False, False, True, True, True)
+    return _Context(
+        card, last == "phone", named, last in ("order", "identifier"), last == "order", False
+    )
 
 
 def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, int]]:
@@ -548,9 +563,9 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     # Said to be an order id, an OTP, a tracking number or a link: no phone number unless
     # international. (Numbers with a check digit are masked wherever they stand: an id passes
     # it one time in ten, and a card or an Aadhaar left readable is a leak.)
-    no_phone = context.identifier and not international
+    no_phone = context.no_phone and not international
     first_only = international or dialled or context.card or context.phone
-    spans = _small_group_spans(text, groups)
+    spans = [] if context.in_link else _small_group_spans(text, groups)
     for first, first_group in enumerate(groups):
         span_start = start if first == 0 else first_group.start()  # with any "+" or "("
         checked_further = first == 0 and first_only
@@ -596,6 +611,8 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
             if said_card and 12 <= len(digits) <= _LONGEST_NUMBER and luhn_valid(digits):
                 # Any grouping, and 12-digit Maestro cards too, after "card", "debit card"…
                 spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
+            elif context.in_link:
+                continue
             elif odd_gap:
                 # "4111,1111,1111,1111", "98765·43210": with one odd character throughout, a
                 # card or a mobile number; anything else so written ("1,234,567", "12, 34")
@@ -612,18 +629,22 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                     spans.append((span_start, group.end(), placeholder, _GENERIC_RANK))
             elif _is_card_number(digits, group_lengths):
                 spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
-            elif _is_aadhaar(digits, group_lengths) and not (
-                # "8427 9556 4992 4429" is one 16-digit number (an order id failing Luhn), not
-                # an Aadhaar and "4429": a grouped Aadhaar does not go on in the same grouping.
-                separators
-                and (
-                    (
-                        first > 0
-                        and text[groups[first - 1].end() : first_group.start()] in separators
-                    )
-                    or (
-                        last + 1 < len(groups)
-                        and text[group.end() : groups[last + 1].start()] in separators
+            elif (
+                _is_aadhaar(digits, group_lengths)
+                and not context.no_aadhaar
+                and not (
+                    # "8427 9556 4992 4429" is one 16-digit number (an order id failing Luhn), not
+                    # an Aadhaar and "4429": a grouped Aadhaar does not go on in the same grouping.
+                    separators
+                    and (
+                        (
+                            first > 0
+                            and text[groups[first - 1].end() : first_group.start()] in separators
+                        )
+                        or (
+                            last + 1 < len(groups)
+                            and text[group.end() : groups[last + 1].start()] in separators
+                        )
                     )
                 )
             ):
@@ -711,15 +732,34 @@ def _is_address(text: str, match: re.Match[str]) -> bool:
     )
 
 
+def _glued(text: str, start: int) -> bool:
+    """Whether a value found at `start` is glued to a letter or digit before it."""
+    return start > 0 and text[start - 1].isalnum()
+
+
 def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
     spans = []
     for match in _GENERIC_PATTERN.finditer(text):
-        kind = match.lastgroup
+        kind, start = match.lastgroup, match.start()
         if kind == "number":
-            if not _ISBN_BEFORE.search(text, max(0, match.start() - 10), match.start()):
-                spans.extend(_number_spans(text, match.start(), match.end()))
-        elif kind in ("pan", "pan_spelled"):
-            spans.append((match.start(), match.end(), PAN, _GENERIC_RANK))
+            # Glued to a word ("card4111…", "mob no9876543210", "is+91…") only after a word
+            # that says what follows; "ABC12345678" is a code, and the run starts after it.
+            if (
+                text[start] not in "+("
+                and _glued(text, start)
+                and not _context_before(text, start).named
+            ):
+                following = _DIGITS.search(text, _DIGITS.match(text, start).end(), match.end())
+                if following is None:
+                    continue
+                start = following.start()
+            if not _ISBN_BEFORE.search(text, max(0, start - 10), start):
+                spans.extend(_number_spans(text, start, match.end()))
+        elif kind == "pan":
+            if not _glued(text, start) or _PAN_WORD_BEFORE.search(text, max(0, start - 12), start):
+                spans.append((start, match.end(), PAN, _GENERIC_RANK))
+        elif kind == "pan_spelled":
+            spans.append((start, match.end(), PAN, _GENERIC_RANK))
         elif kind == "obfuscated_email":
             if _TOP_LEVEL_DOMAIN.search(match[0]):
                 spans.append((match.start(), match.end(), EMAIL, _GENERIC_RANK))
