@@ -716,7 +716,8 @@ _SSH_PATH = re.compile(r":[\w~.-]*/")
 _ISBN_BEFORE = re.compile(r"isbn(?:-?1[03])?:?[ \t]{0,2}\Z", re.IGNORECASE)
 
 
-# An obfuscated address ends with a top-level domain, letters only: "x(at)y(dot)5" is none.
+# An obfuscated address ends with a top-level domain, letters only and no file's extension:
+# "x(at)y(dot)5" and "logo (at) 2x.png" are none.
 _TOP_LEVEL_DOMAIN = re.compile(r"(?<![\w\-])[^\W\d_]{2,24}\Z")
 
 
@@ -761,7 +762,8 @@ def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
         elif kind == "pan_spelled":
             spans.append((start, match.end(), PAN, _GENERIC_RANK))
         elif kind == "obfuscated_email":
-            if _TOP_LEVEL_DOMAIN.search(match[0]):
+            top_level = _TOP_LEVEL_DOMAIN.search(match[0])
+            if top_level and top_level[0].lower() not in _FILE_EXTENSIONS:
                 spans.append((match.start(), match.end(), EMAIL, _GENERIC_RANK))
         elif _is_address(text, match):
             spans.append((match.start(), match.end(), EMAIL, _GENERIC_RANK))
