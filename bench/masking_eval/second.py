@@ -39,9 +39,10 @@ from mimesis import Locale, Person
 from phonenumbers import PhoneNumberFormat
 from stdnum import luhn, verhoeff
 
+from bench.masking_eval import SECOND_PATH
+
 TUNING_SEED = 2312061
 HELD_OUT_SEED = 2312062
-SECOND_PATH = Path(__file__).with_name("second.jsonl")
 
 # mimesis locale and the region its phone numbers are in.
 LOCALES = {
