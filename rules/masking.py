@@ -171,8 +171,9 @@ _PAN_HOLDER_TYPES = "ABCFGHJLPTK"
 # the rate" (as said in India) or with spaces around it, and the dots of the domain as "(dot)",
 # "[dot]" or " dot ".
 _OBFUSCATED_AT = r"""(?:
-    [ \t]{0,3} (?: [(\[{<] [ \t]? (?i:at|@) [ \t]? [)\]}>] | &\#64; | &(?i:commat); | @ ) [ \t]{0,3}
-    | [ \t]{1,3} (?i:at [ \t]? the [ \t]? rate (?:[ \t]? of)?) [ \t]{1,3}
+    [ \t]{0,3} (?: [(\[{<] [ \t]? (?i:at|@) [ \t]? [)\]}>] | &\#64; | &(?i:commat); ) [ \t]{0,3}
+    | [ \t]{1,3} (?: @ | (?i:at [ \t]? the [ \t]? rate (?:[ \t]? of)?) ) [ \t]{1,3}
+    | [ \t]{1,3} @ | @ [ \t]{1,3}
 )"""
 _DOT_WORD = (
     r"(?:[ \t]{0,3}[(\[{<][ \t]?(?i:dot)[ \t]?[)\]}>][ \t]{0,3}|[ \t]{1,3}(?i:dot)[ \t]{1,3})"
@@ -185,13 +186,31 @@ _MAIL_PROVIDERS = (
 )
 # The rest of a PAN spelled letter by letter, after its first letter and separator.
 _PAN_SPELLED_REST = (
-    "[A-Za-z](?P=pan_space)[A-Za-z](?P=pan_space)"
-    f"[{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}](?P=pan_space)[A-Za-z](?P=pan_space)"
+    f"[A-Z](?P=pan_space)[A-Z](?P=pan_space)[{_PAN_HOLDER_TYPES}](?P=pan_space)[A-Z](?P=pan_space)"
     + "".join(r"\d(?P=pan_space)" for _ in range(4))
-    + r"[A-Za-z](?![^\W_])"
+    + r"[A-Z](?![^\W_])"
 )
 # A PAN glued to the words before it: "pancardABCPK1234F", "PAN noABCPK1234F".
 _PAN_WORD_BEFORE = re.compile(r"(?:pan|card|no|number|is|hai)[\s.:\-]{0,3}\Z", re.IGNORECASE)
+
+# Found in a second pass, and only in texts with an `_OBFUSCATION_HINT`: most have none.
+_OBFUSCATED_EMAIL = re.compile(
+    rf"""  # "name(at)domain.com", "name at gmail dot com", "name &#64; x.in"
+        (?<![{_WORD_CHARS}.+\-]) [{_WORD_CHARS}.+\-]++
+        (?:
+            {_OBFUSCATED_AT} {_EMAIL_DOMAIN_LABEL} (?:{_OBFUSCATED_DOT}{_EMAIL_DOMAIN_LABEL})++
+            # A plain " at " (or "@" without spaces, which the pattern of addresses finds
+            # otherwise) is an address only with a " dot " in it or a mail provider after it:
+            # "look at example.com" is a sentence.
+            | (?:[ \t]{{1,3}}(?i:at)[ \t]{{1,3}}|@)
+              (?: {_MAIL_PROVIDERS} (?:{_OBFUSCATED_DOT}{_EMAIL_DOMAIN_LABEL})++
+                | {_EMAIL_DOMAIN_LABEL} (?:\.{_EMAIL_DOMAIN_LABEL})*+ {_DOT_WORD}
+                  {_EMAIL_DOMAIN_LABEL} (?:{_OBFUSCATED_DOT}{_EMAIL_DOMAIN_LABEL})*+ )
+        )
+    """,
+    re.VERBOSE,
+)
+_OBFUSCATION_HINT = re.compile(r"@|&#64;|&commat;|[(\[{<\s](?i:at)")
 
 # Numbers are found as runs: digits joined by separators, at least 8 digits (the shortest
 # international phone number), not glued to a digit in front (glued to a letter, they are
@@ -206,24 +225,12 @@ _GENERIC_PATTERN = re.compile(
         (?<!{_EMAIL_LOCAL_CHAR}) {_EMAIL_LOCAL_CHAR}++
         @ {_EMAIL_DOMAIN_LABEL} (?:\.{_EMAIL_DOMAIN_LABEL})+
     )
-    | (?P<obfuscated_email>  # "name(at)domain.com", "name at gmail dot com", "name &#64; x.in"
-        (?<![{_WORD_CHARS}.+\-]) [{_WORD_CHARS}.+\-]++
-        (?:
-            {_OBFUSCATED_AT} {_EMAIL_DOMAIN_LABEL} (?:{_OBFUSCATED_DOT}{_EMAIL_DOMAIN_LABEL})++
-            # A plain " at " is an address only with a " dot " in it or a mail provider after
-            # it: "look at example.com" is a sentence.
-            | [ \t]{{1,3}}(?i:at)[ \t]{{1,3}}
-              (?: {_MAIL_PROVIDERS} (?:{_OBFUSCATED_DOT}{_EMAIL_DOMAIN_LABEL})++
-                | {_EMAIL_DOMAIN_LABEL} (?:\.{_EMAIL_DOMAIN_LABEL})*+ {_DOT_WORD}
-                  {_EMAIL_DOMAIN_LABEL} (?:{_OBFUSCATED_DOT}{_EMAIL_DOMAIN_LABEL})*+ )
-        )
-    )
     | (?P<pan>  # 5 letters, the 4th the holder type, 4 digits, 1 letter: "ABCPK 1234 F" too
         [A-Za-z]{{3}} [{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}]
         [A-Za-z] (?P<pan_gap>[ \u00a0\-._]?) [0-9]{{4}} (?P=pan_gap) [A-Za-z] (?![^\W_])
     )
-    | (?P<pan_spelled>  # letter by letter: "A B C P K 1 2 3 4 F"
-        (?<![^\W_]) [A-Za-z] (?P<pan_space>[ .\-]) {_PAN_SPELLED_REST}
+    | (?P<pan_spelled>  # letter by letter, in capitals: "A B C P K 1 2 3 4 F"
+        (?<![^\W_]) [A-Z] (?P<pan_space>[ .\-]) {_PAN_SPELLED_REST}
     )
     | (?P<number>
         (?<!\d) (?:\(?\+|\((?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))? \d
@@ -464,46 +471,42 @@ def _checked_stretch(
 # Presidio's context words do: only within `_CONTEXT_WINDOW` characters, so the look costs
 # the same for every number however long the text.
 _CONTEXT_WINDOW = 48
-_NUMBER_WORD = (
-    r"(?:[\s.:#\-]{0,3}(?:no|num|numbr|number|nmbr|nbr|nambar|numbar|id|details)(?![a-z])\.?)?"
+
+
+def _word_classes(**classes: str) -> dict[str, str]:
+    return {word: kind for kind, words in classes.items() for word in words.split()}
+
+
+# Each word's class; the window's words are looked up one by one (a pattern of them all,
+# case-insensitive, costs tens of microseconds a number).
+_CONTEXT_CLASSES = _word_classes(
+    card="card kaard kard debit credit atm maestro rupay visa mastercard master amex diners "
+    "discover cc",
+    aadhaar="aadhaar aadhar adhaar adhar aadaar aadar adaar adar uid uidai",
+    # Words for what is never an Aadhaar either; long ones, which chance does not type.
+    order="order invoice receipt gstin reference transaction tracking consignment docket "
+    "courier shipment parcel bluedart dart delhivery xpressbees booking ticket complaint "
+    "voucher",
+    identifier="ord inv bill gst ref txn utr rrn awb track dtdc ekart ecom fedex dhl aramex pnr "
+    "otp code pin passcode verification coupon promo serial imei model sku item product case "
+    "request sr policy batch lot #",
+    phone="phone ph phn fone fon mob mobile mobail cell cellphone call calls calling text sms "
+    "whatsapp whats wa contact tel telephone landline dial ring reach",
 )
-_CONTEXT_WORDS = re.compile(
-    rf"""
-    (?<![a-z])
-    (?:
-        (?P<card>(?:card|kaard|kard|debit|credit|atm|maestro|rupay|visa|master\s?card|amex
-            |diners|discover|cc)(?![a-z]){_NUMBER_WORD})
-        | (?P<aadhaar>(?:a{{1,2}}dh?a{{1,2}}r|uid|uidai)(?![a-z]){_NUMBER_WORD})
-        # Words for what is never an Aadhaar either; long ones, which chance does not type.
-        | (?P<order>
-            (?:order|invoice|receipt|gstin|reference|transaction|tracking|consignment|docket
-            |courier|shipment|parcel|blue\s?dart|delhivery|xpressbees|booking|ticket
-            |complaint|voucher)
-            (?![a-z]){_NUMBER_WORD}
-        )
-        | (?P<identifier>
-            (?:ord|inv|bill|gst|ref|txn|utr|rrn|awb|track|dtdc|ekart|fedex|dhl|aramex|pnr|otp
-            |code|pin|passcode|verification|coupon|promo|serial|imei|model|sku|item|product
-            |case|request|sr|policy|batch|lot)
-            (?![a-z]){_NUMBER_WORD}
-            | \#
-        )
-        | (?P<phone>
-            (?:phone|ph|phn|fone|fon|mob|mobile|mobail|cell|cellphone|call|calls|calling|text
-            |sms|whatsapp|whats\s?app|wa|contact|tel|telephone|landline|dial|ring|reach
-            |number|numbr|nmbr|nambar|numbar|num|mera\s(?:no|nambar)|my\sno|phone\skaro
-            |call\skaro)
-            (?![a-z]){_NUMBER_WORD}
-        )
-    )
-    """,
-    re.IGNORECASE | re.VERBOSE,
+# Words that name the number, of the class of a word up to two words before them ("card
+# number", "order no", "OTP is no.", "card ka number"); otherwise ("number:", "mera no",
+# "order delivered, my number is") a phone number's.
+_NUMBER_WORDS = frozenset(
+    _word_classes(number="no num numbr number nmbr nbr nambar numbar id details")
 )
+_CONTEXT_TOKEN = re.compile(r"[a-z]+|#")
+
+
 # Before a number inside a link or a path ("/orders/027724303", "?id=123456789012",
 # "GST/7928/218773"): a letter earlier in the same word, then "/" or "=" right before it. A
 # WhatsApp or "tel:" link holds a phone number, though.
-_IN_PATH = re.compile(r"[^\W\d_][^\s]{0,100}[/=]\Z")
-_PHONE_LINK = re.compile(r"(?:wa\.me/|whatsapp|tel:|callto:)[^\s]{0,60}\Z", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+_PHONE_LINK = re.compile(r"wa\.me/|whatsapp|tel:|callto:", re.IGNORECASE)
 
 
 class _Context(NamedTuple):
@@ -519,14 +522,23 @@ def _context_before(text: str, start: int) -> _Context:
     window = text[max(0, start - _CONTEXT_WINDOW) : start]
     last = None
     card = False
-    for word in _CONTEXT_WORDS.finditer(window):
-        last = word.lastgroup
-        card = card or last == "card"
+    since_last = 0  # words read since the last word of a class
+    for token in _CONTEXT_TOKEN.findall(window.lower()):
+        since_last += 1
+        kind = _CONTEXT_CLASSES.get(token)
+        if kind is None and token in _NUMBER_WORDS:
+            kind = last if last is not None and since_last <= 3 else "phone"
+        if kind is not None:
+            last, since_last = kind, 0
+            card = card or kind == "card"
     named = last in ("card", "aadhaar", "phone")
-    if _PHONE_LINK.search(window):
-        return _Context(card, True, True, False, False, False)
-    if _IN_PATH.search(window):
-        return _Context(card, False, False, True, True, True)
+    if window[-1:] in ("/", "=", ":"):
+        # The number ends a link or a path: the word it is the end of.
+        link = window.rsplit(None, 1)[-1]
+        if _PHONE_LINK.search(link):
+            return _Context(card, True, True, False, False, False)
+        if link[-1] != ":" and _LETTER.search(link):
+            return _Context(card, False, False, True, True, True)
     return _Context(
         card, last == "phone", named, last in ("order", "identifier"), last == "order", False
     )
@@ -653,9 +665,18 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 (first == 0 and international) or no_phone or any(":" in gap for gap in separators)
             ):
                 continue  # found above, said to be no phone number, or a time's colon
-            elif any(in_date[first : last + 1]):
+            # After "call me at", "phone", "mera number": the whole run, as a foreign number
+            # written nationally ("8 029 491-10-24", "70 123 44 32"), unless it is a date.
+            said_phone = (
+                first == 0
+                and context.phone
+                and last == len(groups) - 1
+                and 8 <= len(digits) <= 15
+                and not _DATE.fullmatch(text, groups[0].start(), group.end())
+            )
+            if any(in_date[first : last + 1]) and not said_phone:
                 continue
-            elif (
+            if (
                 (
                     (_is_indian_number(digits) or _is_north_american(digits, group_lengths))
                     and _phone_grouping(digits, group_lengths)
@@ -671,14 +692,7 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                     and (group_lengths != [12] or context.phone)
                     and _is_phone_by_libphonenumber(digits)
                 )
-                or (
-                    # After "call me at", "phone", "mera number": the whole run, as a foreign
-                    # number written nationally ("8 029 491-10-24", "70 123 44 32").
-                    first == 0
-                    and context.phone
-                    and last == len(groups) - 1
-                    and 8 <= len(digits) <= 15
-                )
+                or said_phone
             ):
                 spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
     if not no_phone:
@@ -733,13 +747,27 @@ def _is_address(text: str, match: re.Match[str]) -> bool:
     )
 
 
+_NEXT_GROUP = re.compile(r"(?<=\D)\d")
+
+
 def _glued(text: str, start: int) -> bool:
     """Whether a value found at `start` is glued to a letter or digit before it."""
     return start > 0 and text[start - 1].isalnum()
 
 
-def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
+def _obfuscated_email_spans(text: str) -> list[tuple[int, int, str, int]]:
+    if not _OBFUSCATION_HINT.search(text):
+        return []
     spans = []
+    for match in _OBFUSCATED_EMAIL.finditer(text):
+        top_level = _TOP_LEVEL_DOMAIN.search(match[0])
+        if top_level and top_level[0].lower() not in _FILE_EXTENSIONS:
+            spans.append((match.start(), match.end(), EMAIL, _GENERIC_RANK))
+    return spans
+
+
+def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
+    spans = _obfuscated_email_spans(text)
     for match in _GENERIC_PATTERN.finditer(text):
         kind, start = match.lastgroup, match.start()
         if kind == "number":
@@ -750,7 +778,7 @@ def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
                 and _glued(text, start)
                 and not _context_before(text, start).named
             ):
-                following = _DIGITS.search(text, _DIGITS.match(text, start).end(), match.end())
+                following = _NEXT_GROUP.search(text, start + 1, match.end())
                 if following is None:
                     continue
                 start = following.start()
@@ -761,10 +789,6 @@ def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
                 spans.append((start, match.end(), PAN, _GENERIC_RANK))
         elif kind == "pan_spelled":
             spans.append((start, match.end(), PAN, _GENERIC_RANK))
-        elif kind == "obfuscated_email":
-            top_level = _TOP_LEVEL_DOMAIN.search(match[0])
-            if top_level and top_level[0].lower() not in _FILE_EXTENSIONS:
-                spans.append((match.start(), match.end(), EMAIL, _GENERIC_RANK))
         elif _is_address(text, match):
             spans.append((match.start(), match.end(), EMAIL, _GENERIC_RANK))
     return spans

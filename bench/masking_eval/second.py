@@ -234,7 +234,8 @@ class Builder:
 
     def valid_numbers(self, count):
         """(region, number) of mimesis' phone numbers that libphonenumber finds valid."""
-        found, tries = [], 0
+        found: list[tuple[str, phonenumbers.PhoneNumber]] = []
+        tries = 0
         while len(found) < count and tries < count * 50:
             tries += 1
             locale = self.rng.choice(list(LOCALES))
