@@ -146,11 +146,12 @@ _DIGIT_SEPARATOR = r"[ \t\r\n\u00a0\u2007\u2009\u202f._\-\u2010-\u2015\u2212/:()
 _DIGIT_GAP = _DIGIT_SEPARATOR + "{0,3}"
 # Inside a run of the generic pattern, also a wide gap of spaces ("4111    1111", tabs lined up)
 # and one of the characters people use to dodge filters ("4111,1111,…", "98765·43210",
-# "4111+1111+…", "#", "~", "*", "•"), perhaps followed by a space. A number written with one of
-# those is only taken for a card or a mobile number (`_ODD_GAP`): "1,234,567" is an amount.
+# "4111+1111+…", "#", "~", "*", "•"), alone: with a space after it, it is a list ("12345678,
+# 87654321"). A number written with one of those is only taken for a card or a mobile number
+# (`_ODD_GAP`): "1,234,567" is an amount.
 _ODD_SEPARATORS = ",#*~+\u00b7\u2022"
 _RUN_GAP = (
-    rf"(?:{_DIGIT_SEPARATOR}{{0,3}}|[ \t\u00a0\u2007\u2009\u202f]{{4,8}}|[{_ODD_SEPARATORS}][ ]?)"
+    rf"(?:{_DIGIT_SEPARATOR}{{0,3}}|[ \t\u00a0\u2007\u2009\u202f]{{4,8}}|[{_ODD_SEPARATORS}])"
 )
 _ODD_GAP = re.compile(f"[{_ODD_SEPARATORS}]")
 
@@ -172,8 +173,8 @@ _PAN_HOLDER_TYPES = "ABCFGHJLPTK"
 # "[dot]" or " dot ".
 _OBFUSCATED_AT = r"""(?:
     [ \t]{0,3} (?: [(\[{<] [ \t]? (?i:at|@) [ \t]? [)\]}>] | &\#64; | &(?i:commat); ) [ \t]{0,3}
-    | [ \t]{1,3} (?: @ | (?i:at [ \t]? the [ \t]? rate (?:[ \t]? of)?) ) [ \t]{1,3}
-    | [ \t]{1,3} @ | @ [ \t]{1,3}
+    | [ \t]{1,3} (?i:at [ \t]? the [ \t]? rate (?:[ \t]? of)?) [ \t]{1,3}
+    | [ \t]{1,3} @ [ \t]{0,3} | @ [ \t]{1,3}
 )"""
 _DOT_WORD = (
     r"(?:[ \t]{0,3}[(\[{<][ \t]?(?i:dot)[ \t]?[)\]}>][ \t]{0,3}|[ \t]{1,3}(?i:dot)[ \t]{1,3})"
@@ -629,13 +630,9 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 # "4111,1111,1111,1111", "98765·43210": with one odd character throughout, a
                 # card or a mobile number; anything else so written ("1,234,567", "12, 34")
                 # is an amount or a list.
-                if (
-                    set(separators) == {separators[0]}
-                    and len(separators[0]) == 1
-                    and (
-                        _is_card_number(digits, group_lengths)
-                        or (_is_indian_number(digits) and _phone_grouping(digits, group_lengths))
-                    )
+                if set(separators) == {separators[0]} and (
+                    _is_card_number(digits, group_lengths)
+                    or (_is_indian_number(digits) and _phone_grouping(digits, group_lengths))
                 ):
                     placeholder = CARD_NUMBER if len(digits) > 12 else PHONE
                     spans.append((span_start, group.end(), placeholder, _GENERIC_RANK))
