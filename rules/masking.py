@@ -10,7 +10,11 @@ Two kinds of values are found:
   Aadhaar numbers. They are found in ONE pass of one compiled pattern; numbers are then checked
   in Python (Luhn, Verhoeff, the groupings people write, numbering plans), and a number failing
   its checks stays readable. Only runs starting with 0, "00" or "(" that fail our own rules are
-  asked of libphonenumber (the phonenumbers package), so most texts never reach it.
+  asked of libphonenumber (the phonenumbers package), so most texts never reach it. The words
+  just before a number (`_context_before`, English and Hindi in Latin letters) tell what its
+  shape cannot: a card after "card", a phone number after "call me at", neither in an order
+  id, an OTP, a tracking number or a link. Emails written to dodge filters ("name(at)x.com",
+  "name at x dot com") are found in a second pass, only in texts that hint at one.
 * the values known about the conversation's end user (`PersonalValues`): name, email, phone and
   the bot entities marked personal, in the forms people type them (other apostrophes, accents,
   punctuation or date formats, names glued together). Their pattern is compiled once per
@@ -22,7 +26,7 @@ compatibility forms such as full-width letters read as plain ones), and the span
 original characters is masked. Every step takes time linear in the text's length.
 
 Pure Python on purpose: no Django, so it can run anywhere (views, exports, analytics jobs).
-Measured against an outside evaluation set by `python -m bench.masking_eval`.
+Measured against two outside evaluation sets by `python -m bench.masking_eval`.
 """
 
 import re
@@ -160,6 +164,16 @@ def verhoeff_valid(number: str) -> bool:
 # "98765 - 43210" or "4111  1111". Which of them a kind of number may use is decided later.
 _DIGIT_SEPARATOR = r"[ \t\r\n\u00a0\u2007\u2009\u202f._\-\u2010-\u2015\u2212/:()]"
 _DIGIT_GAP = _DIGIT_SEPARATOR + "{0,3}"
+# Inside a run of the generic pattern, also a wide gap of spaces ("4111    1111", tabs lined up)
+# and one of the characters people use to dodge filters ("4111,1111,…", "98765·43210",
+# "4111+1111+…", "#", "~", "*", "•"), alone: with a space after it, it is a list ("12345678,
+# 87654321"). A number written with one of those is only taken for a card or a mobile number
+# (`_ODD_GAP`): "1,234,567" is an amount.
+_ODD_SEPARATORS = ",#*~+\u00b7\u2022"
+_RUN_GAP = (
+    rf"(?:{_DIGIT_SEPARATOR}{{0,3}}|[ \t\u00a0\u2007\u2009\u202f]{{4,8}}|[{_ODD_SEPARATORS}])"
+)
+_ODD_GAP = re.compile(f"[{_ODD_SEPARATORS}]")
 
 # Letters and digits (Python's \w) plus combining marks: the vowel signs of Indic scripts are
 # marks, and a name or address written in one must not end at each of them.
@@ -174,8 +188,54 @@ _EMAIL_DOMAIN_LABEL = rf"[{_WORD_CHARS}\-]++"
 # The PAN's 4th letter, the holder type: python-stdnum's list, with K (Krish, trusts).
 _PAN_HOLDER_TYPES = "ABCFGHJLPTK"
 
+# Obfuscated emails: the "@" written as "(at)", "[at]", "{at}", "<at>", "&#64;", "&commat;", "at
+# the rate" (as said in India) or with spaces around it, and the dots of the domain as "(dot)",
+# "[dot]" or " dot ".
+_OBFUSCATED_AT = r"""(?:
+    [ \t]{0,3} (?: [(\[{<] [ \t]? (?i:at|@) [ \t]? [)\]}>] | &\#64; | &(?i:commat); ) [ \t]{0,3}
+    | [ \t]{1,3} (?i:at [ \t]? the [ \t]? rate (?:[ \t]? of)?) [ \t]{1,3}
+    | [ \t]{1,3} @ [ \t]{0,3} | @ [ \t]{1,3}
+)"""
+_DOT_WORD = (
+    r"(?:[ \t]{0,3}[(\[{<][ \t]?(?i:dot)[ \t]?[)\]}>][ \t]{0,3}|[ \t]{1,3}(?i:dot)[ \t]{1,3})"
+)
+_OBFUSCATED_DOT = rf"(?:\.|{_DOT_WORD})"
+_MAIL_PROVIDERS = (
+    r"(?i:gmail|googlemail|yahoo|ymail|rocketmail|hotmail|outlook|live|msn|rediffmail|rediff"
+    r"|icloud|me|aol|protonmail|proton|pm|zoho|zohomail|gmx|yandex|mail|fastmail|tutanota)"
+    r"(?![\w\-])"
+)
+# The rest of a PAN spelled letter by letter, after its first letter and separator.
+_PAN_SPELLED_REST = (
+    f"[A-Z](?P=pan_space)[A-Z](?P=pan_space)[{_PAN_HOLDER_TYPES}](?P=pan_space)[A-Z](?P=pan_space)"
+    + "".join(r"\d(?P=pan_space)" for _ in range(4))
+    + r"[A-Z](?![^\W_])"
+)
+# A PAN glued to the words before it: "pancardABCPK1234F", "PAN noABCPK1234F".
+_PAN_WORD_BEFORE = re.compile(r"(?:pan|card|no|number|is|hai)[\s.:\-]{0,3}\Z", re.IGNORECASE)
+
+# Found in a second pass, and only in texts with an `_OBFUSCATION_HINT`: most have none.
+_OBFUSCATED_EMAIL = re.compile(
+    rf"""  # "name(at)domain.com", "name at gmail dot com", "name &#64; x.in"
+        (?<![{_WORD_CHARS}.+\-]) [{_WORD_CHARS}.+\-]++
+        (?:
+            {_OBFUSCATED_AT} {_EMAIL_DOMAIN_LABEL} (?:{_OBFUSCATED_DOT}{_EMAIL_DOMAIN_LABEL})++
+            # A plain " at " (or "@" without spaces, which the pattern of addresses finds
+            # otherwise) is an address only with a " dot " in it or a mail provider after it:
+            # "look at example.com" is a sentence.
+            | (?:[ \t]{{1,3}}(?i:at)[ \t]{{1,3}}|@)
+              (?: {_MAIL_PROVIDERS} (?:{_OBFUSCATED_DOT}{_EMAIL_DOMAIN_LABEL})++
+                | {_EMAIL_DOMAIN_LABEL} (?:\.{_EMAIL_DOMAIN_LABEL})*+ {_DOT_WORD}
+                  {_EMAIL_DOMAIN_LABEL} (?:{_OBFUSCATED_DOT}{_EMAIL_DOMAIN_LABEL})*+ )
+        )
+    """,
+    re.VERBOSE,
+)
+_OBFUSCATION_HINT = re.compile(r"@|&#64;|&commat;|[(\[{<\s](?i:at)")
+
 # Numbers are found as runs: digits joined by separators, at least 8 digits (the shortest
-# international phone number), not glued to a letter or digit in front; with the "+" or "(+" of
+# international phone number), not glued to a digit in front (glued to a letter, they are
+# read after a card, Aadhaar or phone word only: `_glued`); with the "+" or "(+" of
 # an international number or the "(" of an area code ("(987) 654-3210", "(0-312) 34567") in
 # front. Possessive, so a run is
 # always taken whole and never re-tried from its middle; which parts of it are personal is
@@ -187,12 +247,15 @@ _GENERIC_PATTERN = re.compile(
         @ {_EMAIL_DOMAIN_LABEL} (?:\.{_EMAIL_DOMAIN_LABEL})+
     )
     | (?P<pan>  # 5 letters, the 4th the holder type, 4 digits, 1 letter: "ABCPK 1234 F" too
-        (?<![^\W_]) [A-Za-z]{{3}} [{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}] [A-Za-z]
-        (?P<pan_gap>[ \u00a0\-]?) [0-9]{{4}} (?P=pan_gap) [A-Za-z] (?![^\W_])
+        [A-Za-z]{{3}} [{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}]
+        [A-Za-z] (?P<pan_gap>[ \u00a0\-._]?) [0-9]{{4}} (?P=pan_gap) [A-Za-z] (?![^\W_])
+    )
+    | (?P<pan_spelled>  # letter by letter, in capitals: "A B C P K 1 2 3 4 F"
+        (?<![^\W_]) [A-Z] (?P<pan_space>[ .\-]) {_PAN_SPELLED_REST}
     )
     | (?P<number>
-        (?<![^\W_]) (?:\(?\+|\((?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))? \d
-        (?:{_DIGIT_GAP}\d){{7,}}+
+        (?<!\d) (?:\(?\+|\((?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))? \d
+        (?:{_RUN_GAP}\d){{7,}}+
     )
     """,
     re.VERBOSE,
@@ -325,7 +388,11 @@ def _is_card_number(digits: str, group_lengths: list[int]) -> bool:
             and all(3 <= length <= 6 for length in group_lengths[1:-1])
             and group_lengths[-1] <= 6
         )
-    ) and _card_digits(digits)
+    ) and (
+        _card_digits(digits)
+        # 13 digits in groups: a Maestro or a Visa; unbroken, it may be a timestamp.
+        or (len(digits) == 13 and len(group_lengths) > 1 and luhn_valid(digits))
+    )
 
 
 def _card_digits(digits: str) -> bool:
@@ -416,6 +483,88 @@ def _checked_stretch(
     return None
 
 
+# --- What the words before a number say it is -------------------------------------------------
+#
+# A number's own shape does not always tell: a 12-digit Maestro card is as long as an Aadhaar
+# and passes Luhn one time in ten, "70 123 44 32" is a phone number in Belarus and a list
+# anywhere, "02310307" is a phone number in some country and a one-time password here. The
+# words just before a number decide, in English and in Hindi typed in Latin letters, as
+# Presidio's context words do: only within `_CONTEXT_WINDOW` characters, so the look costs
+# the same for every number however long the text.
+_CONTEXT_WINDOW = 48
+
+
+def _word_classes(**classes: str) -> dict[str, str]:
+    return {word: kind for kind, words in classes.items() for word in words.split()}
+
+
+# Each word's class; the window's words are looked up one by one (a pattern of them all,
+# case-insensitive, costs tens of microseconds a number).
+_CONTEXT_CLASSES = _word_classes(
+    card="card kaard kard debit credit atm maestro rupay visa mastercard master amex diners "
+    "discover cc",
+    aadhaar="aadhaar aadhar adhaar adhar aadaar aadar adaar adar uid uidai",
+    # Words for what is never an Aadhaar either; long ones, which chance does not type.
+    order="order invoice receipt gstin reference transaction tracking consignment docket "
+    "courier shipment parcel bluedart dart delhivery xpressbees booking ticket complaint "
+    "voucher",
+    identifier="ord inv bill gst ref txn utr rrn awb track dtdc ekart ecom fedex dhl aramex pnr "
+    "otp code pin passcode verification coupon promo serial imei model sku item product case "
+    "request sr policy batch lot #",
+    phone="phone ph phn fone fon mob mobile mobail cell cellphone call calls calling text sms "
+    "whatsapp whats wa contact tel telephone landline dial ring reach",
+)
+# Words that name the number, of the class of a word up to two words before them ("card
+# number", "order no", "OTP is no.", "card ka number"); otherwise ("number:", "mera no",
+# "order delivered, my number is") a phone number's.
+_NUMBER_WORDS = frozenset(
+    _word_classes(number="no num numbr number nmbr nbr nambar numbar id details")
+)
+_CONTEXT_TOKEN = re.compile(r"[a-z]+|#")
+
+
+# Before a number inside a link or a path ("/orders/027724303", "?id=123456789012",
+# "GST/7928/218773"): a letter earlier in the same word, then "/" or "=" right before it. A
+# WhatsApp or "tel:" link holds a phone number, though.
+_LETTER = re.compile(r"[^\W\d_]")
+_PHONE_LINK = re.compile(r"wa\.me/|whatsapp|tel:|callto:", re.IGNORECASE)
+
+
+class _Context(NamedTuple):
+    card: bool  # a card word is near: a Luhn-valid number of 12 to 19 digits is a card
+    phone: bool  # a phone word is the nearest: a number of 8 to 15 digits is a phone number
+    named: bool  # a card, Aadhaar or phone word is the nearest: a number glued to it is read
+    no_phone: bool  # an order id, OTP, tracking number or link: no phone number
+    no_aadhaar: bool  # an order or tracking number, or a link: no Aadhaar either
+    in_link: bool  # digits in a link's path: only a card said to be one
+
+
+def _context_before(text: str, start: int) -> _Context:
+    window = text[max(0, start - _CONTEXT_WINDOW) : start]
+    last = None
+    card = False
+    since_last = 0  # words read since the last word of a class
+    for token in _CONTEXT_TOKEN.findall(window.lower()):
+        since_last += 1
+        kind = _CONTEXT_CLASSES.get(token)
+        if kind is None and token in _NUMBER_WORDS:
+            kind = last if last is not None and since_last <= 3 else "phone"
+        if kind is not None:
+            last, since_last = kind, 0
+            card = card or kind == "card"
+    named = last in ("card", "aadhaar", "phone")
+    if window[-1:] in ("/", "=", ":"):
+        # The number ends a link or a path: the word it is the end of.
+        link = window.rsplit(None, 1)[-1]
+        if _PHONE_LINK.search(link):
+            return _Context(card, True, True, False, False, False)
+        if link[-1] != ":" and _LETTER.search(link):
+            return _Context(card, False, False, True, True, True)
+    return _Context(
+        card, last == "phone", named, last in ("order", "identifier"), last == "order", False
+    )
+
+
 def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, int]]:
     """The personal numbers in the run text[start:end], as (start, end, placeholder, rank).
 
@@ -443,12 +592,19 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
         first_inside = bisect_left(group_starts, date.start())
         for index in range(first_inside, bisect_left(group_starts, date.end(), first_inside)):
             in_date[index] = True
-    first_only = international or dialled
-    spans = _small_group_spans(text, groups)
+    context = _context_before(text, start)
+    # Said to be an order id, an OTP, a tracking number or a link: no phone number unless
+    # international. (Numbers with a check digit are masked wherever they stand: an id passes
+    # it one time in ten, and a card or an Aadhaar left readable is a leak.)
+    no_phone = context.no_phone and not international
+    first_only = international or dialled or context.card or context.phone
+    spans = [] if context.in_link else _small_group_spans(text, groups)
     for first, first_group in enumerate(groups):
         span_start = start if first == 0 else first_group.start()  # with any "+" or "("
         checked_further = first == 0 and first_only
+        said_card = first == 0 and context.card
         digits, group_lengths, separators = "", [], []
+        odd_gap = False
         # Whether the stretch so far can still grow into a card (4, then groups of 3 to 6) or
         # a phone number by our own rules (groups of 3 or more after the first): past that,
         # only the first stretch of a "+", "0" or "(" run grows on, so a long run costs a few
@@ -464,11 +620,12 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
         for last in range(first, len(groups)):
             if not (card_shape or phone_shape or checked_further):
                 break
-            limit = _LONGEST_NUMBER if card_shape else 15 if checked_further else 12
+            limit = _LONGEST_NUMBER if card_shape or said_card else 15 if checked_further else 12
             group = groups[last]
             length = group.end() - group.start()
             if last > first:
                 separators.append(text[groups[last - 1].end() : group.start()])
+                odd_gap = odd_gap or bool(_ODD_GAP.search(separators[-1]))
                 card_shape = card_shape and 3 <= length <= 6
                 phone_shape = phone_shape and length >= 3
             else:
@@ -484,44 +641,96 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 phone_end = extension.end()
             if first == 0 and international and 8 <= len(digits) <= 15:
                 spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
-            if _is_card_number(digits, group_lengths):
+            if said_card and 12 <= len(digits) <= _LONGEST_NUMBER and luhn_valid(digits):
+                # Any grouping, and 12-digit Maestro cards too, after "card", "debit card"…
                 spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
-            elif _is_aadhaar(digits, group_lengths) and not (
-                # "8427 9556 4992 4429" is one 16-digit number (an order id failing Luhn), not
-                # an Aadhaar and "4429": a grouped Aadhaar does not go on in the same grouping.
-                separators
-                and (
-                    (
-                        first > 0
-                        and text[groups[first - 1].end() : first_group.start()] in separators
-                    )
-                    or (
-                        last + 1 < len(groups)
-                        and text[group.end() : groups[last + 1].start()] in separators
+            elif context.in_link:
+                continue
+            elif odd_gap:
+                # "4111,1111,1111,1111", "98765·43210": with one odd character throughout, a
+                # card or a mobile number; anything else so written ("1,234,567", "12, 34")
+                # is an amount or a list.
+                if set(separators) == {separators[0]} and (
+                    _is_card_number(digits, group_lengths)
+                    or (_is_indian_number(digits) and _phone_grouping(digits, group_lengths))
+                ):
+                    placeholder = CARD_NUMBER if len(digits) > 12 else PHONE
+                    spans.append((span_start, group.end(), placeholder, _GENERIC_RANK))
+            elif _is_card_number(digits, group_lengths):
+                spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
+            elif (
+                _is_aadhaar(digits, group_lengths)
+                and not context.no_aadhaar
+                and not (
+                    # "8427 9556 4992 4429" is one 16-digit number (an order id failing Luhn), not
+                    # an Aadhaar and "4429": a grouped Aadhaar does not go on in the same grouping.
+                    separators
+                    and (
+                        (
+                            first > 0
+                            and text[groups[first - 1].end() : first_group.start()] in separators
+                        )
+                        or (
+                            last + 1 < len(groups)
+                            and text[group.end() : groups[last + 1].start()] in separators
+                        )
                     )
                 )
             ):
                 spans.append((span_start, group.end(), AADHAAR, _GENERIC_RANK))
-            elif (first == 0 and international) or any(":" in gap for gap in separators):
-                continue  # found above, or a time's colon: no phone number
-            elif any(in_date[first : last + 1]):
-                continue
             elif (
-                (_is_indian_number(digits) or _is_north_american(digits, group_lengths))
-                and _phone_grouping(digits, group_lengths)
-            ) or (
+                (first == 0 and international) or no_phone or any(":" in gap for gap in separators)
+            ):
+                continue  # found above, said to be no phone number, or a time's colon
+            # After "call me at", "phone", "mera number": the whole run, as a foreign number
+            # written nationally ("8 029 491-10-24", "70 123 44 32"), unless it is a date.
+            said_phone = (
                 first == 0
-                and dialled
+                and context.phone
+                and last == len(groups) - 1
                 and 8 <= len(digits) <= 15
-                and group_lengths[-1] > 1  # "0-306-40615-2" ends with an ISBN's check digit
-                and _is_phone_by_libphonenumber(digits)
+                and not _DATE.fullmatch(text, groups[0].start(), group.end())
+            )
+            if any(in_date[first : last + 1]) and not said_phone:
+                continue
+            if (
+                (
+                    (_is_indian_number(digits) or _is_north_american(digits, group_lengths))
+                    and _phone_grouping(digits, group_lengths)
+                    and not _part_of_identifier(text, groups, first, last, separators)
+                )
+                or (
+                    first == 0
+                    and dialled
+                    and 8 <= len(digits) <= 15
+                    and group_lengths[-1] > 1  # "0-306-40615-2" ends with an ISBN's check digit
+                    # 12 digits unbroken behind a 0 are an id failing Verhoeff, unless said
+                    # to be a phone number.
+                    and (group_lengths != [12] or context.phone)
+                    and _is_phone_by_libphonenumber(digits)
+                )
+                or said_phone
             ):
                 spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
-    spans.extend(
-        (spelled.start(), spelled.end(), PHONE, _UNCHECKED_NUMBER_RANK)
-        for spelled in _SPELLED_PHONE.finditer(text, start, end)
-    )
+    if not no_phone:
+        spans.extend(
+            (spelled.start(), spelled.end(), PHONE, _UNCHECKED_NUMBER_RANK)
+            for spelled in _SPELLED_PHONE.finditer(text, start, end)
+        )
     return spans
+
+
+def _part_of_identifier(
+    text: str, groups: list[re.Match[str]], first: int, last: int, separators: list[str]
+) -> bool:
+    """Whether the stretch groups[first..last] goes on, with the separator it uses inside and
+    no space, into more groups: "913-4289320" in the order id "913-4289320-2402505"."""
+    inside = set(separators)
+    if len(inside) != 1 or any(char.isspace() for char in separators[0]):
+        return False
+    return (first > 0 and text[groups[first - 1].end() : groups[first].start()] in inside) or (
+        last + 1 < len(groups) and text[groups[last].end() : groups[last + 1].start()] in inside
+    )
 
 
 # Not addresses though shaped like them: "logo@2x.png" (a file at twice the size), "pkg@1.2.3"
@@ -538,6 +747,11 @@ _SSH_PATH = re.compile(r":[\w~.-]*/")
 _ISBN_BEFORE = re.compile(r"isbn(?:-?1[03])?:?[ \t]{0,2}\Z", re.IGNORECASE)
 
 
+# An obfuscated address ends with a top-level domain, letters only and no file's extension:
+# "x(at)y(dot)5" and "logo (at) 2x.png" are none.
+_TOP_LEVEL_DOMAIN = re.compile(r"(?<![\w\-])[^\W\d_]{2,24}\Z")
+
+
 def _is_address(text: str, match: re.Match[str]) -> bool:
     top_level = match[0].rsplit(".", 1)[-1].lower()
     return (
@@ -550,15 +764,48 @@ def _is_address(text: str, match: re.Match[str]) -> bool:
     )
 
 
-def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
+_NEXT_GROUP = re.compile(r"(?<=\D)\d")
+
+
+def _glued(text: str, start: int) -> bool:
+    """Whether a value found at `start` is glued to a letter or digit before it."""
+    return start > 0 and text[start - 1].isalnum()
+
+
+def _obfuscated_email_spans(text: str) -> list[tuple[int, int, str, int]]:
+    if not _OBFUSCATION_HINT.search(text):
+        return []
     spans = []
+    for match in _OBFUSCATED_EMAIL.finditer(text):
+        top_level = _TOP_LEVEL_DOMAIN.search(match[0])
+        if top_level and top_level[0].lower() not in _FILE_EXTENSIONS:
+            spans.append((match.start(), match.end(), EMAIL, _GENERIC_RANK))
+    return spans
+
+
+def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
+    spans = _obfuscated_email_spans(text)
     for match in _GENERIC_PATTERN.finditer(text):
-        kind = match.lastgroup
+        kind, start = match.lastgroup, match.start()
         if kind == "number":
-            if not _ISBN_BEFORE.search(text, max(0, match.start() - 10), match.start()):
-                spans.extend(_number_spans(text, match.start(), match.end()))
+            # Glued to a word ("card4111…", "mob no9876543210", "is+91…") only after a word
+            # that says what follows; "ABC12345678" is a code, and the run starts after it.
+            if (
+                text[start] not in "+("
+                and _glued(text, start)
+                and not _context_before(text, start).named
+            ):
+                following = _NEXT_GROUP.search(text, start + 1, match.end())
+                if following is None:
+                    continue
+                start = following.start()
+            if not _ISBN_BEFORE.search(text, max(0, start - 10), start):
+                spans.extend(_number_spans(text, start, match.end()))
         elif kind == "pan":
-            spans.append((match.start(), match.end(), PAN, _GENERIC_RANK))
+            if not _glued(text, start) or _PAN_WORD_BEFORE.search(text, max(0, start - 12), start):
+                spans.append((start, match.end(), PAN, _GENERIC_RANK))
+        elif kind == "pan_spelled":
+            spans.append((start, match.end(), PAN, _GENERIC_RANK))
         elif _is_address(text, match):
             spans.append((match.start(), match.end(), EMAIL, _GENERIC_RANK))
     return spans
@@ -606,6 +853,18 @@ _INVISIBLE = frozenset(
     )  # fmt: skip
     for code in range(low, high + 1)
 )
+# Cyrillic and Greek capitals that look like Latin ones ("АВСРК1234F" is a PAN to the eye), read
+# as those; each one's small letter as the Latin small letter, so that folding keeps case
+# pairs and a value is found case-insensitively whichever script it is typed in.
+_HOMOGLYPHS = {
+    look_alike: latin
+    for capitals, latins in (
+        ("АВСЕНІЈКМОРЅТХУ", "ABCEHIJKMOPSTXY"),  # Cyrillic
+        ("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX"),  # Greek
+    )
+    for capital, latin_capital in zip(capitals, latins, strict=True)
+    for look_alike, latin in ((capital, latin_capital), (capital.lower(), latin_capital.lower()))
+}
 _FOLDED_AS = {
     **dict.fromkeys("\u2019\u2018\u02bc\u00b4\u2032", "'"),
     **{"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i"},
@@ -614,6 +873,7 @@ _FOLDED_AS = {
     **{"\u1680": " ", "\u2028": "\n", "\u2029": "\n"},
     # The ideographic full stops, which IDNA reads as the dot of a domain ("a@example。com").
     **dict.fromkeys("\u3002\uff61", "."),
+    **_HOMOGLYPHS,
 }
 
 

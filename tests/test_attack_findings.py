@@ -183,3 +183,48 @@ def test_long_values_are_masked_however_punctuated():
     masker = Masker(PersonalValues(entities=(("address", address), ("acct", "1234" * 6))))
     assert masker.mask("to flat 12 3rd cross mg road indiranagar bangalore") == ("to [address]")
     assert masker.mask("acct 12 34 12 34 12 34 12 34 12 34 12 34!") == "acct [acct]!"
+
+
+# What people (or a hostile end user) type between a value's parts, or glue to it, to slip it
+# past a filter; each showed in full to masked viewers and analysts until the masker read it.
+EVASIONS = {
+    "card, four spaces between groups": ("4111    1111    1111    1111", "[card number]"),
+    "card, tabs": ("4111\t\t\t\t1111 1111 1111", "[card number]"),
+    "card, commas": ("4111,1111,1111,1111", "[card number]"),
+    "card, plus signs": ("4111+1111+1111+1111", "[card number]"),
+    "card, hashes": ("4111#1111#1111#1111", "[card number]"),
+    "card glued after a word": ("card4111111111111111", "card[card number]"),
+    "Aadhaar glued after a word": ("aadhaar234123412346", "aadhaar[Aadhaar number]"),
+    "phone glued after a word": ("ph9876543210", "ph[phone]"),
+    "phone, middle dot": ("98765\u00b743210", "[phone]"),
+    "phone, bullet": ("98765\u202243210", "[phone]"),
+    "phone, tilde": ("98765~43210", "[phone]"),
+    "phone, comma": ("98765,43210", "[phone]"),
+    "phone, asterisk": ("98765*43210", "[phone]"),
+    "PAN, dots": ("ABCPK.1234.F", "[PAN]"),
+    "PAN, underscores": ("ABCPK_1234_F", "[PAN]"),
+    "PAN, letter by letter": ("A B C P K 1 2 3 4 F", "[PAN]"),
+    "PAN glued after a word": ("panABCPK1234F", "pan[PAN]"),
+    "PAN, Cyrillic look-alike letters": ("\u0410\u0412\u0421\u0420\u041a1234F", "[PAN]"),
+    "email, spaces around @": ("john @ example.com", "[email]"),
+    "email, (at)": ("john(at)example.com", "[email]"),
+    "email, [at] and [dot]": ("john[at]example[dot]com", "[email]"),
+    "email, HTML entity for @": ("alice&#64;example.com", "[email]"),
+}
+
+
+@pytest.mark.parametrize("typed, masked", EVASIONS.values(), ids=EVASIONS.keys())
+def test_a_value_typed_to_dodge_a_filter_is_masked(typed, masked):
+    assert Masker(PersonalValues()).mask(f"mine: {typed} ok") == f"mine: {masked} ok"
+
+
+def test_a_name_with_a_cyrillic_look_alike_letter_is_masked():
+    assert Masker(PersonalValues(name="Siobhan Kavanagh")).mask("ask Siobh\u0430n") == "ask [name]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["total 1,234,567,890 rupees", "pins 1234, 5678, 9012, 3456", "code ABC12345678", "x1,2,3"],
+)
+def test_what_those_separators_also_join_stays_readable(text):
+    assert Masker(PersonalValues()).mask(text) == text

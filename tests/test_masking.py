@@ -337,7 +337,7 @@ def test_phone_extensions_are_masked_with_their_number(text):
         ("0091 98765 43210", "[phone]"),
         ("9876543210@ybl", "[phone]@ybl"),  # a UPI id: the number is the personal part
         (f"9876543210 {VISA}", "[phone] [card number]"),
-        ("abc+919876543210", "abc+[phone]"),
+        ("abc+919876543210", "abc[phone]"),
     ],
 )
 def test_phones_next_to_other_things(text, expected):
@@ -426,7 +426,7 @@ def test_twelve_digits_valid_for_both_checksums_show_as_aadhaar():
         f"order 402-{card('1234567123456')[:7]}-{card('1234567123456')[7:]}",
         "version 1.2.3.4, host 192.168.100.200, build 0.11.46.4332",
         "server 61.246.12.123, 93.187.96.243:8080 and 203.94.227.70/24",
-        "a@b is no address, nor is user at example dot com",
+        "a@b is no address, nor is look at example.com",
         "logo@2x.png, icon@3x.webp, pkg@1.2.3, left-pad@0.9.38 and npm i x@10.2",
         "git clone git@github.com:acme/app.git; git@gitlab.example.com:~team/x",
         "ssh -T git@github.com",

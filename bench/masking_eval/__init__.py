@@ -8,9 +8,11 @@ over-masking. The values come from libraries that know them better than our own 
 set does not just replay the masker's own idea of what a card or a phone number looks like.
 
 `python -m bench.masking_eval.generate` rebuilds the file (deterministic by seed);
-`python -m bench.masking_eval` measures our Masker and Presidio on it.
+`python -m bench.masking_eval` measures our Masker and Presidio on it and on `second.jsonl`, a
+second set drawn from other sources and typing habits (`python -m bench.masking_eval.second`).
 """
 
 from pathlib import Path
 
 CASES_PATH = Path(__file__).with_name("cases.jsonl")
+SECOND_PATH = Path(__file__).with_name("second.jsonl")

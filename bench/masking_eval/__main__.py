@@ -1,4 +1,7 @@
-"""Our Masker and Presidio on the labelled evaluation set: `python -m bench.masking_eval`.
+"""Our Masker and Presidio on the labelled evaluation sets: `python -m bench.masking_eval`.
+
+Both sets side by side: cases.jsonl (generate.py, the set the masker was first tuned on) and
+second.jsonl (second.py at its held-out seed, drawn from other sources and typing habits).
 
 Recall of a kind is the share of its planted values wholly covered by masked spans; a clear
 negative is flagged when anything in it is masked. Our Masker gets each case's known values
@@ -6,9 +9,10 @@ negative is flagged when anything in it is masked. Our Masker gets each case's k
 patterns alone find). Throughput is over every text of the set, without known values, our
 Masker doing the whole job (masking), Presidio only finding.
 
-Options: --cases PATH measures another set (`generate --seed N --out PATH` makes a held-out
-one); --table PATH writes the Markdown table there too; --misses N prints up to N missed
-values and flagged negatives per kind, ours; --no-presidio skips Presidio.
+Options: --cases PATH measures another set instead, repeatable (`generate --seed N --out PATH`
+or `second --seed N --out PATH` makes one); --table PATH writes the Markdown table there too;
+--misses N prints up to N missed values and flagged negatives per kind, ours; --no-presidio
+skips Presidio.
 """
 
 import argparse
@@ -21,7 +25,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from bench.masking_eval import CASES_PATH
+from bench.masking_eval import CASES_PATH, SECOND_PATH
 from rules.masking import MASKER_VERSION, Masker, PersonalValues
 
 MIN_SECONDS = 2.0
@@ -149,54 +153,64 @@ def commit():
         return "unknown"
 
 
-def table(cases, source, ours, theirs, our_rate, their_rate):
-    positives = sum(1 for case in cases if case["spans"])
+def cell(counts, kind):
+    return percent(counts[kind]) if kind in counts else "—"
+
+
+def table(measured):
+    """One Markdown table of every measured set side by side: [(name, cases, ours, theirs,
+    our rate, their rate)]."""
     lines = [
-        f"{positives:,} planted values and {len(cases) - positives:,} clear negatives "
-        f"({source}); {datetime.date.today()}, {machine()}, "
-        f"commit {commit()}, MASKER_VERSION {MASKER_VERSION}, load average "
-        f"{os.getloadavg()[0]:.2f}.",
-        "",
-        "| kind | values | our Masker | Presidio |",
-        "|---|---|---|---|",
-    ]
-    our_recall, our_flagged, _ = ours
-    their_recall, their_flagged, _ = theirs
-    for kind in our_recall:
-        lines.append(
-            f"| {kind} | {our_recall[kind][1]:,} | {percent(our_recall[kind])} "
-            f"| {percent(their_recall[kind])} |"
+        f"{datetime.date.today()}, {machine()}, commit {commit()}, MASKER_VERSION "
+        f"{MASKER_VERSION}, load average {os.getloadavg()[0]:.2f}. "
+        + "; ".join(
+            f"{name}: {sum(1 for case in cases if case['spans']):,} planted values and "
+            f"{sum(1 for case in cases if not case['spans']):,} clear negatives"
+            for name, cases, *_ in measured
         )
-    lines += [
+        + ".",
         "",
-        "| clear negatives flagged | texts | our Masker | Presidio |",
-        "|---|---|---|---|",
     ]
-    for kind in our_flagged:
-        lines.append(
-            f"| {kind.removeprefix('negative: ')} | {our_flagged[kind][1]:,} "
-            f"| {percent(our_flagged[kind])} | {percent(their_flagged[kind])} |"
+    header = "".join(f" {name}: values | ours | Presidio |" for name, *_ in measured)
+    rule = "---|---|---|" * len(measured)
+    kinds = list(dict.fromkeys(kind for _, _, ours, *_ in measured for kind in ours[0]))
+    lines += [f"| kind |{header}", f"|---|{rule}"]
+    for kind in kinds:
+        row = "".join(
+            f" {ours[0][kind][1]:,} | {cell(ours[0], kind)} | {cell(theirs[0], kind)} |"
+            if kind in ours[0]
+            else " — | — | — |"
+            for _, _, ours, theirs, *_ in measured
         )
-    total = [sum(value[0] for value in our_flagged.values()), len(cases) - positives]
-    their_total = [sum(value[0] for value in their_flagged.values()), len(cases) - positives]
-    lines.append(f"| **all** | {total[1]:,} | **{percent(total)}** | {percent(their_total)} |")
-    lines += [
-        "",
-        f"Throughput over the set's {len(cases):,} texts: our Masker {our_rate:,.0f} "
-        f"messages/s, Presidio {their_rate:,.0f} messages/s ({our_rate / their_rate:.0f}x).",
-    ]
+        lines.append(f"| {kind} |{row}")
+    negatives = list(dict.fromkeys(kind for _, _, ours, *_ in measured for kind in ours[1]))
+    lines += ["", f"| clear negatives flagged |{header.replace('values', 'texts')}", f"|---|{rule}"]
+    for kind in negatives:
+        row = "".join(
+            f" {ours[1][kind][1]:,} | {cell(ours[1], kind)} | {cell(theirs[1], kind)} |"
+            if kind in ours[1]
+            else " — | — | — |"
+            for _, _, ours, theirs, *_ in measured
+        )
+        lines.append(f"| {kind.removeprefix('negative: ')} |{row}")
+    row = ""
+    for _, cases, ours, theirs, *_ in measured:
+        total = sum(1 for case in cases if not case["spans"])
+        flagged = [sum(value[0] for value in ours[1].values()), total]
+        their_flagged = [sum(value[0] for value in theirs[1].values()), total]
+        row += f" {total:,} | **{percent(flagged)}** | {percent(their_flagged)} |"
+    lines += [f"| **all** |{row}", ""]
+    for name, cases, _, _, our_rate, their_rate in measured:
+        lines.append(
+            f"Throughput over {name}'s {len(cases):,} texts: our Masker {our_rate:,.0f} "
+            f"messages/s, Presidio {their_rate:,.0f} messages/s ({our_rate / their_rate:.0f}x)."
+        )
     return "\n".join(lines)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=Path, default=CASES_PATH, help="another labelled set")
-    parser.add_argument("--table", help="also write the Markdown table to this file")
-    parser.add_argument("--misses", type=int, default=0, help="show up to N misses per kind")
-    parser.add_argument("--no-presidio", action="store_true", help="measure our Masker only")
-    arguments = parser.parse_args()
-
-    cases = load_cases(arguments.cases)
+def measure(path, presidio_find, misses):
+    """(name, cases, ours, theirs, our rate, their rate) of the set at `path`."""
+    cases = load_cases(path)
     maskers, errors = {}, []
 
     def our_spans(case):
@@ -211,26 +225,43 @@ def main():
 
     ours = score(our_spans, cases)
     if errors:
-        print(f"our Masker raised on {len(errors)} cases, first: {errors[0]}")
+        print(f"{path.name}: our Masker raised on {len(errors)} cases, first: {errors[0]}")
     texts = [case["text"] for case in cases]
-    generic = Masker()
-    our_rate = rate(generic.mask, texts, MIN_SECONDS)
-    if arguments.no_presidio:
+    our_rate = rate(Masker().mask, texts, MIN_SECONDS)
+    if presidio_find is None:
         theirs, their_rate = ours, float("nan")
     else:
-        presidio_find = presidio_finder()
-        presidio_find(texts[0])  # loads phone metadata before the clock starts
         theirs = score(lambda case: presidio_find(case["text"]), cases)
         their_rate = rate(presidio_find, texts, 0)
-    report = table(cases, arguments.cases.name, ours, theirs, our_rate, their_rate)
+    shown = defaultdict(int)
+    for kind, case, spans in ours[2]:
+        if shown[kind] < misses:
+            shown[kind] += 1
+            found = [case["text"][start:end] for start, end in spans]
+            print(f"MISS {kind} [{case.get('form', '')}] {case['text']!r} found {found}")
+    return path.name, cases, ours, theirs, our_rate, their_rate
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--cases",
+        type=Path,
+        action="append",
+        help="a labelled set (repeatable); both sets by default",
+    )
+    parser.add_argument("--table", help="also write the Markdown table to this file")
+    parser.add_argument("--misses", type=int, default=0, help="show up to N misses per kind")
+    parser.add_argument("--no-presidio", action="store_true", help="measure our Masker only")
+    arguments = parser.parse_args()
+
+    presidio_find = None
+    if not arguments.no_presidio:
+        presidio_find = presidio_finder()
+        presidio_find("+91 98765 43210")  # loads phone metadata before the clock starts
+    paths = arguments.cases or [CASES_PATH, SECOND_PATH]
+    report = table([measure(path, presidio_find, arguments.misses) for path in paths])
     print(report)
-    if arguments.misses:
-        shown = defaultdict(int)
-        for kind, case, spans in ours[2]:
-            if shown[kind] < arguments.misses:
-                shown[kind] += 1
-                found = [case["text"][start:end] for start, end in spans]
-                print(f"MISS {kind} [{case.get('form', '')}] {case['text']!r} found {found}")
     if arguments.table:
         with open(arguments.table, "w", encoding="utf-8") as file:
             file.write(report + "\n")
