@@ -1354,6 +1354,22 @@ def _merge_overlaps(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, i
     return merged
 
 
+# What every generic value holds: a digit (numbers, PANs) or an "@" or the word "at" (emails,
+# also as people write them to dodge filters). Most texts hold none and skip `_GENERIC_PATTERN`,
+# most of the time of masking them. A new generic kind without either must be added here.
+_DIGIT_OR_AT_SIGN = re.compile(r"[\d@]")
+_AT_WORD = re.compile(r"(?<![^\W_])at(?![^\W_])", re.IGNORECASE)
+
+
+def _may_be_generic(text: str) -> bool:
+    # Two steps, as a pattern of both scans a text several times slower than one of a
+    # character class; the word is looked for in texts holding its letters.
+    return _DIGIT_OR_AT_SIGN.search(text) is not None or (
+        ("at" in text or "AT" in text or "At" in text or "aT" in text)
+        and _AT_WORD.search(text) is not None
+    )
+
+
 class Masker:
     """Finds and masks personal data; build one per conversation and reuse it for its texts.
 
@@ -1394,7 +1410,7 @@ class Masker:
         original characters they were folded from."""
         folded = None if text.isascii() else fold(text)  # most texts: nothing to fold
         searched = text if folded is None else folded.text
-        spans = _generic_spans(searched)
+        spans = _generic_spans(searched) if _may_be_generic(searched) else []
         if self._knows_any:
             spans.extend(self._known_spans(searched))
         if not spans:
