@@ -1354,19 +1354,24 @@ def _merge_overlaps(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, i
     return merged
 
 
-# What every generic value holds: a digit (numbers, PANs) or an "@" or the word "at" (emails,
-# also as people write them to dodge filters). Most texts hold none and skip `_GENERIC_PATTERN`,
-# most of the time of masking them. A new generic kind without either must be added here.
-_DIGIT_OR_AT_SIGN = re.compile(r"[\d@]")
+# What every generic value holds: 4 digits or more (a PAN 4, numbers 8 or more), or an "@" or
+# the word "at" (emails, also as people write them to dodge filters). Most texts hold none and
+# skip `_GENERIC_PATTERN`, most of the time of masking them. A generic kind holding none of
+# them must be added here.
+_FOUR_DIGITS = re.compile(r"\d(?:\D*\d){3}")
 _AT_WORD = re.compile(r"(?<![^\W_])at(?![^\W_])", re.IGNORECASE)
 
 
 def _may_be_generic(text: str) -> bool:
-    # Two steps, as a pattern of both scans a text several times slower than one of a
+    # In steps, as a pattern of all scans a text several times slower than one starting with a
     # character class; the word is looked for in texts holding its letters.
-    return _DIGIT_OR_AT_SIGN.search(text) is not None or (
-        ("at" in text or "AT" in text or "At" in text or "aT" in text)
-        and _AT_WORD.search(text) is not None
+    return (
+        "@" in text
+        or _FOUR_DIGITS.search(text) is not None
+        or (
+            ("at" in text or "AT" in text or "At" in text or "aT" in text)
+            and _AT_WORD.search(text) is not None
+        )
     )
 
 
