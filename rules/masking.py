@@ -888,12 +888,13 @@ class _KnownText:
     the value starts or ends with one. Read by comparing strings from a start, no pattern."""
 
     def __init__(self, value: str):  # folded, its whitespace single spaces
-        self.words = _lowered(value).split(" ")
+        lowered = _lowered(value)
+        self.words = lowered.split(" ")
         self.words_bounded = (
             _WORD_CHAR_FIRST.match(value) is not None,
             _WORD_CHAR_LAST.search(value) is not None,
         )
-        tokens = [_lowered(token) for token in _VALUE_TOKEN.findall(value)]
+        tokens = _VALUE_TOKEN.findall(lowered)
         self.tokens = (
             tokens if len(tokens) >= 2 and len("".join(tokens)) >= _MIN_KNOWN_LENGTH else []
         )
