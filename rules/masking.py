@@ -1077,6 +1077,18 @@ _MOST_LEADING_PARTICLES = 2
 _LEADING, _NAMED, _GLUED = "leading", "named", "glued"
 
 
+class _NameStep(NamedTuple):
+    """A part of a name read at a position of a text, and what follows it."""
+
+    part: _NamePart
+    as_name: bool  # written as a name: as stored, or capitalised
+    end: int
+    at_word_end: bool
+    next_start: int  # past the glue or spaces after it
+    goes_on: bool  # a letter at next_start
+    next_spaced: bool  # a space among what is between
+
+
 class _NameFinder:
     """Finds a known name in a folded text: its parts in a row, in any order, spaced, glued or
     joined ("Ravi Kumar", "kumar ravi", "ravikumar", "ravi_kumar", "RaviKumar"), in any case;
@@ -1122,10 +1134,30 @@ class _NameFinder:
                     return True
         return False
 
-    def _parts_at(self, text: str, lowered: str, position: int) -> Iterator[tuple[_NamePart, bool]]:
+    def _steps_at(self, text: str, lowered: str, position: int) -> list[_NameStep]:
+        """Each part that can be read at `position`, and what follows it."""
+        steps = []
         for part in self.parts:
-            if lowered.startswith(part.lower, position):
-                yield part, text[position : position + len(part.lower)] in part.as_name
+            if not lowered.startswith(part.lower, position):
+                continue
+            end = position + len(part.lower)
+            next_start = end
+            while next_start < len(text) and (
+                text[next_start] in _NAME_GLUE or text[next_start].isspace()
+            ):
+                next_start += 1
+            steps.append(
+                _NameStep(
+                    part,
+                    text[position:end] in part.as_name,
+                    end,
+                    end == len(text) or not text[end].isalpha(),
+                    next_start,
+                    next_start < len(text) and text[next_start].isalpha(),
+                    any(char not in _NAME_GLUE for char in text[end:next_start]),
+                )
+            )
+        return steps
 
     def longest_from(self, text: str, lowered: str, start: int) -> int | None:
         """The end of the longest name read from `start` (`lowered` is `text` in lower case,
@@ -1133,30 +1165,25 @@ class _NameFinder:
         longest = None
         pending = [(start, _LEADING, 0, False)]  # (position, state, parts read, spaced join)
         seen = set()
+        # The steps at each position, read once: many states stand at one position.
+        steps: dict[int, list[_NameStep]] = {}
         while pending:
             state = pending.pop()
             if state in seen:
                 continue
             seen.add(state)
             position, mode, count, spaced = state
-            for part, as_name in self._parts_at(text, lowered, position):
-                end = position + len(part.lower)
-                at_word_end = end == len(text) or not text[end].isalpha()
-                next_start = end
-                while next_start < len(text) and (
-                    text[next_start] in _NAME_GLUE or text[next_start].isspace()
-                ):
-                    next_start += 1
-                goes_on = next_start < len(text) and text[next_start].isalpha()
-                next_spaced = any(char not in _NAME_GLUE for char in text[end:next_start])
+            if position not in steps:
+                steps[position] = self._steps_at(text, lowered, position)
+            for step in steps[position]:
                 for next_mode, next_count in self._read(
-                    part, as_name, mode, count, spaced, text, position
+                    step.part, step.as_name, mode, count, spaced, text, position
                 ):
                     complete = next_mode == _NAMED or (next_mode == _GLUED and next_count >= 2)
-                    if complete and at_word_end:
-                        longest = max(longest or end, end)
-                    if goes_on and (next_mode == _LEADING or next_count < _MOST_NAME_PARTS):
-                        pending.append((next_start, next_mode, next_count, next_spaced))
+                    if complete and step.at_word_end:
+                        longest = max(longest or step.end, step.end)
+                    if step.goes_on and (next_mode == _LEADING or next_count < _MOST_NAME_PARTS):
+                        pending.append((step.next_start, next_mode, next_count, step.next_spaced))
         return longest
 
     def _read(
