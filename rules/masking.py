@@ -811,19 +811,38 @@ def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
     return spans
 
 
-# --- Known values: one pattern per Masker ----------------------------------------------------
+# --- Known values: an index per Masker, patterns compiled once -------------------------------
 
 # Values shorter than this would mask common words and numbers everywhere ("NA", "12"). Name
 # parts may be shorter ("Li", "Om"): see COMMON_WORDS.
 _MIN_KNOWN_LENGTH = 3
 
-# Known values are bounded by plain \w, not _WORD_CHAR: its ranges cost milliseconds to compile
-# in every Masker (one per conversation), and without them a value may match where a vowel
-# sign meets it, which masks more, never less. Names are bounded by letters only, so that
-# "ravi_kumar" and "ravi2" show the name.
+# Known values are bounded by plain \w (a letter, digit or "_"), not _WORD_CHAR: without the
+# vowel signs a value may match where one meets it, which masks more, never less. Names are
+# bounded by letters only, so that "ravi_kumar" and "ravi2" show the name.
 _KNOWN_BOUNDARY = r"\w"
 _WORD_CHAR_FIRST = re.compile(_KNOWN_BOUNDARY)
 _WORD_CHAR_LAST = re.compile(_KNOWN_BOUNDARY + r"\Z")
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what \w matches
+
+
+def _is_letter(char: str) -> bool:
+    return char.isalnum() and not char.isdecimal()  # what [^\W\d_] matches
+
+
+def _lowered(text: str) -> str:
+    """`text` in lower case, letter for letter (a letter whose lower case is longer gives its
+    first character), with the Greek final sigma as a sigma: two strings in this form are
+    equal where a case-insensitive pattern would match one with the other."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(char.lower()[:1] for char in text)
+    return lowered if lowered.isascii() else lowered.replace("ς", "σ")
+
+
 _NAME_PART_SEPARATORS = re.compile(r"[\s.,\-_]+")
 _DIGITS_VALUE = re.compile(r"[\d\s.\-()+]+")
 _FLOAT_OF_AN_INTEGER = re.compile(r"(\d+)\.0+")
@@ -1071,47 +1090,156 @@ def _stored_date(value: str) -> tuple[int, int, int] | None:
     return None
 
 
-def _date_pattern(year: int, month: int, day: int) -> str:
-    """The date in every form people write one: day, month and year in either order with any
-    of - / . or a space between, the year with 4 digits or 2, the month as a number, a name or
-    its abbreviation, the day with an ordinal ("14th")."""
-    day_pattern = rf"0?{day}(?:st|nd|rd|th)?"
-    month_name = _MONTHS[month - 1]
-    month_pattern = rf"(?:0?{month}|{month_name}|{month_name[:3]}\.?)"
-    year_pattern = rf"(?:{year}|{year % 100:02d})"
-    separator = r"(?:,?[ \t]{1,2}|[-/.])"
-    orders = (
-        (day_pattern, month_pattern, year_pattern),
-        (month_pattern, day_pattern, year_pattern),
-        (str(year), rf"0?{month}", rf"0?{day}"),
-    )
-    forms = "|".join(separator.join(order) for order in orders)
-    return rf"(?<!\w)(?:{forms})(?!\w)"
+# A date written in any form: three words or numbers with - / . or a space between, not inside
+# a longer word. Tried at every word start (a lookahead), so that "on 14 May 1990" is read from
+# "14" as well as from "on"; `_KnownDate` says which of them is a known date.
+_DATE_PART = r"(?:\d{1,4}(?:st|nd|rd|th)?|[a-z]{3,9}\.?)"
+_DATE_SEPARATOR = r"(?:,?[ \t]{1,2}|[-/.])"
+_WRITTEN_DATE = re.compile(
+    rf"(?<!\w)(?=({_DATE_PART}){_DATE_SEPARATOR}({_DATE_PART}){_DATE_SEPARATOR}({_DATE_PART})(?!\w))",
+    re.IGNORECASE,
+)
+_ORDINALS = ("", "st", "nd", "rd", "th")
+
+
+class _KnownDate:
+    """A known date in every form people write one: day, month and year in either order with
+    any of - / . or a space between, the year with 4 digits or 2, the month as a number, a name
+    or its abbreviation, the day with an ordinal ("14th"); or the year first, all numbers."""
+
+    def __init__(self, year: int, month: int, day: int):
+        numbers = {str(day), f"0{day}"}
+        self.days = {number + ordinal for number in numbers for ordinal in _ORDINALS}
+        self.plain_days = numbers
+        name = _MONTHS[month - 1]
+        self.numeric_months = {str(month), f"0{month}"}
+        self.months = self.numeric_months | {name, name[:3], name[:3] + "."}
+        self.year = str(year)
+        self.years = {self.year, f"{year % 100:02d}"}
+
+    def written_as(self, first: str, second: str, third: str) -> bool:
+        """Whether the parts of a `_WRITTEN_DATE`, in lower case, are this date."""
+        return (
+            (third in self.years and first in self.days and second in self.months)
+            or (third in self.years and first in self.months and second in self.days)
+            or (first == self.year and second in self.numeric_months and third in self.plain_days)
+        )
 
 
 # The words and numbers of a stored value, which may be typed with other punctuation between
 # them: an address stored as "12 MG Road, Indiranagar" typed "12, MG Road Indiranagar".
 _VALUE_TOKEN = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0900-\u0963\u0966-\u0dff])+")
-_BETWEEN_TOKENS = r"[\W_]{0,8}"
+_MOST_TOKEN_GAP = 8  # characters other than letters and digits between the words of a value
 
 
-def _text_pattern(value: str) -> str:
-    """`value` matched case-insensitively (via the pattern's flags), any whitespace inside, or
-    its words and numbers with any punctuation between them."""
-    forms = [_bounded(r"\s+".join(re.escape(word) for word in value.split()), value)]
-    tokens = _VALUE_TOKEN.findall(value)
-    if len(tokens) >= 2 and len("".join(tokens)) >= _MIN_KNOWN_LENGTH:
-        forms.append(_bounded(_BETWEEN_TOKENS.join(map(re.escape, tokens)), tokens[0] + tokens[-1]))
-    return "|".join(forms) if len(forms) == 1 else f"(?:{'|'.join(forms)})"
+def _index_key(literal: str) -> str:
+    """What a text must hold where a value starting with `literal` starts: its first two
+    characters, in lower case."""
+    return literal[:2]
 
 
-def _bounded(pattern: str, value: str) -> str:
-    """`pattern` of `value`, not inside a longer word where the value starts or ends with one."""
-    if _WORD_CHAR_FIRST.match(value):
-        pattern = rf"(?<!{_KNOWN_BOUNDARY})" + pattern
-    if _WORD_CHAR_LAST.search(value):
-        pattern += rf"(?!{_KNOWN_BOUNDARY})"
-    return pattern
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _key_positions(key: str, text: str, lowered: str) -> Iterator[int]:
+    """Where `key` stands in `lowered` (`_lowered(text)`), but not after a letter when it
+    starts with one: no name or value starting with a letter starts inside a word. A word is
+    passed over at one step, so that a long run of the key's letters costs one, not one a
+    letter."""
+    after_letters_too = not (key and _is_letter(key[0]))
+    position = lowered.find(key)
+    while position >= 0:
+        if after_letters_too or not position or not _is_letter(text[position - 1]):
+            yield position
+            position = lowered.find(key, position + 1)
+        else:
+            word = _LETTER_RUN.match(text, position)
+            position = lowered.find(key, word.end() if word else position + 1)
+
+
+class _KnownText:
+    """A known value of text, in any case: as stored with any whitespace between its words;
+    or, of two words or numbers or more, those with up to `_MOST_TOKEN_GAP` characters of
+    anything but letters and digits between them (glued too). Not inside a longer word where
+    the value starts or ends with one. Read by comparing strings from a start, no pattern."""
+
+    def __init__(self, value: str):  # folded, its whitespace single spaces
+        lowered = _lowered(value)
+        self.words = lowered.split(" ")
+        self.words_bounded = (
+            _WORD_CHAR_FIRST.match(value) is not None,
+            _WORD_CHAR_LAST.search(value) is not None,
+        )
+        tokens = _VALUE_TOKEN.findall(lowered)
+        self.tokens = (
+            tokens if len(tokens) >= 2 and len("".join(tokens)) >= _MIN_KNOWN_LENGTH else []
+        )
+        self.tokens_bounded = (
+            bool(tokens) and _is_word_char(tokens[0][0]),
+            bool(tokens) and _is_word_char(tokens[-1][-1]),
+        )
+
+    def index_keys(self) -> set[str]:
+        firsts = [self.words[0], *self.tokens[:1]]
+        return {_index_key(first) for first in firsts}
+
+    def end_at(self, text: str, lowered: str, start: int) -> int | None:
+        """The end of this value read from `start` of `text` (`lowered`: `_lowered(text)`),
+        or None: as stored if it is so written, else by its words and numbers."""
+        end = self._words_end(text, lowered, start)
+        if end is None and self.tokens:
+            end = self._tokens_end(text, lowered, start)
+        return end
+
+    def _words_end(self, text: str, lowered: str, start: int) -> int | None:
+        bounded_first, bounded_last = self.words_bounded
+        if bounded_first and start and _is_word_char(text[start - 1]):
+            return None
+        position = start
+        for index, word in enumerate(self.words):
+            if index:
+                spaced = position
+                while spaced < len(text) and text[spaced].isspace():
+                    spaced += 1
+                if spaced == position:
+                    return None
+                position = spaced
+            if not lowered.startswith(word, position):
+                return None
+            position += len(word)
+        if bounded_last and position < len(text) and _is_word_char(text[position]):
+            return None
+        return position
+
+    def _tokens_end(self, text: str, lowered: str, start: int) -> int | None:
+        if self.tokens_bounded[0] and start and _is_word_char(text[start - 1]):
+            return None
+        return self._tokens_from(text, lowered, 0, start)
+
+    def _tokens_from(self, text: str, lowered: str, index: int, position: int) -> int | None:
+        token = self.tokens[index]
+        if not lowered.startswith(token, position):
+            return None
+        position += len(token)
+        if index + 1 == len(self.tokens):
+            if self.tokens_bounded[1] and position < len(text) and _is_word_char(text[position]):
+                return None
+            return position
+        gap_end = position
+        while (
+            gap_end < len(text)
+            and gap_end - position < _MOST_TOKEN_GAP
+            and not text[gap_end].isalnum()
+        ):
+            gap_end += 1
+        # The whole gap, as a greedy pattern takes it; shorter ones only before a word that
+        # starts with a mark (neither letter nor digit nor in the gap's class).
+        shortest = gap_end if self.tokens[index + 1][0].isalnum() else position
+        for next_start in range(gap_end, shortest - 1, -1):
+            end = self._tokens_from(text, lowered, index + 1, next_start)
+            if end is not None:
+                return end
+        return None
 
 
 # Values of more words or numbers than this, or of more digits than the longest card, are
@@ -1121,7 +1249,6 @@ _MOST_PATTERN_TOKENS = 4
 _MOST_PATTERN_DIGITS = _LONGEST_NUMBER + 1
 _DIGIT_UNIT = re.compile(r"\d")
 _MOST_DIGIT_GAP = 3  # characters between the digits of a number, as _DIGIT_GAP allows
-_MOST_TOKEN_GAP = 8  # characters between the words of a value, as _BETWEEN_TOKENS allows
 
 
 @dataclass(frozen=True)
@@ -1132,16 +1259,17 @@ class _Units:
     unit: re.Pattern[str]
     most_gap: int
 
-    def read(self, text: str) -> list[tuple[str, int, int] | None]:
-        """(unit in lower case, start, end) of each unit of `text`; None where more than
-        `most_gap` characters stand between two."""
+    def read(self, text: str, lowered: str) -> list[tuple[str, int, int] | None]:
+        """(unit in lower case, start, end) of each unit of `text` (`lowered`: `_lowered(text)`);
+        None where more than `most_gap` characters stand between two."""
         units: list[tuple[str, int, int] | None] = []
         end = None
         for match in self.unit.finditer(text):
-            if end is not None and match.start() - end > self.most_gap:
+            start = match.start()
+            if end is not None and start - end > self.most_gap:
                 units.append(None)
-            units.append((match[0].lower(), match.start(), match.end()))
             end = match.end()
+            units.append((lowered[start:end], start, end))
         return units
 
 
@@ -1154,7 +1282,8 @@ class _TokenSequence:
     the text's units): time linear in the text and the value, whatever either holds."""
 
     def __init__(self, units: list[str], kind: _Units, placeholder: str):
-        self.units = [unit.lower() for unit in units]
+        self.units = [_lowered(unit) for unit in units]
+        self.distinct_units = set(self.units)
         self.kind = kind
         self.placeholder = placeholder
         # failure[i]: the length of the longest proper prefix of units[: i + 1] that is also
@@ -1167,6 +1296,11 @@ class _TokenSequence:
             if self.units[index] == self.units[length]:
                 length += 1
             self.failure[index] = length
+
+    def may_occur(self, lowered: str) -> bool:
+        """Whether a text, `_lowered`, holds every unit of the value: most do not, and need
+        not be read unit by unit."""
+        return all(unit in lowered for unit in self.distinct_units)
 
     def spans(self, units: list[tuple[str, int, int] | None]) -> Iterator[tuple[int, int]]:
         matched = 0
@@ -1189,8 +1323,7 @@ def _is_weak_name_part(part: str) -> bool:
     return len(part) <= 2 or part.lower() in COMMON_WORDS
 
 
-@dataclass(frozen=True)
-class _NamePart:
+class _NamePart(NamedTuple):  # a tuple: several are made for every Masker
     lower: str
     # The forms in which a weak part or a particle counts as a name when it must be written as
     # one: as stored, and capitalised.
@@ -1201,7 +1334,7 @@ class _NamePart:
     @classmethod
     def of(cls, part: str) -> "_NamePart":
         return cls(
-            lower=part.lower(),
+            lower=_lowered(part),
             as_name=frozenset({part, part[:1].upper() + part[1:].lower()}),
             weak=_is_weak_name_part(part),
             particle=part.lower() in _NAME_PARTICLES,
@@ -1220,6 +1353,18 @@ _MOST_LEADING_PARTICLES = 2
 _LEADING, _NAMED, _GLUED = "leading", "named", "glued"
 
 
+class _NameStep(NamedTuple):
+    """A part of a name read at a position of a text, and what follows it."""
+
+    part: _NamePart
+    as_name: bool  # written as a name: as stored, or capitalised
+    end: int
+    at_word_end: bool
+    next_start: int  # past the glue or spaces after it
+    goes_on: bool  # a letter at next_start
+    next_spaced: bool  # a space among what is between
+
+
 class _NameFinder:
     """Finds a known name in a folded text: its parts in a row, in any order, spaced, glued or
     joined ("Ravi Kumar", "kumar ravi", "ravikumar", "ravi_kumar", "RaviKumar"), in any case;
@@ -1229,10 +1374,10 @@ class _NameFinder:
 
     Not a regular expression: a pattern of many parts that are prefixes of each other
     backtracks exponentially on a long run of their letters. This reads a text in time linear
-    in its length: a candidate start is a letter after a non-letter where some part begins
-    (found by the Masker's pattern of known values, `start_pattern`), and from each, every way
-    of reading up to a few parts is tried once (states are never visited twice), a bounded
-    amount of work per start.
+    in its length: a candidate start is where a part begins after a non-letter (the Masker
+    finds them by `index_keys`, `starts_at` checks them), and from each, every way of reading up to
+    a few parts is tried once (states are never visited twice), a bounded amount of work per
+    start.
     """
 
     def __init__(self, parts: list[str]):
@@ -1248,21 +1393,47 @@ class _NameFinder:
         self.parts = [_NamePart.of(part) for part in variants]
         self.any_strong = any(not part.weak for part in self.parts)
 
-    def start_pattern(self) -> str:
-        """Where a name may start: a letter after a non-letter where one of its parts stands,
-        followed by a non-letter or glued to another part (case-insensitively: the pattern's
-        flags). Two parts at the most are tried at a position."""
-        alternatives = sorted({re.escape(part.lower) for part in self.parts}, key=len)
-        part = f"(?:{'|'.join(reversed(alternatives))})"
-        return rf"(?<![^\W\d_]){part}(?:(?![^\W\d_])|{part})"
+    def index_keys(self) -> set[str]:
+        return {_index_key(part.lower) for part in self.parts}
 
-    def first_chars(self) -> str:
-        return re.escape("".join(sorted({part.lower[0] for part in self.parts})))
-
-    def _parts_at(self, text: str, lowered: str, position: int) -> Iterator[tuple[_NamePart, bool]]:
+    def starts_at(self, text: str, lowered: str, position: int) -> bool:
+        """Whether a name may start at `position`: after a non-letter, one of its parts in any
+        case, followed by a non-letter or glued to another part."""
+        if position and _is_letter(text[position - 1]):
+            return False
         for part in self.parts:
             if lowered.startswith(part.lower, position):
-                yield part, text[position : position + len(part.lower)] in part.as_name
+                end = position + len(part.lower)
+                if end == len(text) or not _is_letter(text[end]):
+                    return True
+                if any(lowered.startswith(glued.lower, end) for glued in self.parts):
+                    return True
+        return False
+
+    def _steps_at(self, text: str, lowered: str, position: int) -> list[_NameStep]:
+        """Each part that can be read at `position`, and what follows it."""
+        steps = []
+        for part in self.parts:
+            if not lowered.startswith(part.lower, position):
+                continue
+            end = position + len(part.lower)
+            next_start = end
+            while next_start < len(text) and (
+                text[next_start] in _NAME_GLUE or text[next_start].isspace()
+            ):
+                next_start += 1
+            steps.append(
+                _NameStep(
+                    part,
+                    text[position:end] in part.as_name,
+                    end,
+                    end == len(text) or not text[end].isalpha(),
+                    next_start,
+                    next_start < len(text) and text[next_start].isalpha(),
+                    any(char not in _NAME_GLUE for char in text[end:next_start]),
+                )
+            )
+        return steps
 
     def longest_from(self, text: str, lowered: str, start: int) -> int | None:
         """The end of the longest name read from `start` (`lowered` is `text` in lower case,
@@ -1270,30 +1441,25 @@ class _NameFinder:
         longest = None
         pending = [(start, _LEADING, 0, False)]  # (position, state, parts read, spaced join)
         seen = set()
+        # The steps at each position, read once: many states stand at one position.
+        steps: dict[int, list[_NameStep]] = {}
         while pending:
             state = pending.pop()
             if state in seen:
                 continue
             seen.add(state)
             position, mode, count, spaced = state
-            for part, as_name in self._parts_at(text, lowered, position):
-                end = position + len(part.lower)
-                at_word_end = end == len(text) or not text[end].isalpha()
-                next_start = end
-                while next_start < len(text) and (
-                    text[next_start] in _NAME_GLUE or text[next_start].isspace()
-                ):
-                    next_start += 1
-                goes_on = next_start < len(text) and text[next_start].isalpha()
-                next_spaced = any(char not in _NAME_GLUE for char in text[end:next_start])
+            if position not in steps:
+                steps[position] = self._steps_at(text, lowered, position)
+            for step in steps[position]:
                 for next_mode, next_count in self._read(
-                    part, as_name, mode, count, spaced, text, position
+                    step.part, step.as_name, mode, count, spaced, text, position
                 ):
                     complete = next_mode == _NAMED or (next_mode == _GLUED and next_count >= 2)
-                    if complete and at_word_end:
-                        longest = max(longest or end, end)
-                    if goes_on and (next_mode == _LEADING or next_count < _MOST_NAME_PARTS):
-                        pending.append((next_start, next_mode, next_count, next_spaced))
+                    if complete and step.at_word_end:
+                        longest = max(longest or step.end, step.end)
+                    if step.goes_on and (next_mode == _LEADING or next_count < _MOST_NAME_PARTS):
+                        pending.append((step.next_start, next_mode, next_count, step.next_spaced))
         return longest
 
     def _read(
@@ -1331,17 +1497,61 @@ class _NameFinder:
             yield _GLUED, count + 1
 
 
-def _digits_pattern(digits: str, with_prefix: bool) -> str:
-    """`digits` in any grouping, not inside a longer number; with `with_prefix`, a country code
-    or trunk 0 in front ("+91 ", "0049 ", "(0)") is masked along with it."""
-    prefix = rf"(?:\(?\+?\d{{1,4}}\)?{_DIGIT_GAP})?(?:\(?0\)?{_DIGIT_GAP})?" if with_prefix else ""
-    return rf"(?<!\d){prefix}{_DIGIT_GAP.join(digits)}(?!\d)"
+# Digits as a number may be written: each from the next no further than `_DIGIT_GAP` allows.
+_DIGIT_CHAIN = re.compile(rf"\d(?:{_DIGIT_GAP}\d)*+")
+_NOT_DIGIT = re.compile(r"\D")
+# A country code or trunk 0 in front of a phone number ("+91 ", "0049 ", "(0)"), not inside a
+# longer number, ending where the number starts; at most 16 characters.
+_PHONE_PREFIX = re.compile(rf"(?<!\d)(?:\(?\+?\d{{1,4}}\)?{_DIGIT_GAP})?(?:\(?0\)?{_DIGIT_GAP})?\Z")
+_LONGEST_PHONE_PREFIX = 16
+
+
+class _KnownDigits:
+    """A known number, its digits in any grouping (`_DIGIT_CHAIN`), not inside a longer
+    number; `with_prefix`, a country code or trunk 0 in front is masked along with it."""
+
+    def __init__(self, digits: str, with_prefix: bool):
+        self.digits = digits
+        self.with_prefix = with_prefix
+
+    def spans(
+        self, text: str, chains: list[tuple[re.Match[str], str]]
+    ) -> Iterator[tuple[int, int]]:
+        """(start, end) of each place in `text` where the number stands; `chains`: the
+        `_DIGIT_CHAIN`s of `text`, each with its digits."""
+        length = len(self.digits)
+        for chain, digits in chains:
+            index = digits.find(self.digits)
+            if index < 0:
+                continue
+            positions = [unit.start() for unit in _DIGIT_UNIT.finditer(text, *chain.span())]
+            while index >= 0:
+                last = index + length - 1
+                if last + 1 == len(positions) or positions[last + 1] - positions[last] > 1:
+                    start, end = positions[index], positions[last] + 1
+                    alone = index == 0 or positions[index] - positions[index - 1] > 1
+                    if self.with_prefix:
+                        # The prefix may be glued to the number ("919876543210").
+                        earliest = max(0, start - _LONGEST_PHONE_PREFIX)
+                        prefix = _PHONE_PREFIX.search(text, earliest, start)
+                        if prefix is not None and prefix.start() < start:
+                            yield prefix.start(), end
+                    if alone:
+                        yield start, end
+                index = digits.find(self.digits, index + 1)
+
+
+_PHONE_PUNCTUATION = re.compile(r"[ ()\-.]+")
+_INDIAN_MOBILE = re.compile(r"(?:\+91)?[6-9][0-9]{9}")
 
 
 def _phone_digits(phone: str) -> str:
     """The digits a stored phone is known by, however it is typed: its national significant
     number by libphonenumber (without country code or trunk 0: "+44 (0)20 7946 0958" is
     2079460958; without a "+", an Indian number is assumed), or else its last 10 digits."""
+    compact = _PHONE_PUNCTUATION.sub("", phone)
+    if _INDIAN_MOBILE.fullmatch(compact):  # most stored phones: libphonenumber says the same
+        return compact[-10:]
     digits = _ascii_digits("".join(char for char in phone if char.isdecimal()))
     try:
         number = phonenumbers.parse(phone, "IN")
@@ -1362,19 +1572,23 @@ def _entity_text(value: object) -> str:
     return whole[1] if whole else text
 
 
+# A known value but a name, as it is looked for in a text.
+_KnownValue = _KnownText | _KnownDigits | _KnownDate
+
+
 @dataclass
-class _KnownPatterns:
-    # (pattern, its possible first characters, length of the value, placeholder) of each
-    # usable known value but names, on folded text.
-    alternatives: list[tuple[str, str, int, str]]
+class _KnownValues:
+    # (value, its length as stored, placeholder) of each usable known value but names, on
+    # folded text.
+    alternatives: list[tuple[_KnownValue, int, str]]
     # The parts of each name the user was known by, for `_NameFinder`.
     names: list[list[str]]
     # Long values, found by their units.
     sequences: list[_TokenSequence]
 
 
-def _known_patterns(known: PersonalValues, found: _KnownPatterns | None = None) -> _KnownPatterns:
-    found = found or _KnownPatterns([], [], [])
+def _known_values(known: PersonalValues, found: _KnownValues | None = None) -> _KnownValues:
+    found = found or _KnownValues([], [], [])
     alternatives = found.alternatives
 
     def folded(value: str) -> str:
@@ -1386,18 +1600,14 @@ def _known_patterns(known: PersonalValues, found: _KnownPatterns | None = None) 
         if len(tokens) > _MOST_PATTERN_TOKENS:
             found.sequences.append(_TokenSequence(tokens, WORDS, placeholder))
         elif len(value) >= _MIN_KNOWN_LENGTH:
-            alternatives.append(
-                (_text_pattern(value), re.escape(value[0]), len(value), placeholder)
-            )
+            alternatives.append((_KnownText(value), len(value), placeholder))
 
     def add_digits(digits: str, placeholder: str, with_prefix: bool = False) -> None:
         digits = _ascii_digits("".join(char for char in digits if char.isdecimal()))
         if len(digits) > _MOST_PATTERN_DIGITS:
             found.sequences.append(_TokenSequence(list(digits), DIGITS, placeholder))
         elif len(digits) >= _MIN_KNOWN_LENGTH:
-            pattern = _digits_pattern(digits, with_prefix)
-            first_chars = r"\d(+" if with_prefix else digits[0]
-            alternatives.append((pattern, first_chars, len(digits), placeholder))
+            alternatives.append((_KnownDigits(digits, with_prefix), len(digits), placeholder))
 
     parts = [
         part
@@ -1416,47 +1626,15 @@ def _known_patterns(known: PersonalValues, found: _KnownPatterns | None = None) 
         value, placeholder = _entity_text(raw_value), personal_placeholder(entity_name)
         date = _stored_date(value)
         if date is not None:
-            alternatives.append((_date_pattern(*date), r"\w", len(value), placeholder))
+            alternatives.append((_KnownDate(*date), len(value), placeholder))
         elif _DIGITS_VALUE.fullmatch(value):
             # 10 digits may be a mobile number, typed with its country code or trunk 0.
             add_digits(value, placeholder, with_prefix=len(re.sub(r"\D", "", value)) == 10)
         else:
             add_text(value, placeholder)
     for earlier in known.former:
-        _known_patterns(earlier, found)
+        _known_values(earlier, found)
     return found
-
-
-def _compile_known(
-    alternatives: list[tuple[str, str, int, str]], names: list[_NameFinder]
-) -> re.Pattern[str] | None:
-    """One case-insensitive pattern for the known values; each alternative is the group
-    `known<index>`, and the group `name` marks where a name may start (`_NameFinder` reads it).
-
-    The pattern matches no text itself: it looks ahead from every position and captures the
-    longest known value starting there (equal lengths: name, email, phone, entities in order).
-    Finding the values at every position, rather than resuming after each match, keeps a value
-    that starts inside another from being skipped: in "Ravi Kumar Sharma", both "Ravi Kumar"
-    (the name) and "Kumar Sharma" (an entity) are found, and `_merge_overlaps` joins them.
-    The leading character class lets most positions fail on one test. Each alternative is a
-    literal with bounded gaps, so the work at a position is bounded by the values' lengths.
-    """
-    if not alternatives and not names:
-        return None
-    first_chars = {first for _, first, _, _ in alternatives}
-    first_chars.update(name.first_chars() for name in names)
-    known = "|".join(
-        f"(?P<known{index}>{pattern})" for index, (pattern, _, _, _) in enumerate(alternatives)
-    )
-    # A name's start is noted whether or not a known value starts there too.
-    name = "|".join(name.start_pattern() for name in names)
-    if names and alternatives:
-        # A known value, or else nothing where a name starts ("(?(name)|(?!))" fails unless
-        # the group `name` was matched).
-        found = f"(?:(?=(?:{name}))(?P<name>))?(?=(?:{known}|(?(name)|(?!))))"
-    else:
-        found = f"(?=(?:{name}))(?P<name>)" if names else f"(?=(?:{known}))"
-    return re.compile(f"(?=[{''.join(sorted(first_chars))}]){found}", re.IGNORECASE)
 
 
 # --- Masker ----------------------------------------------------------------------------------
@@ -1480,16 +1658,59 @@ def _merge_overlaps(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, i
     return merged
 
 
+# What every generic value holds: 4 digits or more (a PAN 4, numbers 8 or more), or an "@" or
+# the word "at" (emails, also as people write them to dodge filters). Most texts hold none and
+# skip `_GENERIC_PATTERN`, most of the time of masking them. A generic kind holding none of
+# them must be added here.
+_FOUR_DIGITS = re.compile(r"\d(?:\D*\d){3}")
+_AT_WORD = re.compile(r"(?<![^\W_])at(?![^\W_])", re.IGNORECASE)
+
+
+def _may_be_generic(text: str) -> bool:
+    # In steps, as a pattern of all scans a text several times slower than one starting with a
+    # character class; the word is looked for in texts holding its letters.
+    return (
+        "@" in text
+        or _FOUR_DIGITS.search(text) is not None
+        or (
+            ("at" in text or "AT" in text or "At" in text or "aT" in text)
+            and _AT_WORD.search(text) is not None
+        )
+    )
+
+
 class Masker:
-    """Finds and masks personal data; build one per conversation and reuse it for its texts."""
+    """Finds and masks personal data; build one per conversation and reuse it for its texts.
+
+    What is known about the end user is indexed, not compiled: each value of text and each
+    name part under its first two characters, which a text is searched for (`str.find`) before
+    anything is compared; numbers and dates are read by patterns compiled once, and compared.
+    A Masker costs microseconds to build, whatever is known."""
 
     def __init__(self, known: PersonalValues | None = None):
-        patterns = _known_patterns(known or PersonalValues())
-        alternatives = sorted(patterns.alternatives, key=lambda alternative: -alternative[2])
-        self._names = [_NameFinder(parts) for parts in patterns.names]
-        self._known_pattern = _compile_known(alternatives, self._names)
-        self._known_placeholders = [placeholder for _, _, _, placeholder in alternatives]
-        self._sequences = patterns.sequences
+        values = _known_values(known or PersonalValues())
+        # Where several values start at one place, the longest as stored is taken (equal
+        # lengths: name, email, phone, entities, in that order), as in the text it is likely
+        # the most of them that is written.
+        alternatives = sorted(values.alternatives, key=lambda alternative: -alternative[1])
+        self._placeholders = [placeholder for _, _, placeholder in alternatives]
+        # {key: [(priority, value)]}, priority being the index in `alternatives`.
+        self._texts: dict[str, list[tuple[int, _KnownText]]] = {}
+        self._digits: list[tuple[int, _KnownDigits]] = []
+        self._dates: list[tuple[int, _KnownDate]] = []
+        for priority, (value, _, _) in enumerate(alternatives):
+            if isinstance(value, _KnownText):
+                for key in value.index_keys():
+                    self._texts.setdefault(key, []).append((priority, value))
+            elif isinstance(value, _KnownDigits):
+                self._digits.append((priority, value))
+            else:
+                self._dates.append((priority, value))
+        self._names = [_NameFinder(parts) for parts in values.names]
+        self._name_keys = {key for name in self._names for key in name.index_keys()}
+        self._keys = sorted(self._texts.keys() | self._name_keys)
+        self._sequences = values.sequences
+        self._knows_any = bool(self._keys or self._digits or self._dates or self._sequences)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, placeholder) of each personal span in `text`: sorted, non-overlapping.
@@ -1498,22 +1719,9 @@ class Masker:
         original characters they were folded from."""
         folded = None if text.isascii() else fold(text)  # most texts: nothing to fold
         searched = text if folded is None else folded.text
-        spans = _generic_spans(searched)
-        if self._known_pattern is not None:
-            name_starts = []
-            for match in self._known_pattern.finditer(searched):
-                group = match.lastgroup
-                if self._names and match["name"] is not None:
-                    name_starts.append(match.start())
-                if group is None or group == "name":
-                    continue
-                start, end = match.span(group)
-                placeholder = self._known_placeholders[int(group.removeprefix("known"))]
-                spans.append((start, end, placeholder, _KNOWN_RANK))
-            if name_starts:
-                spans.extend(self._name_spans(searched, name_starts))
-        if self._sequences:
-            spans.extend(self._sequence_spans(searched))
+        spans = _generic_spans(searched) if _may_be_generic(searched) else []
+        if self._knows_any:
+            spans.extend(self._known_spans(searched))
         if not spans:
             return []
         merged = _merge_overlaps(spans)
@@ -1521,18 +1729,78 @@ class Masker:
             return merged
         return [(*folded.span(start, end), placeholder) for start, end, placeholder in merged]
 
-    def _sequence_spans(self, text: str) -> Iterator[tuple[int, int, str, int]]:
+    def _known_spans(self, text: str) -> list[tuple[int, int, str, int]]:
+        """The known values in `text`, as `_generic_spans` gives its: at each start the value
+        first in priority, then the names, then the long values."""
+        lowered = _lowered(text)
+        found: dict[int, tuple[int, int]] = {}  # {start: (priority, end)}
+        name_starts: set[int] = set()
+        for key in self._keys:
+            if key not in lowered:
+                continue  # most keys, in most texts
+            values = self._texts.get(key, ())
+            names = key in self._name_keys
+            for position in _key_positions(key, text, lowered):
+                for priority, value in values:  # in priority order
+                    if position in found and found[position][0] <= priority:
+                        break
+                    end = value.end_at(text, lowered, position)
+                    if end is not None:
+                        found[position] = (priority, end)
+                        break
+                if (
+                    names
+                    and position not in name_starts
+                    and any(name.starts_at(text, lowered, position) for name in self._names)
+                ):
+                    name_starts.add(position)
+        for priority, start, end in self._number_matches(text):
+            if start not in found or priority < found[start][0]:
+                found[start] = (priority, end)
+        spans = [
+            (start, end, self._placeholders[priority], _KNOWN_RANK)
+            for start, (priority, end) in sorted(found.items())
+        ]
+        if name_starts:
+            spans.extend(self._name_spans(text, lowered, sorted(name_starts)))
+        if self._sequences:
+            spans.extend(self._sequence_spans(text, lowered))
+        return spans
+
+    def _number_matches(self, text: str) -> Iterator[tuple[int, int, int]]:
+        """(priority, start, end) of each known number and date in `text`."""
+        if not (self._digits or self._dates) or not _DIGIT_UNIT.search(text):
+            return
+        if self._digits:
+            chains = [
+                (chain, _NOT_DIGIT.sub("", chain[0])) for chain in _DIGIT_CHAIN.finditer(text)
+            ]
+            for priority, number in self._digits:
+                for start, end in number.spans(text, chains):
+                    yield priority, start, end
+        if self._dates:
+            written = [
+                (date.start(), date.end(3), date[1].lower(), date[2].lower(), date[3].lower())
+                for date in _WRITTEN_DATE.finditer(text)
+            ]
+            for priority, known_date in self._dates:
+                for start, end, *parts in written:
+                    if known_date.written_as(*parts):
+                        yield priority, start, end
+
+    def _sequence_spans(self, text: str, lowered: str) -> Iterator[tuple[int, int, str, int]]:
         read: dict[_Units, list[tuple[str, int, int] | None]] = {}
         for sequence in self._sequences:
+            if not sequence.may_occur(lowered):
+                continue
             if sequence.kind not in read:
-                read[sequence.kind] = sequence.kind.read(text)
+                read[sequence.kind] = sequence.kind.read(text, lowered)
             for start, end in sequence.spans(read[sequence.kind]):
                 yield start, end, sequence.placeholder, _KNOWN_RANK
 
-    def _name_spans(self, text: str, starts: list[int]) -> Iterator[tuple[int, int, str, int]]:
-        lowered = text.lower()
-        if len(lowered) != len(text):  # a letter whose lower case is longer: compare per letter
-            lowered = "".join(char.lower()[:1] for char in text)
+    def _name_spans(
+        self, text: str, lowered: str, starts: list[int]
+    ) -> Iterator[tuple[int, int, str, int]]:
         for start in starts:
             for name in self._names:
                 end = name.longest_from(text, lowered, start)

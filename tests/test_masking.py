@@ -3,6 +3,7 @@
 Pure Python: no database, no Django needed.
 """
 
+import re
 import string
 import time
 
@@ -634,6 +635,38 @@ def test_personal_entities(text, expected):
 def test_overlapping_known_values_are_masked_whole():
     masker = Masker(PersonalValues(name="Ravi Kumar", entities=(("father", "Kumar Sharma"),)))
     assert masker.mask("I am Ravi Kumar Sharma.") == "I am [father]."
+
+
+def test_a_known_value_starting_with_punctuation_is_found_by_its_words():
+    masker = Masker(PersonalValues(entities=(("ref", "(ACC) 7731"),)))
+    assert masker.mask("ref (ACC) 7731.") == "ref [personal: ref]."
+    assert masker.mask("ref acc-7731.") == "ref [personal: ref]."
+    assert masker.mask("ref XACC 7731 and ACC 77310") == "ref XACC 7731 and ACC 77310"
+
+
+def test_a_masker_compiles_no_pattern_for_what_it_knows(monkeypatch):
+    # Another user of the same country: libphonenumber compiles each region's patterns once.
+    Masker(PersonalValues(phone="+44 20 7946 0000", entities=(("dob", "1990-05-14"),)))
+
+    def compile_pattern(*arguments):
+        raise AssertionError("a pattern compiled for one user")
+
+    # Every pattern compiled while it is built would go through here, as would one that the
+    # cache of compiled patterns had never seen.
+    with monkeypatch.context() as patched:
+        patched.setattr(re._compiler, "compile", compile_pattern)
+        masker = Masker(
+            PersonalValues(
+                name="Zoltan Quibbly",
+                email="zq@example.org",
+                phone="+44 20 7946 0958",
+                entities=(("dob", "3 March 1971"), ("ref", "QX-77-31"), ("pin", 411045)),
+                former=(PersonalValues(name="Zoltan Arbuckle"),),
+            )
+        )
+    assert masker.mask("Zoltan Arbuckle, zq@example.org, 020 7946 0958, 03/03/71, qx 77 31") == (
+        "[name], [email], [phone], [personal: dob], [personal: ref]"
+    )
 
 
 def test_known_value_inside_a_generic_one_keeps_the_generic_placeholder():
