@@ -1671,6 +1671,7 @@ def _may_be_generic(text: str) -> bool:
     # character class; the word is looked for in texts holding its letters.
     return (
         "@" in text
+        or "&#" in text  # "&#64;" for "@"
         or _FOUR_DIGITS.search(text) is not None
         or (
             ("at" in text or "AT" in text or "At" in text or "aT" in text)
