@@ -1100,6 +1100,8 @@ _WRITTEN_DATE = re.compile(
     re.IGNORECASE,
 )
 _ORDINALS = ("", "st", "nd", "rd", "th")
+# A date of six or eight digits and nothing else ("14051990", "19900514", "140590").
+_COMPACT_DATE = re.compile(r"(?<!\d)(?:\d{8}|\d{6})(?!\d)")
 
 
 class _KnownDate:
@@ -1116,6 +1118,15 @@ class _KnownDate:
         self.months = self.numeric_months | {name, name[:3], name[:3] + "."}
         self.year = str(year)
         self.years = {self.year, f"{year % 100:02d}"}
+        # Written without separators, as forms and "your DOB?" answers often are.
+        day_, month_, short_year = f"{day:02d}", f"{month:02d}", f"{year % 100:02d}"
+        self.compact = {
+            f"{day_}{month_}{year}",
+            f"{month_}{day_}{year}",
+            f"{year}{month_}{day_}",
+            f"{day_}{month_}{short_year}",
+            f"{month_}{day_}{short_year}",
+        }
 
     def written_as(self, first: str, second: str, third: str) -> bool:
         """Whether the parts of a `_WRITTEN_DATE`, in lower case, are this date."""
@@ -1784,9 +1795,16 @@ class Masker:
                 (date.start(), date.end(3), date[1].lower(), date[2].lower(), date[3].lower())
                 for date in _WRITTEN_DATE.finditer(text)
             ]
+            compact = [
+                (run.start(), run.end(), _ascii_digits(run[0]))
+                for run in _COMPACT_DATE.finditer(text)
+            ]
             for priority, known_date in self._dates:
                 for start, end, *parts in written:
                     if known_date.written_as(*parts):
+                        yield priority, start, end
+                for start, end, digits in compact:
+                    if digits in known_date.compact:
                         yield priority, start, end
 
     def _sequence_spans(self, text: str, lowered: str) -> Iterator[tuple[int, int, str, int]]:

@@ -11,7 +11,6 @@ import pytest
 
 from rules.masking import Masker, PersonalValues
 
-DOB = (("date_of_birth", "1990-04-12"),)
 EMAIL = PersonalValues(email="john.doe77@example.com")
 
 KNOWN_VALUE_EVASIONS = {
@@ -21,12 +20,6 @@ KNOWN_VALUE_EVASIONS = {
     # not a dictionary word), with the [email] placeholder.
     "email's local part alone": (EMAIL, "john.doe77"),
     "email's local part, dot as space": (EMAIL, "john doe77"),
-    # Impact (medium): a known date of birth written as 8 digits without separators (forms,
-    # OTP-style answers to "your DOB?") shows in full: _WRITTEN_DATE needs separators, and the
-    # generic masker leaves 8 digits that are no phone or card. Fix: let _KnownDate also read an
-    # 8-digit run (ddmmyyyy, mmddyyyy, yyyymmdd) equal to the known date.
-    "date of birth, ddmmyyyy": (PersonalValues(entities=DOB), "12041990"),
-    "date of birth, yyyymmdd": (PersonalValues(entities=DOB), "19900412"),
     # Impact (low): a surname with a plural or possessive "s" and no apostrophe ("the Kavanaghs",
     # "Kavanaghs order") is read as another word. Fix: _NameFinder may accept a trailing "s"
     # after a part of 4 letters or more (it masks more, never less).

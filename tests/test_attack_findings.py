@@ -228,3 +228,17 @@ def test_a_name_with_a_cyrillic_look_alike_letter_is_masked():
 )
 def test_what_those_separators_also_join_stays_readable(text):
     assert Masker(PersonalValues()).mask(text) == text
+
+
+# A known date of birth written as digits alone, as forms and "your DOB?" answers often are:
+# `_WRITTEN_DATE` needs separators, and 6 or 8 digits are no phone or card to the generic rules.
+@pytest.mark.parametrize("typed", ["12041990", "19900412", "04121990", "120490", "१२०४१९९०"])
+def test_a_date_of_birth_written_as_digits_alone_is_masked(typed):
+    known = PersonalValues(entities=(("date_of_birth", "1990-04-12"),))
+    assert Masker(known).mask(f"dob {typed} ok") == "dob [date of birth] ok"
+
+
+@pytest.mark.parametrize("other", ["12041991", "1204199", "120419900", "order 19900413"])
+def test_other_digits_than_the_date_of_birth_stay_readable(other):
+    known = PersonalValues(entities=(("date_of_birth", "1990-04-12"),))
+    assert Masker(known).mask(other) == other
