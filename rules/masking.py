@@ -240,26 +240,66 @@ _OBFUSCATION_HINT = re.compile(r"@|&#64;|&commat;|[(\[{<\s](?i:at)")
 # front. Possessive, so a run is
 # always taken whole and never re-tried from its middle; which parts of it are personal is
 # decided by `_number_spans`. `(?<![^\W_])` reads "not after a letter or digit".
-_GENERIC_PATTERN = re.compile(
-    rf"""
-    (?P<email>
-        (?<!{_EMAIL_LOCAL_CHAR}) {_EMAIL_LOCAL_CHAR}++
-        @ {_EMAIL_DOMAIN_LABEL} (?:\.{_EMAIL_DOMAIN_LABEL})+
-    )
-    | (?P<pan>  # 5 letters, the 4th the holder type, 4 digits, 1 letter: "ABCPK 1234 F" too
-        [A-Za-z]{{3}} [{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}]
-        [A-Za-z] (?P<pan_gap>[ \u00a0\-._]?) [0-9]{{4}} (?P=pan_gap) [A-Za-z] (?![^\W_])
-    )
-    | (?P<pan_spelled>  # letter by letter, in capitals: "A B C P K 1 2 3 4 F"
-        (?<![^\W_]) [A-Z] (?P<pan_space>[ .\-]) {_PAN_SPELLED_REST}
-    )
-    | (?P<number>
-        (?<!\d) (?:\(?\+|\((?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))? \d
-        (?:{_RUN_GAP}\d){{7,}}+
-    )
-    """,
-    re.VERBOSE,
+#
+# The kinds are one alternation, read leftmost first (`_generic_matches`), but each is a
+# pattern of its own starting with the characters it can start with: re skips to those
+# quickly, and tries nothing at other places, where an alternation starting with a lookbehind
+# tries every kind at every character.
+_GENERIC_KINDS = (
+    (
+        "email",
+        re.compile(
+            rf"""(?=[{_WORD_CHARS}.!#$%&'*+/=?^`{{|}}~\-])
+            (?<!{_EMAIL_LOCAL_CHAR}) {_EMAIL_LOCAL_CHAR}++
+            @ {_EMAIL_DOMAIN_LABEL} (?:\.{_EMAIL_DOMAIN_LABEL})+""",
+            re.VERBOSE,
+        ),
+    ),
+    (
+        "pan",  # 5 letters, the 4th the holder type, 4 digits, 1 letter: "ABCPK 1234 F" too
+        re.compile(
+            rf"""[A-Za-z]{{3}} [{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}]
+            [A-Za-z] (?P<pan_gap>[ \u00a0\-._]?) [0-9]{{4}} (?P=pan_gap) [A-Za-z] (?![^\W_])""",
+            re.VERBOSE,
+        ),
+    ),
+    (
+        "pan_spelled",  # letter by letter, in capitals: "A B C P K 1 2 3 4 F"
+        # The capital first, then that no letter or digit is before it.
+        re.compile(rf"[A-Z](?<![^\W_].) (?P<pan_space>[ .\-]) {_PAN_SPELLED_REST}", re.VERBOSE),
+    ),
+    (
+        "number",
+        re.compile(
+            rf"""(?=[\d(+]) (?<!\d) (?:\(?\+|\((?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))? \d
+            (?:{_RUN_GAP}\d){{7,}}+""",
+            re.VERBOSE,
+        ),
+    ),
 )
+
+
+def _generic_matches(text: str) -> Iterator[tuple[str, re.Match[str]]]:
+    """(kind, match) of each generic value in `text`, as one pattern of the kinds in order
+    would find them: the leftmost, of the first kind matching there, then on after its end."""
+    # An address holds an "@": most texts need not be searched for one.
+    kinds = [(kind, pattern) for kind, pattern in _GENERIC_KINDS if kind != "email" or "@" in text]
+    found = [pattern.search(text) for _, pattern in kinds]
+    while True:
+        best = None
+        for index, match in enumerate(found):
+            if match is not None and (best is None or match.start() < found[best].start()):
+                best = index
+        if best is None:
+            return
+        match = found[best]
+        yield kinds[best][0], match
+        position = match.end()
+        for index, other in enumerate(found):
+            if other is not None and other.start() < position:
+                found[index] = kinds[index][1].search(text, position)
+
+
 _DIGITS = re.compile(r"\d+")
 
 _LONGEST_NUMBER = 19  # digits, the longest card number
@@ -785,8 +825,8 @@ def _obfuscated_email_spans(text: str) -> list[tuple[int, int, str, int]]:
 
 def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
     spans = _obfuscated_email_spans(text)
-    for match in _GENERIC_PATTERN.finditer(text):
-        kind, start = match.lastgroup, match.start()
+    for kind, match in _generic_matches(text):
+        start = match.start()
         if kind == "number":
             # Glued to a word ("card4111…", "mob no9876543210", "is+91…") only after a word
             # that says what follows; "ABC12345678" is a code, and the run starts after it.
@@ -1660,7 +1700,7 @@ def _merge_overlaps(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, i
 
 # What every generic value holds: 4 digits or more (a PAN 4, numbers 8 or more), or an "@" or
 # the word "at" (emails, also as people write them to dodge filters). Most texts hold none and
-# skip `_GENERIC_PATTERN`, most of the time of masking them. A generic kind holding none of
+# skip `_generic_matches`, most of the time of masking them. A generic kind holding none of
 # them must be added here.
 _FOUR_DIGITS = re.compile(r"\d(?:\D*\d){3}")
 _AT_WORD = re.compile(r"(?<![^\W_])at(?![^\W_])", re.IGNORECASE)
