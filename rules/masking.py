@@ -561,6 +561,7 @@ _NUMBER_WORDS = frozenset(
     _word_classes(number="no num numbr number nmbr nbr nambar numbar id details")
 )
 _CONTEXT_TOKEN = re.compile(r"[a-z]+|#")
+_ANY_CONTEXT_WORD = _CONTEXT_CLASSES.keys() | _NUMBER_WORDS
 
 
 # Before a number inside a link or a path ("/orders/027724303", "?id=123456789012",
@@ -584,7 +585,10 @@ def _context_before(text: str, start: int) -> _Context:
     last = None
     card = False
     since_last = 0  # words read since the last word of a class
-    for token in _CONTEXT_TOKEN.findall(window.lower()):
+    tokens = _CONTEXT_TOKEN.findall(window.lower())
+    if _ANY_CONTEXT_WORD.isdisjoint(tokens):
+        tokens = []  # most windows: no word to read
+    for token in tokens:
         since_last += 1
         kind = _CONTEXT_CLASSES.get(token)
         if kind is None and token in _NUMBER_WORDS:
@@ -613,6 +617,8 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     a number is found whatever stands next to it; overlapping finds are merged later.
     """
     groups = list(_DIGITS.finditer(text, start, end))
+    # A spelled phone number has 10 groups of one digit: most runs have fewer groups.
+    may_be_spelled = len(groups) >= 10
     extension = _EXTENSION.match(text, end)
     if extension is None and end < len(text) and text[end].isalnum():
         groups.pop()  # its last group is glued to a following letter: part of a longer token
@@ -628,7 +634,9 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     # The groups starting inside each date, found by bisection: a run of thousands of dates
     # ("01/02/2024 01/02/2024 …") must not cost dates × groups steps.
     group_starts = [group.start() for group in groups]
-    for date in _DATE.finditer(text, start, end):
+    # Every date has a year starting 19 or 20: most runs have none.
+    may_hold_date = "19" in text[start:end] or "20" in text[start:end]
+    for date in _DATE.finditer(text, start, end) if may_hold_date else ():
         first_inside = bisect_left(group_starts, date.start())
         for index in range(first_inside, bisect_left(group_starts, date.end(), first_inside)):
             in_date[index] = True
@@ -752,7 +760,7 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 or said_phone
             ):
                 spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
-    if not no_phone:
+    if may_be_spelled and not no_phone:
         spans.extend(
             (spelled.start(), spelled.end(), PHONE, _UNCHECKED_NUMBER_RANK)
             for spelled in _SPELLED_PHONE.finditer(text, start, end)
