@@ -647,7 +647,19 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     no_phone = context.no_phone and not international
     first_only = international or dialled or context.card or context.phone
     spans = [] if context.in_link else _small_group_spans(text, groups)
+    # Each group's digits, end, and the gap before it (none before the first), read once for
+    # all the stretches that hold it.
+    group_digits = [_ascii_digits(group[0]) for group in groups]
+    group_ends = [group.end() for group in groups]
+    gaps = [""] + [
+        text[group_ends[index - 1] : group_starts[index]] for index in range(1, len(groups))
+    ]
+    odd_gaps = [bool(_ODD_GAP.search(gap)) for gap in gaps]
+    digits_from = len("".join(group_digits))  # digits in the groups from `first` on
     for first, first_group in enumerate(groups):
+        if digits_from < 8:
+            break  # no kind is shorter, and no stretch from here on is as long
+        digits_from -= len(group_digits[first])
         span_start = start if first == 0 else first_group.start()  # with any "+" or "("
         checked_further = first == 0 and first_only
         said_card = first == 0 and context.card
@@ -660,38 +672,38 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
         card_shape = phone_shape = True
         if (
             not checked_further
-            and len(first_group[0]) == 1
+            and len(group_digits[first]) == 1
             and first + 1 < len(groups)
-            and len(groups[first + 1][0]) == 1
+            and len(group_digits[first + 1]) == 1
         ):
             continue  # digit by digit from here: _SPELLED_PHONE's
         for last in range(first, len(groups)):
             if not (card_shape or phone_shape or checked_further):
                 break
             limit = _LONGEST_NUMBER if card_shape or said_card else 15 if checked_further else 12
-            group = groups[last]
-            length = group.end() - group.start()
+            group_end = group_ends[last]
+            length = len(group_digits[last])
             if last > first:
-                separators.append(text[groups[last - 1].end() : group.start()])
-                odd_gap = odd_gap or bool(_ODD_GAP.search(separators[-1]))
+                separators.append(gaps[last])
+                odd_gap = odd_gap or odd_gaps[last]
                 card_shape = card_shape and 3 <= length <= 6
                 phone_shape = phone_shape and length >= 3
             else:
                 card_shape = length == 4
-            digits += _ascii_digits(group[0])
+            digits += group_digits[last]
             group_lengths.append(length)
             if len(digits) > limit:
                 break
             if len(digits) < 8:
                 continue  # no kind is shorter
-            phone_end = group.end()
+            phone_end = group_end
             if extension is not None and last == len(groups) - 1:
                 phone_end = extension.end()
             if first == 0 and international and 8 <= len(digits) <= 15:
                 spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
             if said_card and 12 <= len(digits) <= _LONGEST_NUMBER and luhn_valid(digits):
                 # Any grouping, and 12-digit Maestro cards too, after "card", "debit card"…
-                spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
+                spans.append((span_start, group_end, CARD_NUMBER, _GENERIC_RANK))
             elif context.in_link:
                 continue
             elif odd_gap:
@@ -703,9 +715,9 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                     or (_is_indian_number(digits) and _phone_grouping(digits, group_lengths))
                 ):
                     placeholder = CARD_NUMBER if len(digits) > 12 else PHONE
-                    spans.append((span_start, group.end(), placeholder, _GENERIC_RANK))
+                    spans.append((span_start, group_end, placeholder, _GENERIC_RANK))
             elif _is_card_number(digits, group_lengths):
-                spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
+                spans.append((span_start, group_end, CARD_NUMBER, _GENERIC_RANK))
             elif (
                 _is_aadhaar(digits, group_lengths)
                 and not context.no_aadhaar
@@ -714,18 +726,12 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                     # an Aadhaar and "4429": a grouped Aadhaar does not go on in the same grouping.
                     separators
                     and (
-                        (
-                            first > 0
-                            and text[groups[first - 1].end() : first_group.start()] in separators
-                        )
-                        or (
-                            last + 1 < len(groups)
-                            and text[group.end() : groups[last + 1].start()] in separators
-                        )
+                        (first > 0 and gaps[first] in separators)
+                        or (last + 1 < len(groups) and gaps[last + 1] in separators)
                     )
                 )
             ):
-                spans.append((span_start, group.end(), AADHAAR, _GENERIC_RANK))
+                spans.append((span_start, group_end, AADHAAR, _GENERIC_RANK))
             elif (
                 (first == 0 and international) or no_phone or any(":" in gap for gap in separators)
             ):
@@ -737,7 +743,7 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 and context.phone
                 and last == len(groups) - 1
                 and 8 <= len(digits) <= 15
-                and not _DATE.fullmatch(text, groups[0].start(), group.end())
+                and not (may_hold_date and _DATE.fullmatch(text, group_starts[0], group_end))
             )
             if any(in_date[first : last + 1]) and not said_phone:
                 continue
