@@ -664,7 +664,7 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
         checked_further = first == 0 and first_only
         said_card = first == 0 and context.card
         digits, group_lengths, separators = "", [], []
-        odd_gap = False
+        odd_gap = timed = dated = False
         # Whether the stretch so far can still grow into a card (4, then groups of 3 to 6) or
         # a phone number by our own rules (groups of 3 or more after the first): past that,
         # only the first stretch of a "+", "0" or "(" run grows on, so a long run costs a few
@@ -686,6 +686,7 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
             if last > first:
                 separators.append(gaps[last])
                 odd_gap = odd_gap or odd_gaps[last]
+                timed = timed or ":" in gaps[last]
                 card_shape = card_shape and 3 <= length <= 6
                 phone_shape = phone_shape and length >= 3
             else:
@@ -694,8 +695,11 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
             group_lengths.append(length)
             if len(digits) > limit:
                 break
-            if len(digits) < 8:
-                continue  # no kind is shorter
+            dated = dated or in_date[last]
+            if len(digits) < 10 and not checked_further:
+                # No kind is shorter than 8 digits, and of 8 or 9 only the phone numbers of a
+                # "+", "0" or "(" run or said to be one, which start with its first group.
+                continue
             phone_end = group_end
             if extension is not None and last == len(groups) - 1:
                 phone_end = extension.end()
@@ -732,9 +736,7 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 )
             ):
                 spans.append((span_start, group_end, AADHAAR, _GENERIC_RANK))
-            elif (
-                (first == 0 and international) or no_phone or any(":" in gap for gap in separators)
-            ):
+            elif (first == 0 and international) or no_phone or timed:
                 continue  # found above, said to be no phone number, or a time's colon
             # After "call me at", "phone", "mera number": the whole run, as a foreign number
             # written nationally ("8 029 491-10-24", "70 123 44 32"), unless it is a date.
@@ -745,7 +747,7 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 and 8 <= len(digits) <= 15
                 and not (may_hold_date and _DATE.fullmatch(text, group_starts[0], group_end))
             )
-            if any(in_date[first : last + 1]) and not said_phone:
+            if dated and not said_phone:
                 continue
             if (
                 (
