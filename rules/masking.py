@@ -327,6 +327,7 @@ _SPELLED_PHONE = re.compile(
 )
 
 _DECIMAL = re.compile(r"0\.\d")
+_EXTENSION_FIRST = frozenset(", \txXeE")
 # A phone number's extension: "x123", " ext. 45", ", extn 12"; masked with its number.
 _EXTENSION = re.compile(
     r",?[ \t]{0,2}(?:x|ext|extn|extension)\.?[ \t]{0,2}[:#]?\d{1,6}(?!\d)", re.IGNORECASE
@@ -619,7 +620,8 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     groups = list(_DIGITS.finditer(text, start, end))
     # A spelled phone number has 10 groups of one digit: most runs have fewer groups.
     may_be_spelled = len(groups) >= 10
-    extension = _EXTENSION.match(text, end)
+    # An extension starts with one of these: most runs are followed by none.
+    extension = _EXTENSION.match(text, end) if text[end : end + 1] in _EXTENSION_FIRST else None
     if extension is None and end < len(text) and text[end].isalnum():
         groups.pop()  # its last group is glued to a following letter: part of a longer token
     international = text.startswith(("+", "(+"), start)
@@ -646,7 +648,11 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     # it one time in ten, and a card or an Aadhaar left readable is a leak.)
     no_phone = context.no_phone and not international
     first_only = international or dialled or context.card or context.phone
-    spans = [] if context.in_link else _small_group_spans(text, groups)
+    spans = (
+        _small_group_spans(text, groups)
+        if len(groups) >= _FEWEST_SMALL_GROUPS and not context.in_link
+        else []
+    )
     # Each group's digits, end, and the gap before it (none before the first), read once for
     # all the stretches that hold it.
     group_digits = [_ascii_digits(group[0]) for group in groups]
