@@ -282,8 +282,14 @@ _GENERIC_KINDS = (
 def _generic_matches(text: str) -> Iterator[tuple[str, re.Match[str]]]:
     """(kind, match) of each generic value in `text`, as one pattern of the kinds in order
     would find them: the leftmost, of the first kind matching there, then on after its end."""
-    # An address holds an "@": most texts need not be searched for one.
-    kinds = [(kind, pattern) for kind, pattern in _GENERIC_KINDS if kind != "email" or "@" in text]
+    # An address holds an "@", and every other kind 4 digits or more: most texts need not be
+    # searched for one, or for the others (a text with "at" but no digits, read for emails).
+    numbers = _FOUR_DIGITS.search(text) is not None
+    kinds = [
+        (kind, pattern)
+        for kind, pattern in _GENERIC_KINDS
+        if ("@" in text if kind == "email" else numbers)
+    ]
     found = [pattern.search(text) for _, pattern in kinds]
     while True:
         best = None
