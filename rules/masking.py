@@ -35,6 +35,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import cycle
 from typing import NamedTuple
 
 import phonenumbers
@@ -109,15 +110,16 @@ class PersonalValues:
 
 # --- Check digits ----------------------------------------------------------------------------
 
-_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # digit * 2, with the digits of the result summed
+# Each digit * 2, with the digits of the result summed; by character, as digits are read so.
+_LUHN_DOUBLED = dict(zip("0123456789", (0, 2, 4, 6, 8, 1, 3, 5, 7, 9), strict=True))
 
 
 def luhn_valid(number: str) -> bool:
     """Whether a string of digits ends with its correct Luhn check digit (payment cards)."""
     if not number.isdecimal():
         return False
-    digits = [int(char) for char in reversed(number)]
-    total = sum(digits[0::2]) + sum(_LUHN_DOUBLED[digit] for digit in digits[1::2])
+    backwards = _ascii_digits(number)[::-1]
+    total = sum(map(int, backwards[0::2])) + sum(map(_LUHN_DOUBLED.__getitem__, backwards[1::2]))
     return total % 10 == 0
 
 
@@ -146,13 +148,19 @@ _VERHOEFF_PERMUTE = (
 )
 
 
+# Each position's permutation, by character.
+_VERHOEFF_PERMUTE_CHARS = tuple(
+    dict(zip("0123456789", row, strict=True)) for row in _VERHOEFF_PERMUTE
+)
+
+
 def verhoeff_valid(number: str) -> bool:
     """Whether a string of digits ends with its correct Verhoeff check digit (Aadhaar)."""
     if not number.isdecimal():
         return False
     check = 0
-    for position, char in enumerate(reversed(number)):
-        check = _VERHOEFF_MULTIPLY[check][_VERHOEFF_PERMUTE[position % 8][int(char)]]
+    for permute, char in zip(cycle(_VERHOEFF_PERMUTE_CHARS), reversed(_ascii_digits(number))):
+        check = _VERHOEFF_MULTIPLY[check][permute[char]]
     return check == 0
 
 
