@@ -595,14 +595,19 @@ class _Context(NamedTuple):
     in_link: bool  # digits in a link's path: only a card said to be one
 
 
+_NO_CONTEXT = _Context(False, False, False, False, False, False)
+# What ends a link or path right before its number: "/orders/", "?id=", "tel:".
+_LINK_ENDS = frozenset("/=:")
+
+
 def _context_before(text: str, start: int) -> _Context:
     window = text[max(0, start - _CONTEXT_WINDOW) : start]
+    tokens = _CONTEXT_TOKEN.findall(window.lower())
+    if _ANY_CONTEXT_WORD.isdisjoint(tokens) and window[-1:] not in _LINK_ENDS:
+        return _NO_CONTEXT  # most windows: no word that says anything, and no link
     last = None
     card = False
     since_last = 0  # words read since the last word of a class
-    tokens = _CONTEXT_TOKEN.findall(window.lower())
-    if _ANY_CONTEXT_WORD.isdisjoint(tokens):
-        tokens = []  # most windows: no word to read
     for token in tokens:
         since_last += 1
         kind = _CONTEXT_CLASSES.get(token)
@@ -612,7 +617,7 @@ def _context_before(text: str, start: int) -> _Context:
             last, since_last = kind, 0
             card = card or kind == "card"
     named = last in ("card", "aadhaar", "phone")
-    if window[-1:] in ("/", "=", ":"):
+    if window[-1:] in _LINK_ENDS:
         # The number ends a link or a path: the word it is the end of.
         link = window.rsplit(None, 1)[-1]
         if _PHONE_LINK.search(link):
