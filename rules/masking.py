@@ -7,9 +7,10 @@ This is a security boundary: when in doubt, a span is masked rather than shown.
 Two kinds of values are found:
 
 * generic ones, in any text by anyone: emails, phone numbers, payment card numbers, PANs and
-  Aadhaar numbers. They are found in ONE pass of one compiled pattern; numbers are then checked
-  in Python (Luhn, Verhoeff, the groupings people write, numbering plans), and a number failing
-  its checks stays readable. Only runs starting with 0, "00" or "(" that fail our own rules are
+  Aadhaar numbers. They are found by one compiled pattern per kind, read leftmost first as
+  one alternation of them would (`_generic_matches`); numbers are then checked in Python
+  (Luhn, Verhoeff, the groupings people write, numbering plans), and a number failing its
+  checks stays readable. Only runs starting with 0, "00" or "(" that fail our own rules are
   asked of libphonenumber (the phonenumbers package), so most texts never reach it. The words
   just before a number (`_context_before`, English and Hindi in Latin letters) tell what its
   shape cannot: a card after "card", a phone number after "call me at", neither in an order
