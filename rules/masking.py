@@ -301,15 +301,14 @@ def _generic_matches(text: str) -> Iterator[tuple[str, re.Match[str]]]:
     ]
     found = [pattern.search(text) for _, pattern in kinds]
     while True:
-        best = None
-        for index, match in enumerate(found):
-            if match is not None and (best is None or match.start() < found[best].start()):
-                best = index
+        best: tuple[str, re.Match[str]] | None = None
+        for (kind, _), match in zip(kinds, found, strict=True):
+            if match is not None and (best is None or match.start() < best[1].start()):
+                best = kind, match
         if best is None:
             return
-        match = found[best]
-        yield kinds[best][0], match
-        position = match.end()
+        yield best
+        position = best[1].end()
         for index, other in enumerate(found):
             if other is not None and other.start() < position:
                 found[index] = kinds[index][1].search(text, position)
