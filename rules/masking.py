@@ -7,9 +7,10 @@ This is a security boundary: when in doubt, a span is masked rather than shown.
 Two kinds of values are found:
 
 * generic ones, in any text by anyone: emails, phone numbers, payment card numbers, PANs and
-  Aadhaar numbers. They are found in ONE pass of one compiled pattern; numbers are then checked
-  in Python (Luhn, Verhoeff, the groupings people write, numbering plans), and a number failing
-  its checks stays readable. Only runs starting with 0, "00" or "(" that fail our own rules are
+  Aadhaar numbers. They are found by one compiled pattern per kind, read leftmost first as
+  one alternation of them would (`_generic_matches`); numbers are then checked in Python
+  (Luhn, Verhoeff, the groupings people write, numbering plans), and a number failing its
+  checks stays readable. Only runs starting with 0, "00" or "(" that fail our own rules are
   asked of libphonenumber (the phonenumbers package), so most texts never reach it. The words
   just before a number (`_context_before`, English and Hindi in Latin letters) tell what its
   shape cannot: a card after "card", a phone number after "call me at", neither in an order
@@ -35,6 +36,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import cycle
 from typing import NamedTuple
 
 import phonenumbers
@@ -109,15 +111,16 @@ class PersonalValues:
 
 # --- Check digits ----------------------------------------------------------------------------
 
-_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # digit * 2, with the digits of the result summed
+# Each digit * 2, with the digits of the result summed; by character, as digits are read so.
+_LUHN_DOUBLED = dict(zip("0123456789", (0, 2, 4, 6, 8, 1, 3, 5, 7, 9), strict=True))
 
 
 def luhn_valid(number: str) -> bool:
     """Whether a string of digits ends with its correct Luhn check digit (payment cards)."""
     if not number.isdecimal():
         return False
-    digits = [int(char) for char in reversed(number)]
-    total = sum(digits[0::2]) + sum(_LUHN_DOUBLED[digit] for digit in digits[1::2])
+    backwards = _ascii_digits(number)[::-1]
+    total = sum(map(int, backwards[0::2])) + sum(map(_LUHN_DOUBLED.__getitem__, backwards[1::2]))
     return total % 10 == 0
 
 
@@ -146,13 +149,19 @@ _VERHOEFF_PERMUTE = (
 )
 
 
+# Each position's permutation, by character.
+_VERHOEFF_PERMUTE_CHARS = tuple(
+    dict(zip("0123456789", row, strict=True)) for row in _VERHOEFF_PERMUTE
+)
+
+
 def verhoeff_valid(number: str) -> bool:
     """Whether a string of digits ends with its correct Verhoeff check digit (Aadhaar)."""
     if not number.isdecimal():
         return False
     check = 0
-    for position, char in enumerate(reversed(number)):
-        check = _VERHOEFF_MULTIPLY[check][_VERHOEFF_PERMUTE[position % 8][int(char)]]
+    for permute, char in zip(cycle(_VERHOEFF_PERMUTE_CHARS), reversed(_ascii_digits(number))):
+        check = _VERHOEFF_MULTIPLY[check][permute[char]]
     return check == 0
 
 
@@ -240,26 +249,71 @@ _OBFUSCATION_HINT = re.compile(r"@|&#64;|&commat;|[(\[{<\s](?i:at)")
 # front. Possessive, so a run is
 # always taken whole and never re-tried from its middle; which parts of it are personal is
 # decided by `_number_spans`. `(?<![^\W_])` reads "not after a letter or digit".
-_GENERIC_PATTERN = re.compile(
-    rf"""
-    (?P<email>
-        (?<!{_EMAIL_LOCAL_CHAR}) {_EMAIL_LOCAL_CHAR}++
-        @ {_EMAIL_DOMAIN_LABEL} (?:\.{_EMAIL_DOMAIN_LABEL})+
-    )
-    | (?P<pan>  # 5 letters, the 4th the holder type, 4 digits, 1 letter: "ABCPK 1234 F" too
-        [A-Za-z]{{3}} [{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}]
-        [A-Za-z] (?P<pan_gap>[ \u00a0\-._]?) [0-9]{{4}} (?P=pan_gap) [A-Za-z] (?![^\W_])
-    )
-    | (?P<pan_spelled>  # letter by letter, in capitals: "A B C P K 1 2 3 4 F"
-        (?<![^\W_]) [A-Z] (?P<pan_space>[ .\-]) {_PAN_SPELLED_REST}
-    )
-    | (?P<number>
-        (?<!\d) (?:\(?\+|\((?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))? \d
-        (?:{_RUN_GAP}\d){{7,}}+
-    )
-    """,
-    re.VERBOSE,
+#
+# The kinds are one alternation, read leftmost first (`_generic_matches`), but each is a
+# pattern of its own starting with the characters it can start with: re skips to those
+# quickly, and tries nothing at other places, where an alternation starting with a lookbehind
+# tries every kind at every character.
+_GENERIC_KINDS = (
+    (
+        "email",
+        re.compile(
+            rf"""(?=[{_WORD_CHARS}.!#$%&'*+/=?^`{{|}}~\-])
+            (?<!{_EMAIL_LOCAL_CHAR}) {_EMAIL_LOCAL_CHAR}++
+            @ {_EMAIL_DOMAIN_LABEL} (?:\.{_EMAIL_DOMAIN_LABEL})+""",
+            re.VERBOSE,
+        ),
+    ),
+    (
+        "pan",  # 5 letters, the 4th the holder type, 4 digits, 1 letter: "ABCPK 1234 F" too
+        re.compile(
+            rf"""[A-Za-z]{{3}} [{_PAN_HOLDER_TYPES}{_PAN_HOLDER_TYPES.lower()}]
+            [A-Za-z] (?P<pan_gap>[ \u00a0\-._]?) [0-9]{{4}} (?P=pan_gap) [A-Za-z] (?![^\W_])""",
+            re.VERBOSE,
+        ),
+    ),
+    (
+        "pan_spelled",  # letter by letter, in capitals: "A B C P K 1 2 3 4 F"
+        # The capital first, then that no letter or digit is before it.
+        re.compile(rf"[A-Z](?<![^\W_].) (?P<pan_space>[ .\-]) {_PAN_SPELLED_REST}", re.VERBOSE),
+    ),
+    (
+        "number",
+        re.compile(
+            rf"""(?=[\d(+]) (?<!\d) (?:\(?\+|\((?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))? \d
+            (?:{_RUN_GAP}\d){{7,}}+""",
+            re.VERBOSE,
+        ),
+    ),
 )
+
+
+def _generic_matches(text: str) -> Iterator[tuple[str, re.Match[str]]]:
+    """(kind, match) of each generic value in `text`, as one pattern of the kinds in order
+    would find them: the leftmost, of the first kind matching there, then on after its end."""
+    # An address holds an "@", and every other kind 4 digits or more: most texts need not be
+    # searched for one, or for the others (a text with "at" but no digits, read for emails).
+    numbers = _FOUR_DIGITS.search(text) is not None
+    kinds = [
+        (kind, pattern)
+        for kind, pattern in _GENERIC_KINDS
+        if ("@" in text if kind == "email" else numbers)
+    ]
+    found = [pattern.search(text) for _, pattern in kinds]
+    while True:
+        best: tuple[str, re.Match[str]] | None = None
+        for (kind, _), match in zip(kinds, found, strict=True):
+            if match is not None and (best is None or match.start() < best[1].start()):
+                best = kind, match
+        if best is None:
+            return
+        yield best
+        position = best[1].end()
+        for index, other in enumerate(found):
+            if other is not None and other.start() < position:
+                found[index] = kinds[index][1].search(text, position)
+
+
 _DIGITS = re.compile(r"\d+")
 
 _LONGEST_NUMBER = 19  # digits, the longest card number
@@ -287,6 +341,7 @@ _SPELLED_PHONE = re.compile(
 )
 
 _DECIMAL = re.compile(r"0\.\d")
+_EXTENSION_FIRST = frozenset(", \txXeE")
 # A phone number's extension: "x123", " ext. 45", ", extn 12"; masked with its number.
 _EXTENSION = re.compile(
     r",?[ \t]{0,2}(?:x|ext|extn|extension)\.?[ \t]{0,2}[:#]?\d{1,6}(?!\d)", re.IGNORECASE
@@ -521,6 +576,7 @@ _NUMBER_WORDS = frozenset(
     _word_classes(number="no num numbr number nmbr nbr nambar numbar id details")
 )
 _CONTEXT_TOKEN = re.compile(r"[a-z]+|#")
+_ANY_CONTEXT_WORD = _CONTEXT_CLASSES.keys() | _NUMBER_WORDS
 
 
 # Before a number inside a link or a path ("/orders/027724303", "?id=123456789012",
@@ -539,12 +595,20 @@ class _Context(NamedTuple):
     in_link: bool  # digits in a link's path: only a card said to be one
 
 
+_NO_CONTEXT = _Context(False, False, False, False, False, False)
+# What ends a link or path right before its number: "/orders/", "?id=", "tel:".
+_LINK_ENDS = frozenset("/=:")
+
+
 def _context_before(text: str, start: int) -> _Context:
     window = text[max(0, start - _CONTEXT_WINDOW) : start]
+    tokens = _CONTEXT_TOKEN.findall(window.lower())
+    if _ANY_CONTEXT_WORD.isdisjoint(tokens) and window[-1:] not in _LINK_ENDS:
+        return _NO_CONTEXT  # most windows: no word that says anything, and no link
     last = None
     card = False
     since_last = 0  # words read since the last word of a class
-    for token in _CONTEXT_TOKEN.findall(window.lower()):
+    for token in tokens:
         since_last += 1
         kind = _CONTEXT_CLASSES.get(token)
         if kind is None and token in _NUMBER_WORDS:
@@ -553,7 +617,7 @@ def _context_before(text: str, start: int) -> _Context:
             last, since_last = kind, 0
             card = card or kind == "card"
     named = last in ("card", "aadhaar", "phone")
-    if window[-1:] in ("/", "=", ":"):
+    if window[-1:] in _LINK_ENDS:
         # The number ends a link or a path: the word it is the end of.
         link = window.rsplit(None, 1)[-1]
         if _PHONE_LINK.search(link):
@@ -573,7 +637,10 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     a number is found whatever stands next to it; overlapping finds are merged later.
     """
     groups = list(_DIGITS.finditer(text, start, end))
-    extension = _EXTENSION.match(text, end)
+    # A spelled phone number has 10 groups of one digit: most runs have fewer groups.
+    may_be_spelled = len(groups) >= 10
+    # An extension starts with one of these: most runs are followed by none.
+    extension = _EXTENSION.match(text, end) if text[end : end + 1] in _EXTENSION_FIRST else None
     if extension is None and end < len(text) and text[end].isalnum():
         groups.pop()  # its last group is glued to a following letter: part of a longer token
     international = text.startswith(("+", "(+"), start)
@@ -588,7 +655,9 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     # The groups starting inside each date, found by bisection: a run of thousands of dates
     # ("01/02/2024 01/02/2024 …") must not cost dates × groups steps.
     group_starts = [group.start() for group in groups]
-    for date in _DATE.finditer(text, start, end):
+    # Every date has a year starting 19 or 20: most runs have none.
+    may_hold_date = "19" in text[start:end] or "20" in text[start:end]
+    for date in _DATE.finditer(text, start, end) if may_hold_date else ():
         first_inside = bisect_left(group_starts, date.start())
         for index in range(first_inside, bisect_left(group_starts, date.end(), first_inside)):
             in_date[index] = True
@@ -598,13 +667,29 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     # it one time in ten, and a card or an Aadhaar left readable is a leak.)
     no_phone = context.no_phone and not international
     first_only = international or dialled or context.card or context.phone
-    spans = [] if context.in_link else _small_group_spans(text, groups)
+    spans = (
+        _small_group_spans(text, groups)
+        if len(groups) >= _FEWEST_SMALL_GROUPS and not context.in_link
+        else []
+    )
+    # Each group's digits, end, and the gap before it (none before the first), read once for
+    # all the stretches that hold it.
+    group_digits = [_ascii_digits(group[0]) for group in groups]
+    group_ends = [group.end() for group in groups]
+    gaps = [""] + [
+        text[group_ends[index - 1] : group_starts[index]] for index in range(1, len(groups))
+    ]
+    odd_gaps = [bool(_ODD_GAP.search(gap)) for gap in gaps]
+    digits_from = len("".join(group_digits))  # digits in the groups from `first` on
     for first, first_group in enumerate(groups):
+        if digits_from < 8:
+            break  # no kind is shorter, and no stretch from here on is as long
+        digits_from -= len(group_digits[first])
         span_start = start if first == 0 else first_group.start()  # with any "+" or "("
         checked_further = first == 0 and first_only
         said_card = first == 0 and context.card
         digits, group_lengths, separators = "", [], []
-        odd_gap = False
+        odd_gap = timed = dated = False
         # Whether the stretch so far can still grow into a card (4, then groups of 3 to 6) or
         # a phone number by our own rules (groups of 3 or more after the first): past that,
         # only the first stretch of a "+", "0" or "(" run grows on, so a long run costs a few
@@ -612,38 +697,42 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
         card_shape = phone_shape = True
         if (
             not checked_further
-            and len(first_group[0]) == 1
+            and len(group_digits[first]) == 1
             and first + 1 < len(groups)
-            and len(groups[first + 1][0]) == 1
+            and len(group_digits[first + 1]) == 1
         ):
             continue  # digit by digit from here: _SPELLED_PHONE's
         for last in range(first, len(groups)):
             if not (card_shape or phone_shape or checked_further):
                 break
             limit = _LONGEST_NUMBER if card_shape or said_card else 15 if checked_further else 12
-            group = groups[last]
-            length = group.end() - group.start()
+            group_end = group_ends[last]
+            length = len(group_digits[last])
             if last > first:
-                separators.append(text[groups[last - 1].end() : group.start()])
-                odd_gap = odd_gap or bool(_ODD_GAP.search(separators[-1]))
+                separators.append(gaps[last])
+                odd_gap = odd_gap or odd_gaps[last]
+                timed = timed or ":" in gaps[last]
                 card_shape = card_shape and 3 <= length <= 6
                 phone_shape = phone_shape and length >= 3
             else:
                 card_shape = length == 4
-            digits += _ascii_digits(group[0])
+            digits += group_digits[last]
             group_lengths.append(length)
             if len(digits) > limit:
                 break
-            if len(digits) < 8:
-                continue  # no kind is shorter
-            phone_end = group.end()
+            dated = dated or in_date[last]
+            if len(digits) < 10 and not checked_further:
+                # No kind is shorter than 8 digits, and of 8 or 9 only the phone numbers of a
+                # "+", "0" or "(" run or said to be one, which start with its first group.
+                continue
+            phone_end = group_end
             if extension is not None and last == len(groups) - 1:
                 phone_end = extension.end()
             if first == 0 and international and 8 <= len(digits) <= 15:
                 spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
             if said_card and 12 <= len(digits) <= _LONGEST_NUMBER and luhn_valid(digits):
                 # Any grouping, and 12-digit Maestro cards too, after "card", "debit card"…
-                spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
+                spans.append((span_start, group_end, CARD_NUMBER, _GENERIC_RANK))
             elif context.in_link:
                 continue
             elif odd_gap:
@@ -655,9 +744,9 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                     or (_is_indian_number(digits) and _phone_grouping(digits, group_lengths))
                 ):
                     placeholder = CARD_NUMBER if len(digits) > 12 else PHONE
-                    spans.append((span_start, group.end(), placeholder, _GENERIC_RANK))
+                    spans.append((span_start, group_end, placeholder, _GENERIC_RANK))
             elif _is_card_number(digits, group_lengths):
-                spans.append((span_start, group.end(), CARD_NUMBER, _GENERIC_RANK))
+                spans.append((span_start, group_end, CARD_NUMBER, _GENERIC_RANK))
             elif (
                 _is_aadhaar(digits, group_lengths)
                 and not context.no_aadhaar
@@ -666,21 +755,13 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                     # an Aadhaar and "4429": a grouped Aadhaar does not go on in the same grouping.
                     separators
                     and (
-                        (
-                            first > 0
-                            and text[groups[first - 1].end() : first_group.start()] in separators
-                        )
-                        or (
-                            last + 1 < len(groups)
-                            and text[group.end() : groups[last + 1].start()] in separators
-                        )
+                        (first > 0 and gaps[first] in separators)
+                        or (last + 1 < len(groups) and gaps[last + 1] in separators)
                     )
                 )
             ):
-                spans.append((span_start, group.end(), AADHAAR, _GENERIC_RANK))
-            elif (
-                (first == 0 and international) or no_phone or any(":" in gap for gap in separators)
-            ):
+                spans.append((span_start, group_end, AADHAAR, _GENERIC_RANK))
+            elif (first == 0 and international) or no_phone or timed:
                 continue  # found above, said to be no phone number, or a time's colon
             # After "call me at", "phone", "mera number": the whole run, as a foreign number
             # written nationally ("8 029 491-10-24", "70 123 44 32"), unless it is a date.
@@ -689,9 +770,9 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 and context.phone
                 and last == len(groups) - 1
                 and 8 <= len(digits) <= 15
-                and not _DATE.fullmatch(text, groups[0].start(), group.end())
+                and not (may_hold_date and _DATE.fullmatch(text, group_starts[0], group_end))
             )
-            if any(in_date[first : last + 1]) and not said_phone:
+            if dated and not said_phone:
                 continue
             if (
                 (
@@ -712,7 +793,7 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
                 or said_phone
             ):
                 spans.append((span_start, phone_end, PHONE, _UNCHECKED_NUMBER_RANK))
-    if not no_phone:
+    if may_be_spelled and not no_phone:
         spans.extend(
             (spelled.start(), spelled.end(), PHONE, _UNCHECKED_NUMBER_RANK)
             for spelled in _SPELLED_PHONE.finditer(text, start, end)
@@ -785,8 +866,8 @@ def _obfuscated_email_spans(text: str) -> list[tuple[int, int, str, int]]:
 
 def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
     spans = _obfuscated_email_spans(text)
-    for match in _GENERIC_PATTERN.finditer(text):
-        kind, start = match.lastgroup, match.start()
+    for kind, match in _generic_matches(text):
+        start = match.start()
         if kind == "number":
             # Glued to a word ("card4111…", "mob no9876543210", "is+91…") only after a word
             # that says what follows; "ABC12345678" is a code, and the run starts after it.
@@ -925,12 +1006,14 @@ def _fold_char(char: str) -> str:
 @dataclass(frozen=True)
 class _Folding:
     table: dict[int, str]  # every character folded as something else
-    length_changing: re.Pattern[str]  # a character folded as none or several
     # The combining marks (of every script) that folding keeps; on a plain letter or digit,
     # such as an enclosing circle or a keycap on "4", a Devanagari sign on "1" or a Hebrew
     # point on "A", they hide nothing of it and are dropped (`fold`).
     marks: frozenset[int]
-    any_mark: re.Pattern[str]
+    # The characters folded as none or several, and the marks: a text holding none of them is
+    # folded character for character. A set, as a pattern of their thousands of ranges costs
+    # tens of microseconds a text.
+    special: frozenset[str]
 
 
 @cache
@@ -953,21 +1036,10 @@ def _folding() -> _Folding:
             table[code] = folded
             if len(folded) != 1:
                 length_changing.append(code)
-    return _Folding(
-        table, _character_class(length_changing), frozenset(marks), _character_class(marks)
-    )
+    return _Folding(table, frozenset(marks), frozenset(map(chr, [*length_changing, *marks])))
 
 
-def _character_class(codes: list[int]) -> re.Pattern[str]:
-    """A pattern of one of the characters `codes` (ascending), as ranges."""
-    ranges, first = [], None
-    for index, code in enumerate(codes):
-        if first is None:
-            first = code
-        if index + 1 == len(codes) or codes[index + 1] != code + 1:
-            ranges.append(f"{re.escape(chr(first))}-{re.escape(chr(code))}")
-            first = None
-    return re.compile(f"[{''.join(ranges)}]")
+_PAST_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 class Folded(NamedTuple):  # a tuple, not a dataclass: one is made for every text masked
@@ -994,8 +1066,11 @@ def fold(text: str) -> Folded:
     if text.isascii():
         return Folded(text, None, len(text))
     folding = _folding()
-    if not folding.length_changing.search(text) and not folding.any_mark.search(text):
-        return Folded(text.translate(folding.table), None, len(text))
+    if folding.special.isdisjoint(text):
+        # Only the characters past ASCII are looked up: translating every one costs more.
+        return Folded(
+            _PAST_ASCII.sub(lambda past: past[0].translate(folding.table), text), None, len(text)
+        )
     pieces, origins = [], []
     on_plain = False  # whether the last character shown folds to ASCII: a mark on it goes
     for index, char in enumerate(text):
@@ -1671,7 +1746,7 @@ def _merge_overlaps(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, i
 
 # What every generic value holds: 4 digits or more (a PAN 4, numbers 8 or more), or an "@" or
 # the word "at" (emails, also as people write them to dodge filters). Most texts hold none and
-# skip `_GENERIC_PATTERN`, most of the time of masking them. A generic kind holding none of
+# skip `_generic_matches`, most of the time of masking them. A generic kind holding none of
 # them must be added here.
 _FOUR_DIGITS = re.compile(r"\d(?:\D*\d){3}")
 _AT_WORD = re.compile(r"(?<![^\W_])at(?![^\W_])", re.IGNORECASE)
