@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 from django.db.models import QuerySet
 
+from conversations import bulk
 from conversations.models import Business, Conversation, EndUser, Message, Sender
 from rules.masking import MASKER_VERSION, Masker, shorten
 from rules.presenter import masked_payload
@@ -124,9 +125,9 @@ def _remask_batch(batch: list[Conversation]) -> None:
         note_messages(conversation, messages[conversation.pk])
         mask_end_user(end_user, masker)
         end_users[end_user.pk] = end_user
-    Message.objects.bulk_update(changed, MASKED_MESSAGE_FIELDS, batch_size=1000)
-    Conversation.objects.bulk_update(batch, MASKED_CONVERSATION_FIELDS, batch_size=500)
-    EndUser.objects.bulk_update(end_users.values(), ["masked_external_id"], batch_size=500)
+    bulk.update(Message, changed, MASKED_MESSAGE_FIELDS)
+    bulk.update(Conversation, batch, MASKED_CONVERSATION_FIELDS)
+    bulk.update(EndUser, list(end_users.values()), ["masked_external_id"])
 
 
 def remask_business(business: Business, progress: Progress | None = None) -> None:

@@ -23,6 +23,7 @@ from django.utils.timezone import localdate
 
 from analytics.rollups import RollupUpdate
 from audit.models import AuditEntry
+from conversations import bulk
 from conversations.models import (
     Bot,
     Business,
@@ -487,17 +488,13 @@ class _ConversationBatch:
             else:
                 outcomes[key] = UNCHANGED
 
-        Conversation.objects.bulk_create(new_conversations, batch_size=500)
-        Conversation.objects.bulk_update(
-            changed_conversations, CONVERSATION_UPDATE_FIELDS, batch_size=500
-        )
+        bulk.insert(Conversation, new_conversations)
+        bulk.update(Conversation, changed_conversations, CONVERSATION_UPDATE_FIELDS)
         for message in new_messages + changed_messages:
             # The conversation got its primary key only on bulk_create above.
             message.conversation_id = message.conversation.pk
-        Message.objects.bulk_create(new_messages, batch_size=1000)
-        Message.objects.bulk_update(
-            changed_messages, [*MESSAGE_FIELDS, *MASKED_MESSAGE_FIELDS], batch_size=500
-        )
+        bulk.insert(Message, new_messages)
+        bulk.update(Message, changed_messages, [*MESSAGE_FIELDS, *MASKED_MESSAGE_FIELDS])
         _move_messages_of(moved_conversations)
         self._note_channels()
         # Checked with the businesses locked, as an erasure locks its business: no erasure
@@ -522,16 +519,14 @@ class _ConversationBatch:
                 business_id=business_id, external_id__in=external_ids
             ):
                 users[(business_id, user.external_id)] = user
+        stored = {key: field_values(user, END_USER_FIELDS) for key, user in users.items()}
         new: dict[tuple[int, str], EndUser] = {}
-        changed: dict[tuple[int, str], EndUser] = {}
         for write in self.writes:
             key = (write.business_id, write.user_id)
             if key not in users:
                 users[key] = new[key] = EndUser(
                     business_id=write.business_id, external_id=write.user_id
                 )
-            elif key not in new:
-                changed[key] = users[key]
             user = users[key]
             before = field_values(user, END_USER_FIELDS)
             known_before = personal_values(user, personal[write.business_id])
@@ -543,13 +538,22 @@ class _ConversationBatch:
             remember_former_values(
                 user, known_before, personal_values(user, personal[write.business_id])
             )
-            if key in changed and before != field_values(user, END_USER_FIELDS):
+            if key in stored and before != field_values(user, END_USER_FIELDS):
                 self.changed_users.add(key)
         for (business_id, _external_id), user in users.items():
             mask_end_user(user, end_user_masker(user, personal[business_id]))
             user.phone_digits = digits_of(user.phone)
-        EndUser.objects.bulk_create(new.values(), batch_size=500)
-        EndUser.objects.bulk_update(changed.values(), END_USER_FIELDS, batch_size=500)
+        bulk.insert(EndUser, list(new.values()))
+        # Returning users are mostly unchanged: only the rows that differ are written.
+        bulk.update(
+            EndUser,
+            [
+                user
+                for key, user in users.items()
+                if key in stored and field_values(user, END_USER_FIELDS) != stored[key]
+            ],
+            END_USER_FIELDS,
+        )
         return users
 
     def _existing_conversations(self) -> dict[tuple[int, str], Conversation]:
