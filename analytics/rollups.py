@@ -36,6 +36,7 @@ from analytics.models import (
     DailyPhraseCount,
 )
 from analytics.phrases import message_phrases
+from conversations import bulk
 from conversations.models import Business, Conversation, EndUser, Message, Sender
 from rules.masking import PersonalValues
 from rules.redaction import masker_for, personal_entity_names_by_business, personal_values
@@ -163,13 +164,17 @@ def _add_counts(model, changes):
     rows = [(*key, delta) for key, delta in changes.items()]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One array per column: a few parameters however many rows, so the driver need
-            # not parse a statement of a hundred thousand placeholders (a fifth of an import).
-            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+            # The rows as one JSON parameter, read by the server: the driver need not parse a
+            # statement of a hundred thousand placeholders (a fifth of an import), nor quote
+            # arrays of values one by one in Python (a tenth of what is left).
+            values = ", ".join(
+                f"(row->>{index})::{field.db_type(connection)}"
+                for index, field in enumerate(fields)
+            )
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - quoted names
-                f"SELECT * FROM unnest({arrays}) {upsert}",
-                [list(column) for column in zip(*rows, strict=True)],
+                f"SELECT {values} FROM json_array_elements(%s::json) AS row {upsert}",
+                [bulk.as_json(rows)],
             )
             return
         values = [

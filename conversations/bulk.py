@@ -63,8 +63,13 @@ def update(model: type[Model], objs: Sequence[Model], field_names: Sequence[str]
             f"UPDATE {table} SET {assignments} "  # noqa: S608 - quoted names
             f"FROM json_populate_recordset(NULL::{table}, %s) AS changed "
             f"WHERE {table}.{quote(pk.column)} = changed.{quote(pk.column)}",
-            [json.dumps(rows, default=_json_value)],
+            [as_json(rows)],
         )
+
+
+def as_json(rows: Any) -> str:
+    """Rows as a JSON document for PostgreSQL to read, in one parameter."""
+    return json.dumps(rows, default=_json_value)
 
 
 def _json_value(value: Any) -> str:

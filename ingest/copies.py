@@ -8,6 +8,7 @@ when an entity turns personal or the masker's rules change (MASKER_VERSION).
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -27,6 +28,7 @@ MASKED_CONVERSATION_FIELDS = [
     "masked_close_reason",
 ]
 MASKED_MESSAGE_FIELDS = ["masked_text", "masked_data"]
+MASKED_END_USER_FIELDS = ["masked_external_id"]
 
 Progress = Callable[[int, int], None]
 
@@ -111,23 +113,38 @@ def _remask_batch(batch: list[Conversation]) -> None:
         *MASKED_MESSAGE_FIELDS,
     ):
         messages[message.conversation_id].append(message)
-    changed: list[Message] = []
-    end_users = {}
+    # One masker per end user; only the copies that come out otherwise are written.
+    maskers: dict[int, Masker] = {}
+    changed_messages: list[Message] = []
+    changed_conversations: list[Conversation] = []
+    changed_users: list[EndUser] = []
     for conversation in batch:
         end_user = conversation.end_user
-        masker = end_user_masker(end_user, personal[conversation.business_id])
+        masker = maskers.get(end_user.pk)
+        if masker is None:
+            masker = end_user_masker(end_user, personal[conversation.business_id])
+            maskers[end_user.pk] = masker
+            before = _values(end_user, MASKED_END_USER_FIELDS)
+            mask_end_user(end_user, masker)
+            if _values(end_user, MASKED_END_USER_FIELDS) != before:
+                changed_users.append(end_user)
         for message in messages[conversation.pk]:
-            before = (message.masked_text, message.masked_data)
+            before = _values(message, MASKED_MESSAGE_FIELDS)
             mask_message(message, masker)
-            if (message.masked_text, message.masked_data) != before:
-                changed.append(message)
+            if _values(message, MASKED_MESSAGE_FIELDS) != before:
+                changed_messages.append(message)
+        before = _values(conversation, MASKED_CONVERSATION_FIELDS)
         mask_conversation(conversation, masker)
         note_messages(conversation, messages[conversation.pk])
-        mask_end_user(end_user, masker)
-        end_users[end_user.pk] = end_user
-    bulk.update(Message, changed, MASKED_MESSAGE_FIELDS)
-    bulk.update(Conversation, batch, MASKED_CONVERSATION_FIELDS)
-    bulk.update(EndUser, list(end_users.values()), ["masked_external_id"])
+        if _values(conversation, MASKED_CONVERSATION_FIELDS) != before:
+            changed_conversations.append(conversation)
+    bulk.update(Message, changed_messages, MASKED_MESSAGE_FIELDS)
+    bulk.update(Conversation, changed_conversations, MASKED_CONVERSATION_FIELDS)
+    bulk.update(EndUser, changed_users, MASKED_END_USER_FIELDS)
+
+
+def _values(obj: Any, fields: list[str]) -> list[Any]:
+    return [getattr(obj, name) for name in fields]
 
 
 def remask_business(business: Business, progress: Progress | None = None) -> None:

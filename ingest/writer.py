@@ -503,8 +503,14 @@ class _ConversationBatch:
             raise _ErasedInBatch(refusals)
         rollups.save(new_conversations, new_messages, changed_messages)
         # What masking knows of these users changed: their other texts hide it from now on.
+        # The batch's new conversations were masked with it already; the others it touched
+        # may keep stored messages masked without it.
         if rollups.users_with_changed_values:
-            remask(Conversation.objects.filter(end_user__in=rollups.users_with_changed_values))
+            remask(
+                Conversation.objects.filter(end_user__in=rollups.users_with_changed_values).exclude(
+                    pk__in=[conversation.pk for conversation in new_conversations]
+                )
+            )
         return outcomes
 
     def _save_end_users(
