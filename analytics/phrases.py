@@ -11,6 +11,7 @@ finds the phrase's words in order with only dropped words, numbers or punctuatio
 """
 
 import re
+from collections.abc import Iterable
 
 from rules.masking import Masker
 
@@ -76,8 +77,13 @@ def message_phrases(text, masker: Masker):
     Distinct, because Word Analysis counts the messages that contain a phrase: a user who
     types "card card card" once is one message about cards.
     """
+    return phrases_around(text, masker.find(text))
+
+
+def phrases_around(text, spans: Iterable[tuple[int, int, str]]):
+    """`message_phrases` of a text whose personal spans (`Masker.find`) are known already."""
     phrases, position = set(), 0
-    for start, end, _placeholder in masker.find(text):
+    for start, end, _placeholder in spans:
         phrases.update(_runs(text[position:start]))
         position = end
     phrases.update(_runs(text[position:]))

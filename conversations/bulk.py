@@ -14,35 +14,57 @@ import decimal
 import json
 import operator
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
 from django.db.models import DateTimeField, Field, JSONField, Model
+from psycopg import Copy
 
 BATCH_SIZE = 1000  # rows per INSERT, where the database has no COPY
 
 
 def insert(model: type[Model], objs: Sequence[Model]) -> None:
     """Insert the unsaved `objs` of `model`; each gets its primary key."""
-    if not objs:
-        return
+    with inserting(model, len(objs)) as add:
+        for obj in objs:
+            add(obj)
+
+
+@contextmanager
+def inserting(model: type[Model], count: int) -> Iterator[Callable[[Model], None]]:
+    """Insert `count` unsaved objects of `model`, given one by one to the function yielded, as
+    they are made: on PostgreSQL each gets its primary key and goes to the server at once, which
+    stores (and indexes) them while the caller makes the next ones. No other query may be made
+    meanwhile. Elsewhere they are inserted, and get their keys, at the end."""
     if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs, batch_size=BATCH_SIZE)
+        held: list[Model] = []
+        yield held.append
+        if held:
+            model._default_manager.bulk_create(held, batch_size=BATCH_SIZE)
+        return
+    if not count:
+        yield _more_than_counted
         return
     fields = model._meta.concrete_fields
-    ids = reserve_ids(model, len(objs))
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
     adapters = [_adapter(field) for field in fields]
-    copy_rows(
-        model._meta.db_table,
-        [field.column for field in fields],
-        (tuple(adapt(obj) for adapt in adapters) for obj in objs),
-    )
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
+    ids = iter(reserve_ids(model, count))
+    with _copy(model._meta.db_table, [field.column for field in fields]) as copy:
+
+        def add(obj: Model) -> None:
+            obj.pk = next(ids, None)
+            if obj.pk is None:
+                _more_than_counted(obj)
+            copy.write_row(tuple(adapt(obj) for adapt in adapters))
+            obj._state.adding = False
+            obj._state.db = connection.alias
+
+        yield add
+
+
+def _more_than_counted(obj: Model) -> None:
+    raise ValueError(f"more objects to insert than counted: {obj!r}")
 
 
 def update(model: type[Model], objs: Sequence[Model], field_names: Sequence[str]) -> None:
@@ -103,13 +125,12 @@ def _sequence(model: type[Model], cursor: Any) -> str:
 _SEQUENCES: dict[str, str] = {}
 
 
-def copy_rows(table: str, columns: Sequence[str], rows: Any) -> None:
-    """COPY the tuples `rows` into `columns` of `table` (PostgreSQL)."""
+@contextmanager
+def _copy(table: str, columns: Sequence[str]) -> Iterator[Copy]:
     quote = connection.ops.quote_name
     statement = f"COPY {quote(table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
+        yield copy
 
 
 Adapter = Callable[[Model], Any]

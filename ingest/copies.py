@@ -48,10 +48,14 @@ def mask_conversation(conversation: Conversation, masker: Masker) -> None:
     conversation.masked_close_reason = masker.mask(conversation.close_reason)
 
 
-def mask_message(message: Message, masker: Masker) -> None:
-    """The masked copies of a message: its text, and every string of its rich element."""
-    message.masked_text = masker.mask(message.text)
+def mask_message(message: Message, masker: Masker) -> list[tuple[int, int, str]]:
+    """The masked copies of a message: its text, and every string of its rich element.
+    Returns where its text holds personal values (`Masker.find`), where analytics' phrases
+    break, so they need not be looked for again."""
+    spans = masker.find(message.text)
+    message.masked_text = masker.mask(message.text) if spans else message.text
     message.masked_data = masked_payload(message.data, masker, message.sender)
+    return spans
 
 
 def note_messages(conversation: Conversation, messages: Iterable[Message]) -> None:
@@ -64,9 +68,15 @@ def note_messages(conversation: Conversation, messages: Iterable[Message]) -> No
     conversation.message_count = len(messages)
     conversation.public_message_count = len(public)
     conversation.last_message_at = last.sent_at if last else None
-    note_last_user_message(
-        conversation,
-        max((m for m in public if m.sender == Sender.USER), key=lambda m: m.sent_at, default=None),
+    note_last_user_message(conversation, last_user_message(public))
+
+
+def last_user_message(messages: Iterable[Message]) -> Message | None:
+    """What the customer last said, which lists show: agents' private notes aside."""
+    return max(
+        (m for m in messages if m.sender == Sender.USER and not m.private),
+        key=lambda m: m.sent_at,
+        default=None,
     )
 
 
