@@ -48,13 +48,17 @@ def mask_conversation(conversation: Conversation, masker: Masker) -> None:
     conversation.masked_close_reason = masker.mask(conversation.close_reason)
 
 
-def mask_message(message: Message, masker: Masker) -> list[tuple[int, int, str]]:
+def mask_message(message: Message, masker: Masker) -> list[tuple[int, int, str]] | None:
     """The masked copies of a message: its text, and every string of its rich element.
-    Returns where its text holds personal values (`Masker.find`), where analytics' phrases
-    break, so they need not be looked for again."""
+
+    For a customer's message, returns where its text holds personal values (`Masker.find`):
+    where the phrases that analytics counts break, so they need not be looked for again."""
+    message.masked_data = masked_payload(message.data, masker, message.sender)
+    if message.sender != Sender.USER:
+        message.masked_text = masker.mask(message.text)
+        return None
     spans = masker.find(message.text)
     message.masked_text = masker.mask(message.text) if spans else message.text
-    message.masked_data = masked_payload(message.data, masker, message.sender)
     return spans
 
 

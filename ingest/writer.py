@@ -466,7 +466,6 @@ class _ConversationBatch:
             masker = self.maskers[user_key]
             mask_conversation(conversation, masker)
             for message_id, message in write.messages.items():
-                message.conversation = conversation
                 if message_id not in stored:
                     new_messages.append((message, conversation, masker))
                 elif field_values(message, MESSAGE_FIELDS) != field_values(
@@ -504,7 +503,7 @@ class _ConversationBatch:
         bulk.update(Conversation, changed_conversations, CONVERSATION_UPDATE_FIELDS)
         with bulk.inserting(Message, len(new_messages)) as insert:
             for message, conversation, masker in new_messages:
-                message.conversation = conversation  # which has its primary key now
+                message.conversation_id = conversation.pk  # which it has now
                 spans = mask_message(message, masker)
                 rollups.count_new_message(conversation, message, spans)
                 insert(message)
