@@ -171,13 +171,13 @@ def _add_counts(model, changes):
             # The rows as one JSON parameter, read by the server: the driver need not parse a
             # statement of a hundred thousand placeholders (a fifth of an import), nor quote
             # arrays of values one by one in Python (a tenth of what is left).
-            values = ", ".join(
+            typed = ", ".join(
                 f"(row->>{index})::{field.db_type(connection)}"
                 for index, field in enumerate(fields)
             )
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - quoted names
-                f"SELECT {values} FROM json_array_elements(%s::json) AS row {upsert}",
+                f"SELECT {typed} FROM json_array_elements(%s::json) AS row {upsert}",
                 [bulk.as_json(rows)],
             )
             return
@@ -253,7 +253,12 @@ class RollupUpdate:
     def state(self, conversation, end_user):
         return conversation_state(conversation, end_user, self.timezones, self.personal)
 
-    def count_new_message(self, conversation, message, spans=None):
+    def count_new_message(
+        self,
+        conversation: Conversation,
+        message: Message,
+        spans: list[tuple[int, int, str]] | None = None,
+    ) -> None:
         """Count a message that the batch adds to `conversation` (saved, as the batch leaves
         it); `spans` as `Tally.count_message` takes them."""
         context = self.new_message_contexts.get(conversation.pk)

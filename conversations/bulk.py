@@ -16,7 +16,7 @@ import operator
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import DateTimeField, Field, JSONField, Model
@@ -77,8 +77,12 @@ def update(model: type[Model], objs: Sequence[Model], field_names: Sequence[str]
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    pk = model._meta.pk
-    fields = [pk, *(model._meta.get_field(name) for name in field_names)]
+    # The primary key and the concrete fields named.
+    fields: list[Field] = [
+        cast(Field, field)
+        for field in (model._meta.pk, *(model._meta.get_field(name) for name in field_names))
+    ]
+    pk = fields[0]
     rows = [{field.column: getattr(obj, field.attname) for field in fields} for obj in objs]
     assignments = ", ".join(f"{quote(f.column)} = changed.{quote(f.column)}" for f in fields[1:])
     with connection.cursor() as cursor:
