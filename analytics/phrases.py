@@ -16,6 +16,7 @@ clause between them.
 """
 
 import re
+from collections.abc import Iterable
 
 from rules.masking import Masker
 
@@ -104,8 +105,13 @@ def message_phrases(text, masker: Masker):
     Distinct, because Word Analysis counts the messages that contain a phrase: a user who
     types "card card card" once is one message about cards.
     """
+    return phrases_around(text, masker.find(text))
+
+
+def phrases_around(text, spans: Iterable[tuple[int, int, str]]):
+    """`message_phrases` of a text whose personal spans (`Masker.find`) are known already."""
     phrases, position = set(), 0
-    for start, end, _placeholder in masker.find(text):
+    for start, end, _placeholder in spans:
         phrases.update(_runs(text[position:start]))
         position = end
     phrases.update(_runs(text[position:]))

@@ -18,6 +18,7 @@ from bench.db import ImportRun
 from bench.load import WORKERS, LoadResult
 from bench.masking import ToolResult
 from bench.pages import PageResult, TopicsRun
+from bench.remask import RemaskRun
 
 LATEST = "<!-- latest run: everything below is written by bench/report.py -->"
 PREVIOUS = "<!-- previous run -->"
@@ -58,6 +59,7 @@ class Run:
     throughput: list[LoadResult]
     masking_texts: int
     masking: tuple[ToolResult, ToolResult]  # ours, Presidio's
+    remask: RemaskRun  # at the largest scale
 
 
 def _ms(seconds):
@@ -186,6 +188,11 @@ def targets(run):
     return rows
 
 
+def _duration(seconds):
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+
 def _load(averages):
     return " / ".join(f"{value:.2f}" for value in averages)
 
@@ -243,6 +250,14 @@ def render(run):
                 if scale_run.topics
             ],
         ),
+    ]
+    remask = run.remask
+    parts += [
+        f"### Remask at {run.scales[-1].scale.label}: new masking rules (MASKER_VERSION)",
+        f"The background job of the largest business, {remask.business} "
+        f"({remask.conversations:,} conversations, {remask.messages:,} messages): every text "
+        f"masked again, then its rollups recounted, in {_duration(remask.seconds)} "
+        f"({remask.rate:,.0f} messages/s; load average {remask.load_average:.2f}).",
     ]
     if len(run.scales) > 1:
         parts += ["### Pages: median server time (ms) at each scale", _growth_table(run)]

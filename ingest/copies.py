@@ -8,10 +8,12 @@ when an entity turns personal or the masker's rules change (MASKER_VERSION).
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 
+from conversations import bulk
 from conversations.models import Business, Conversation, EndUser, Message, Sender
 from rules.masking import MASKER_VERSION, Masker, shorten
 from rules.presenter import masked_payload
@@ -26,6 +28,7 @@ MASKED_CONVERSATION_FIELDS = [
     "masked_close_reason",
 ]
 MASKED_MESSAGE_FIELDS = ["masked_text", "masked_data"]
+MASKED_END_USER_FIELDS = ["masked_external_id"]
 
 Progress = Callable[[int, int], None]
 
@@ -45,10 +48,18 @@ def mask_conversation(conversation: Conversation, masker: Masker) -> None:
     conversation.masked_close_reason = masker.mask(conversation.close_reason)
 
 
-def mask_message(message: Message, masker: Masker) -> None:
-    """The masked copies of a message: its text, and every string of its rich element."""
-    message.masked_text = masker.mask(message.text)
+def mask_message(message: Message, masker: Masker) -> list[tuple[int, int, str]] | None:
+    """The masked copies of a message: its text, and every string of its rich element.
+
+    For a customer's message, returns where its text holds personal values (`Masker.find`):
+    where the phrases that analytics counts break, so they need not be looked for again."""
     message.masked_data = masked_payload(message.data, masker, message.sender)
+    if message.sender != Sender.USER:
+        message.masked_text = masker.mask(message.text)
+        return None
+    spans = masker.find(message.text)
+    message.masked_text = masker.mask(message.text) if spans else message.text
+    return spans
 
 
 def note_messages(conversation: Conversation, messages: Iterable[Message]) -> None:
@@ -61,9 +72,15 @@ def note_messages(conversation: Conversation, messages: Iterable[Message]) -> No
     conversation.message_count = len(messages)
     conversation.public_message_count = len(public)
     conversation.last_message_at = last.sent_at if last else None
-    note_last_user_message(
-        conversation,
-        max((m for m in public if m.sender == Sender.USER), key=lambda m: m.sent_at, default=None),
+    note_last_user_message(conversation, last_user_message(public))
+
+
+def last_user_message(messages: Iterable[Message]) -> Message | None:
+    """What the customer last said, which lists show: agents' private notes aside."""
+    return max(
+        (m for m in messages if m.sender == Sender.USER and not m.private),
+        key=lambda m: m.sent_at,
+        default=None,
     )
 
 
@@ -110,23 +127,38 @@ def _remask_batch(batch: list[Conversation]) -> None:
         *MASKED_MESSAGE_FIELDS,
     ):
         messages[message.conversation_id].append(message)
-    changed: list[Message] = []
-    end_users = {}
+    # One masker per end user; only the copies that come out otherwise are written.
+    maskers: dict[int, Masker] = {}
+    changed_messages: list[Message] = []
+    changed_conversations: list[Conversation] = []
+    changed_users: list[EndUser] = []
     for conversation in batch:
         end_user = conversation.end_user
-        masker = end_user_masker(end_user, personal[conversation.business_id])
+        masker = maskers.get(end_user.pk)
+        if masker is None:
+            masker = end_user_masker(end_user, personal[conversation.business_id])
+            maskers[end_user.pk] = masker
+            before = _values(end_user, MASKED_END_USER_FIELDS)
+            mask_end_user(end_user, masker)
+            if _values(end_user, MASKED_END_USER_FIELDS) != before:
+                changed_users.append(end_user)
         for message in messages[conversation.pk]:
-            before = (message.masked_text, message.masked_data)
+            before = _values(message, MASKED_MESSAGE_FIELDS)
             mask_message(message, masker)
-            if (message.masked_text, message.masked_data) != before:
-                changed.append(message)
+            if _values(message, MASKED_MESSAGE_FIELDS) != before:
+                changed_messages.append(message)
+        before = _values(conversation, MASKED_CONVERSATION_FIELDS)
         mask_conversation(conversation, masker)
         note_messages(conversation, messages[conversation.pk])
-        mask_end_user(end_user, masker)
-        end_users[end_user.pk] = end_user
-    Message.objects.bulk_update(changed, MASKED_MESSAGE_FIELDS, batch_size=1000)
-    Conversation.objects.bulk_update(batch, MASKED_CONVERSATION_FIELDS, batch_size=500)
-    EndUser.objects.bulk_update(end_users.values(), ["masked_external_id"], batch_size=500)
+        if _values(conversation, MASKED_CONVERSATION_FIELDS) != before:
+            changed_conversations.append(conversation)
+    bulk.update(Message, changed_messages, MASKED_MESSAGE_FIELDS)
+    bulk.update(Conversation, changed_conversations, MASKED_CONVERSATION_FIELDS)
+    bulk.update(EndUser, changed_users, MASKED_END_USER_FIELDS)
+
+
+def _values(obj: Any, fields: list[str]) -> list[Any]:
+    return [getattr(obj, name) for name in fields]
 
 
 def remask_business(business: Business, progress: Progress | None = None) -> None:

@@ -23,6 +23,7 @@ from django.utils.timezone import localdate
 
 from analytics.rollups import RollupUpdate
 from audit.models import AuditEntry
+from conversations import bulk
 from conversations.models import (
     Bot,
     Business,
@@ -38,6 +39,7 @@ from ingest.copies import (
     MASKED_CONVERSATION_FIELDS,
     MASKED_MESSAGE_FIELDS,
     end_user_masker,
+    last_user_message,
     mask_conversation,
     mask_end_user,
     mask_message,
@@ -45,7 +47,7 @@ from ingest.copies import (
     remask,
 )
 from ingest.tasks import schedule_rollup_rebuild
-from rules.masking import MASKER_VERSION, digits_of
+from rules.masking import MASKER_VERSION, Masker, digits_of
 from rules.redaction import (
     personal_entity_names,
     personal_entity_names_by_business,
@@ -446,8 +448,13 @@ class _ConversationBatch:
     def __init__(self, writes: list[ConversationWrite]):
         self.writes = writes
         self.changed_users: set[tuple[int, str]] = set()
+        # One masker per end user, for all their texts in the batch.
+        self.maskers: dict[tuple[int, str], Masker] = {}
 
     def write(self) -> dict[tuple[int, str], str]:
+        """Conversations first, each with its own fields and copies as the batch leaves it,
+        then their new messages: masked, counted and inserted one by one (on PostgreSQL
+        streamed to the server, which stores and indexes them meanwhile)."""
         writes = self.writes
         outcomes: dict[tuple[int, str], str] = {}
         existing = self._existing_conversations()
@@ -459,11 +466,12 @@ class _ConversationBatch:
 
         new_conversations: list[Conversation] = []
         changed_conversations: list[Conversation] = []
-        new_messages: list[Message] = []
+        new_messages: list[tuple[Message, Conversation, Masker]] = []
         changed_messages: list[Message] = []
         moved_conversations: list[Conversation] = []
         for write in writes:
             key = (write.business_id, write.external_id)
+            user_key = (write.business_id, write.user_id)
             edits_before = len(new_messages) + len(changed_messages)
             conversation = existing.get(key)
             if conversation is None:
@@ -479,14 +487,12 @@ class _ConversationBatch:
             before = field_values(conversation, CONVERSATION_UPDATE_FIELDS)
             for name, value in write.values.items():
                 setattr(conversation, name, value)
-            conversation.end_user = end_users[(write.business_id, write.user_id)]
-            masker = end_user_masker(conversation.end_user, personal[write.business_id])
+            conversation.end_user = end_users[user_key]
+            masker = self.maskers[user_key]
             mask_conversation(conversation, masker)
             for message_id, message in write.messages.items():
-                message.conversation = conversation
                 if message_id not in stored:
-                    mask_message(message, masker)
-                    new_messages.append(message)
+                    new_messages.append((message, conversation, masker))
                 elif field_values(message, MESSAGE_FIELDS) != field_values(
                     stored[message_id], MESSAGE_FIELDS
                 ):
@@ -497,7 +503,13 @@ class _ConversationBatch:
                 else:
                     message.masked_text = stored[message_id].masked_text
                     message.masked_data = stored[message_id].masked_data
-            note_messages(conversation, {**stored, **write.messages}.values())
+            messages = {**stored, **write.messages}.values()
+            # The preview of what the customer last said is masked now, if it is new; the
+            # other new messages once the conversation is stored.
+            last = last_user_message(messages)
+            if last is not None and last.external_id not in stored:
+                mask_message(last, masker)
+            note_messages(conversation, messages)
             changed = before != field_values(conversation, CONVERSATION_UPDATE_FIELDS)
             if conversation.pk and changed:
                 changed_conversations.append(conversation)
@@ -506,33 +518,37 @@ class _ConversationBatch:
             elif (
                 changed
                 or len(new_messages) + len(changed_messages) > edits_before
-                or (write.business_id, write.user_id) in self.changed_users
+                or user_key in self.changed_users
             ):
                 outcomes[key] = UPDATED
             else:
                 outcomes[key] = UNCHANGED
 
-        Conversation.objects.bulk_create(new_conversations, batch_size=500)
-        Conversation.objects.bulk_update(
-            changed_conversations, CONVERSATION_UPDATE_FIELDS, batch_size=500
-        )
-        for message in new_messages + changed_messages:
-            # The conversation got its primary key only on bulk_create above.
-            message.conversation_id = message.conversation.pk
-        Message.objects.bulk_create(new_messages, batch_size=1000)
-        Message.objects.bulk_update(
-            changed_messages, [*MESSAGE_FIELDS, *MASKED_MESSAGE_FIELDS], batch_size=500
-        )
+        bulk.insert(Conversation, new_conversations)
+        bulk.update(Conversation, changed_conversations, CONVERSATION_UPDATE_FIELDS)
+        with bulk.inserting(Message, len(new_messages)) as insert:
+            for message, conversation, masker in new_messages:
+                message.conversation_id = conversation.pk  # which it has now
+                spans = mask_message(message, masker)
+                rollups.count_new_message(conversation, message, spans)
+                insert(message)
+        bulk.update(Message, changed_messages, [*MESSAGE_FIELDS, *MASKED_MESSAGE_FIELDS])
         _move_messages_of(moved_conversations)
         self._note_channels()
         # Checked with the businesses locked, as an erasure locks its business: no erasure
         # commits between this check and the batch's commit.
         if refusals := erased_refusals(writes):
             raise _ErasedInBatch(refusals)
-        rollups.save(new_conversations, new_messages, changed_messages)
+        rollups.save(new_conversations, changed_messages)
         # What masking knows of these users changed: their other texts hide it from now on.
+        # The batch's new conversations were masked with it already; the others it touched
+        # may keep stored messages masked without it.
         if rollups.users_with_changed_values:
-            remask(Conversation.objects.filter(end_user__in=rollups.users_with_changed_values))
+            remask(
+                Conversation.objects.filter(end_user__in=rollups.users_with_changed_values).exclude(
+                    pk__in=[conversation.pk for conversation in new_conversations]
+                )
+            )
         return outcomes
 
     def _save_end_users(
@@ -547,16 +563,14 @@ class _ConversationBatch:
                 business_id=business_id, external_id__in=external_ids
             ):
                 users[(business_id, user.external_id)] = user
+        stored = {key: field_values(user, END_USER_FIELDS) for key, user in users.items()}
         new: dict[tuple[int, str], EndUser] = {}
-        changed: dict[tuple[int, str], EndUser] = {}
         for write in self.writes:
             key = (write.business_id, write.user_id)
             if key not in users:
                 users[key] = new[key] = EndUser(
                     business_id=write.business_id, external_id=write.user_id
                 )
-            elif key not in new:
-                changed[key] = users[key]
             user = users[key]
             before = field_values(user, END_USER_FIELDS)
             known_before = personal_values(user, personal[write.business_id])
@@ -568,13 +582,23 @@ class _ConversationBatch:
             remember_former_values(
                 user, known_before, personal_values(user, personal[write.business_id])
             )
-            if key in changed and before != field_values(user, END_USER_FIELDS):
+            if key in stored and before != field_values(user, END_USER_FIELDS):
                 self.changed_users.add(key)
-        for (business_id, _external_id), user in users.items():
-            mask_end_user(user, end_user_masker(user, personal[business_id]))
+        for key, user in users.items():
+            self.maskers[key] = end_user_masker(user, personal[key[0]])
+            mask_end_user(user, self.maskers[key])
             user.phone_digits = digits_of(user.phone)
-        EndUser.objects.bulk_create(new.values(), batch_size=500)
-        EndUser.objects.bulk_update(changed.values(), END_USER_FIELDS, batch_size=500)
+        bulk.insert(EndUser, list(new.values()))
+        # Returning users are mostly unchanged: only the rows that differ are written.
+        bulk.update(
+            EndUser,
+            [
+                user
+                for key, user in users.items()
+                if key in stored and field_values(user, END_USER_FIELDS) != stored[key]
+            ],
+            END_USER_FIELDS,
+        )
         return users
 
     def _existing_conversations(self) -> dict[tuple[int, str], Conversation]:

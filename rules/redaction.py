@@ -36,6 +36,7 @@ def personal_entity_names(business_id: int) -> frozenset[str]:
     return personal_entity_names_by_business([business_id])[business_id]
 
 
+@lru_cache(maxsize=MASKER_CACHE_SIZE)  # asked for every attribute each time values are read
 def entity_key(name: str) -> str:
     """An attribute key or entity name as compared: its letters and digits alone, folded as
     masking folds texts (case, width, accents, invisible characters aside), so "Account No",
