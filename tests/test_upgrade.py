@@ -69,7 +69,7 @@ def columns(rows, names):
 
 
 # The table prefixes of apps installed after the move, whose tables an upgrade adds.
-NEW_APPS = {"signin", "otp"}
+NEW_APPS = {"signin", "otp", "topics"}
 
 
 ROLLUP_TABLES = {

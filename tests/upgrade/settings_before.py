@@ -6,7 +6,17 @@ settings builds the database an operator upgrades from."""
 from chatlinks.test_settings import *  # noqa: F403
 
 NOT_YET = {
-    *("accounts", "sharelinks", "audit", "chats", "agentchat", "ingest", "signin", "console"),
+    *(
+        "accounts",
+        "sharelinks",
+        "audit",
+        "chats",
+        "agentchat",
+        "ingest",
+        "signin",
+        "console",
+        "topics",
+    ),
     "demo",
 }
 INSTALLED_APPS = [
