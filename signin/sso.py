@@ -8,9 +8,9 @@ password's does: django.contrib.auth.login (so the session is recorded and djang
 it), and a refused one counts as a failed sign-in for django-axes.
 
 The provider may vouch for a second factor (the ID token's `amr` names one of
-OIDC_MFA_AMR_VALUES, or its `acr` is one of OIDC_MFA_ACR_VALUES): the session then notes it
-(IDP_SECOND_FACTOR_SESSION_KEY), and it counts as verified only for a business that trusts
-it (rules.access.access_in_session).
+OIDC_MFA_AMR_VALUES or methods of two kinds, or its `acr` is one of OIDC_MFA_ACR_VALUES):
+the session then notes it (IDP_SECOND_FACTOR_SESSION_KEY), and it counts as verified only for
+a business that trusts it (rules.access.access_in_session).
 """
 
 import logging
@@ -51,11 +51,28 @@ class SignInRefused(SuspiciousOperation):
     """The identity provider signed someone in whom this site will not: its message says why."""
 
 
+# The kind of factor each authentication method of RFC 8176 (the ID token's `amr`) is: two
+# methods count as two factors only if their kinds differ ("otp" and "sms" are both something
+# held). The others ("mca", "rba", "user", ...) are of no kind here.
+AMR_FACTOR_KINDS = {
+    **dict.fromkeys(["pwd", "pin", "kba"], "known"),
+    **dict.fromkeys(["otp", "hwk", "swk", "sms", "tel", "sc"], "held"),
+    **dict.fromkeys(["fpt", "face", "iris", "retina", "vbm"], "inherent"),
+}
+
+
 def vouches_for_second_factor(id_token: Mapping[str, Any]) -> bool:
-    """Whether the ID token says the person used a second factor to sign in."""
+    """Whether the ID token says the person used a second factor to sign in: its `amr` names
+    a value that alone says so (OIDC_MFA_AMR_VALUES, "mfa") or methods of two different
+    kinds, or its `acr` is one of OIDC_MFA_ACR_VALUES. "otp" or "hwk" alone is not: each
+    can be a passwordless, one-factor sign-in (a code by email, a key without a PIN)."""
     methods = id_token.get("amr")
-    if isinstance(methods, list) and set(methods) & set(settings.OIDC_MFA_AMR_VALUES):
-        return True
+    if isinstance(methods, list):
+        if set(methods) & set(settings.OIDC_MFA_AMR_VALUES):
+            return True
+        kinds = {AMR_FACTOR_KINDS.get(method) for method in methods} - {None}
+        if len(kinds) >= 2:
+            return True
     return id_token.get("acr") in settings.OIDC_MFA_ACR_VALUES
 
 

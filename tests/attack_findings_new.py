@@ -118,21 +118,6 @@ def test_an_obfuscated_email_with_dot_words_in_its_local_part_is_masked_whole(te
     assert "ravindra" not in Masker(PersonalValues()).mask(text)
 
 
-# --- Single sign-on: one factor counted as a second ------------------------------------------
-# Impact (low-medium, only where a business turned on trust_idp_second_factor): `amr` values
-# name the methods used (RFC 8176), and "otp" or "hwk" ALONE is a one-factor sign-in (a
-# passwordless code by SMS or email, a security key without a PIN); the default
-# OIDC_MFA_AMR_VALUES counts either as a verified second factor, so whoever holds the person's
-# mailbox or phone alone sees personal data in full. Fix: vouch for "mfa", or for two distinct
-# methods of different kinds (e.g. "pwd" with "otp"/"hwk"/"sms"/"swk"), or for a configured acr.
-def test_a_one_factor_passwordless_sign_in_does_not_vouch_for_a_second_factor(settings):
-    from signin.sso import vouches_for_second_factor
-
-    assert vouches_for_second_factor({"amr": ["pwd", "otp"]})
-    assert not vouches_for_second_factor({"amr": ["otp"]})
-    assert not vouches_for_second_factor({"amr": ["hwk"]})
-
-
 # Impact (medium, denial of service, by an end user alone): names are read by one `_NameFinder`
 # per name known, former ones included, each at every position a part's key occurs. An end
 # user who renames their profile 50 times (MAX_FORMER; a WhatsApp profile name is theirs to set)

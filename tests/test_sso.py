@@ -40,13 +40,25 @@ def test_without_oidc_settings_the_sign_in_page_has_no_sso_button(client):
 def test_the_id_token_vouches_for_a_second_factor_by_amr_or_a_configured_acr(settings):
     settings.OIDC_MFA_ACR_VALUES = ["urn:example:mfa"]
 
+    assert vouches_for_second_factor({"amr": ["mfa"]})
     assert vouches_for_second_factor({"amr": ["pwd", "otp"]})
-    assert vouches_for_second_factor({"amr": ["hwk"]})
+    assert vouches_for_second_factor({"amr": ["pwd", "hwk"]})
+    assert vouches_for_second_factor({"amr": ["hwk", "pin"]})
+    assert vouches_for_second_factor({"amr": ["fpt", "hwk"]})
     assert vouches_for_second_factor({"acr": "urn:example:mfa"})
     assert not vouches_for_second_factor({"amr": ["pwd"]})
     assert not vouches_for_second_factor({"amr": "mfa"})  # not a list: not as the spec says
     assert not vouches_for_second_factor({"acr": "urn:example:password"})
     assert not vouches_for_second_factor({})
+
+
+def test_a_one_factor_passwordless_sign_in_does_not_vouch_for_a_second_factor():
+    # RFC 8176: "otp" or "hwk" alone can be a code by email or SMS, a key without a PIN; and
+    # two methods of the same kind (both something held) are one factor.
+    assert not vouches_for_second_factor({"amr": ["otp"]})
+    assert not vouches_for_second_factor({"amr": ["hwk"]})
+    assert not vouches_for_second_factor({"amr": ["otp", "sms"]})
+    assert not vouches_for_second_factor({"amr": ["pwd", "kba"]})
 
 
 @pytest.mark.parametrize(
