@@ -28,6 +28,7 @@ def chat_list(request, viewer, section, queryset, intro, **form_options):
                 page.paginator.count,
             )
             % {"shown": len(rows), "count": page.paginator.count},
+            request.GET,
         )
     return render(
         request,

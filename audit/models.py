@@ -4,7 +4,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from conversations.models import Business, Conversation
 from rules.access import Access
@@ -23,6 +25,22 @@ class ActorKind(models.TextChoices):
 
 # Identical views of a list page by one viewer within this time are recorded once.
 LIST_VIEW_WINDOW = timedelta(minutes=10)
+LIST_QUERY_KEY_SALT = "audit.list_query"
+
+
+def list_query_key(query: QueryDict) -> str:
+    """The keyed hash (HMAC with SECRET_KEY) of a list's search and filters, `query` without
+    its page number and empty values, in any order: it tells one search from another in the
+    log without keeping the searched words (an email, a phone number), which are personal
+    data."""
+    chosen = sorted(
+        (name, value)
+        for name, values in query.lists()
+        if name != "page"
+        for value in values
+        if value
+    )
+    return salted_hmac(LIST_QUERY_KEY_SALT, repr(chosen), algorithm="sha256").hexdigest()
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -50,13 +68,15 @@ class AuditEntryQuerySet(models.QuerySet):
             what=what,
         )
 
-    def listed(self, viewer, business, access, what):
+    def listed(self, viewer, business, access, what, query: QueryDict):
         """A list page that showed `viewer` several conversations (one entry per page), unless
-        the same viewer was shown the same page (`what`: the list, page and count) at the same
-        level within LIST_VIEW_WINDOW: going back to a list after each chat would otherwise
-        bury the log. Every chat opened is logged on its own (`opened`). Returns None when the
-        view was recorded already."""
+        the same viewer was shown the same page (`what`: the list, page and count) of the same
+        search and filters (`query`, the page's query string, kept as its list_query_key) at
+        the same level within LIST_VIEW_WINDOW: going back to a list after each chat would
+        otherwise bury the log, while each search is a look-up of its own. Every chat opened
+        is logged on its own (`opened`). Returns None when the view was recorded already."""
         level = access.name.lower()
+        query_key = list_query_key(query)
         recorded = self.filter(
             business=business,
             at__gte=timezone.now() - LIST_VIEW_WINDOW,
@@ -64,11 +84,17 @@ class AuditEntryQuerySet(models.QuerySet):
             kind=AuditEntry.Kind.LIST,
             level=level,
             what=what,
+            query_key=query_key,
         )
         if recorded.exists():
             return None
         return self.create(
-            viewer=viewer, business=business, kind=AuditEntry.Kind.LIST, level=level, what=what
+            viewer=viewer,
+            business=business,
+            kind=AuditEntry.Kind.LIST,
+            level=level,
+            what=what,
+            query_key=query_key,
         )
 
     def changed(self, business, kind, what, *, actor_kind, actor_name, user=None):
@@ -125,6 +151,9 @@ class AuditEntry(models.Model):
     actor_name = models.CharField(max_length=160, blank=True)
     # What was shown or changed, in a few words that carry no personal data.
     what = models.CharField(max_length=300, blank=True)
+    # A list view's search and filters as a keyed hash (list_query_key), never the words
+    # searched: tells one search from another; blank for other entries.
+    query_key = models.CharField(max_length=64, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = AuditEntryQuerySet.as_manager()

@@ -224,9 +224,11 @@ OIDC_CREATE_USER = False  # signin.sso refuses anyone without an account, whatev
 OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
 # The sign-in page's button says "Sign in with OIDC_PROVIDER_NAME".
 OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="single sign-on")
-# An ID token whose `amr` names one of these, or whose `acr` is one of these, says the person
-# used a second factor (counted only by businesses that trust it).
-OIDC_MFA_AMR_VALUES = env.list("OIDC_MFA_AMR_VALUES", default=["mfa", "otp", "hwk"])
+# An ID token whose `amr` names one of these (each alone says several factors were used), or
+# methods of two kinds (signin.sso.AMR_FACTOR_KINDS), or whose `acr` is one of these, says the
+# person used a second factor (counted only by businesses that trust it). Not "otp" or "hwk":
+# alone, each can be a one-factor, passwordless sign-in (RFC 8176).
+OIDC_MFA_AMR_VALUES = env.list("OIDC_MFA_AMR_VALUES", default=["mfa"])
 OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[])
 
 # Background jobs (ingest.tasks): a worker takes them from CELERY_BROKER_URL (Redis in

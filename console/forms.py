@@ -165,6 +165,13 @@ class SettingsForm(forms.Form):
         help_text="Staff who sign in with single sign-on, where the identity provider says "
         "they used a second factor, need not confirm a code here as well.",
     )
+    allow_single_sign_on = forms.BooleanField(
+        required=False,
+        label="Allow single sign-on",
+        help_text="Staff may sign in through the identity provider, matched by the email "
+        "address it has verified; only those who are staff of no business that does not "
+        "allow it.",
+    )
 
     retention_days = forms.IntegerField(
         label="Keep conversations for (days)",

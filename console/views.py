@@ -551,6 +551,7 @@ def settings(request, viewer):
             "retention_days": business.retention_days,
             "require_second_factor": business.require_second_factor,
             "trust_idp_second_factor": business.trust_idp_second_factor,
+            "allow_single_sign_on": business.allow_single_sign_on,
         },
         may_reveal=viewer.may_reveal_personal_data,
     )
@@ -563,6 +564,7 @@ def settings(request, viewer):
             retention_days=form.cleaned_data["retention_days"],
             require_second_factor=form.cleaned_data["require_second_factor"],
             trust_idp_second_factor=form.cleaned_data["trust_idp_second_factor"],
+            allow_single_sign_on=form.cleaned_data["allow_single_sign_on"],
         )
         if changes:
             messages.success(request, f"Saved: {'; '.join(changes)}.")

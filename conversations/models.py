@@ -59,6 +59,10 @@ class Business(models.Model):
     trust_idp_second_factor = models.BooleanField(
         "Count the identity provider's second factor", default=False
     )
+    # Whether its staff may sign in through the identity provider (signin.sso): an account
+    # is signed in so only if every business it is a member of allows it, so that one
+    # business's provider cannot sign in another's staff.
+    allow_single_sign_on = models.BooleanField("Allow single sign-on", default=False)
 
     objects = BusinessQuerySet.as_manager()
 

@@ -65,6 +65,7 @@ class DemoBusiness:
     currency: str  # "INR" or "USD"
     amounts: tuple[int, int]  # range of amounts mentioned in chats
     require_second_factor: bool  # seed_demo sets it up, with DEMO_AUTHENTICATOR_KEY
+    allow_single_sign_on: bool  # seed_demo sets it
 
 
 DATA = Path(__file__).parent / "data"

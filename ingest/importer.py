@@ -132,6 +132,7 @@ class Importer:
                     else writer.KEEP,
                     record.require_second_factor,
                     record.trust_idp_second_factor,
+                    record.allow_single_sign_on,
                 )
                 self._businesses[record.slug] = business
                 self.accepted(locator, "business", before, business_state(record.slug))
@@ -363,6 +364,7 @@ def business_state(slug: str) -> Any:
             "retention_days",
             "require_second_factor",
             "trust_idp_second_factor",
+            "allow_single_sign_on",
         )
         .first()
     )

@@ -426,6 +426,11 @@ class BusinessRecord(_Model):
         description="a second factor that the identity provider says the person used at a "
         "single sign-on (amr or acr) counts as verified in that session; default false",
     )
+    allow_single_sign_on: bool | None = Field(
+        None,
+        description="staff may sign in through the identity provider (only those whose every "
+        "business allows it); default false",
+    )
     retention_days: Annotated[int, Between(1, MAX_RETENTION_DAYS)] | None = Field(
         None,
         description="days a conversation is kept after its last message; null: for ever; "

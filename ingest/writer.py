@@ -111,11 +111,13 @@ def save_business(
     retention_days: int | None | Keep = KEEP,
     require_second_factor: bool | None = None,
     trust_idp_second_factor: bool | None = None,
+    allow_single_sign_on: bool | None = None,
 ) -> Business:
-    """Create the business `slug`, or change its name, time zone, second-factor requirement
-    and trust in the identity provider's second factor (None: keep them; a new business
-    requires the factor and does not trust the provider's unless told otherwise) and its
-    retention (KEEP: keep it; None: keep conversations forever)."""
+    """Create the business `slug`, or change its name, time zone, second-factor requirement,
+    trust in the identity provider's second factor and whether it allows single sign-on
+    (None: keep them; a new business requires the factor, does not trust the provider's and
+    does not allow single sign-on unless told otherwise) and its retention (KEEP: keep it;
+    None: keep conversations forever)."""
     business: Business
     with transaction.atomic():
         business, created = Business.objects.select_for_update(no_key=True).get_or_create(
@@ -131,6 +133,7 @@ def save_business(
                     for field, value in [
                         ("require_second_factor", require_second_factor),
                         ("trust_idp_second_factor", trust_idp_second_factor),
+                        ("allow_single_sign_on", allow_single_sign_on),
                     ]
                     if value is not None
                 },
@@ -147,6 +150,7 @@ def save_business(
                 retention_days=retention_days,
                 require_second_factor=require_second_factor,
                 trust_idp_second_factor=trust_idp_second_factor,
+                allow_single_sign_on=allow_single_sign_on,
             )
     return business
 
@@ -164,12 +168,14 @@ def update_business(
     retention_days: int | None | Keep = KEEP,
     require_second_factor: bool | None = None,
     trust_idp_second_factor: bool | None = None,
+    allow_single_sign_on: bool | None = None,
 ) -> list[str]:
-    """Change a business's name, time zone, second-factor requirement or trust in the identity
-    provider's second factor (None: keep it), or its retention (KEEP: keep it); the rollups'
-    days follow a new time zone. No longer requiring a second factor, or accepting the
-    identity provider's word for one, shows full viewers personal data without ours: a
-    reveal. Returns the changes made, as the audit log words them."""
+    """Change a business's name, time zone, second-factor requirement, trust in the identity
+    provider's second factor or whether it allows single sign-on (None: keep it), or its
+    retention (KEEP: keep it); the rollups' days follow a new time zone. No longer requiring a
+    second factor, or accepting the identity provider's word for one, shows full viewers
+    personal data without ours: a reveal. Returns the changes made, as the audit log words
+    them."""
     with transaction.atomic():
         stored = Business.objects.locked(business.pk)
         business.name = name or stored.name
@@ -187,6 +193,9 @@ def update_business(
         business.trust_idp_second_factor = trust_idp_second_factor
         if trust_idp_second_factor and not stored.trust_idp_second_factor:
             actor.check_may_reveal(business, "count the identity provider's second factor")
+        if allow_single_sign_on is None:
+            allow_single_sign_on = stored.allow_single_sign_on
+        business.allow_single_sign_on = allow_single_sign_on
         if business.retention_days != stored.retention_days:
             # Removing conversations is erasing customers' data, in bulk: a privacy action.
             actor.check_may_reveal(business, "change how long conversations are kept")
@@ -210,6 +219,11 @@ def update_business(
                     yes_no(stored.trust_idp_second_factor),
                     yes_no(business.trust_idp_second_factor),
                 ),
+                (
+                    "single sign-on allowed",
+                    yes_no(stored.allow_single_sign_on),
+                    yes_no(business.allow_single_sign_on),
+                ),
             ]
             if before != after
         ]
@@ -222,6 +236,7 @@ def update_business(
                 "retention_days",
                 "require_second_factor",
                 "trust_idp_second_factor",
+                "allow_single_sign_on",
             ]
         )
         actor.audit(business, SETTINGS, "; ".join(changes))

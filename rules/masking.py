@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import cycle
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import phonenumbers
 
@@ -1247,7 +1247,7 @@ class _KnownText:
     """A known value of text, in any case: as stored with any whitespace between its words;
     or, of two words or numbers or more, those with up to `_MOST_TOKEN_GAP` characters of
     anything but letters and digits between them (glued too). Not inside a longer word where
-    the value starts or ends with one. Read by comparing strings from a start, no pattern."""
+    the value starts or ends with one. Read, with all the others, by `_KnownTexts`."""
 
     def __init__(self, value: str):  # folded, its whitespace single spaces
         lowered = _lowered(value)
@@ -1269,63 +1269,124 @@ class _KnownText:
         firsts = [self.words[0], *self.tokens[:1]]
         return {_index_key(first) for first in firsts}
 
-    def end_at(self, text: str, lowered: str, start: int) -> int | None:
-        """The end of this value read from `start` of `text` (`lowered`: `_lowered(text)`),
-        or None: as stored if it is so written, else by its words and numbers."""
-        end = self._words_end(text, lowered, start)
-        if end is None and self.tokens:
-            end = self._tokens_end(text, lowered, start)
-        return end
 
-    def _words_end(self, text: str, lowered: str, start: int) -> int | None:
-        bounded_first, bounded_last = self.words_bounded
-        if bounded_first and start and _is_word_char(text[start - 1]):
-            return None
-        position = start
-        for index, word in enumerate(self.words):
+# A trie of the known values of text, character by character: the values' words (`_SPACE`:
+# some whitespace, then the next word) and, apart, their words and numbers (`_GAP`: a few marks
+# or none, then the next). `_END` holds, for the values ending at a node, the lowest priority by
+# how they are bounded: {(bounded first, bounded last): priority}.
+_Trie = dict[str, Any]
+_SPACE, _GAP, _END = "\x00space", "\x00gap", "\x00end"  # no character of a text
+
+
+class _KnownTexts:
+    """Finds at a place of a text the known value of text first in priority that is written
+    there, as `_KnownText` describes, by one walk of a trie of all of them: the work does not
+    grow with the number of values that share a start (a user controls their values)."""
+
+    def __init__(self, values: list[tuple[int, _KnownText]]):  # (priority, value), any order
+        self.words: _Trie = {}
+        self.tokens: _Trie = {}
+        for priority, value in values:
+            self._add(self.words, value.words, _SPACE, value.words_bounded, priority)
+            if value.tokens:
+                self._add(self.tokens, value.tokens, _GAP, value.tokens_bounded, priority)
+
+    @staticmethod
+    def _add(
+        trie: _Trie, pieces: list[str], joint: str, bounded: tuple[bool, bool], priority: int
+    ) -> None:
+        node = trie
+        for index, piece in enumerate(pieces):
             if index:
-                spaced = position
-                while spaced < len(text) and text[spaced].isspace():
-                    spaced += 1
-                if spaced == position:
-                    return None
-                position = spaced
-            if not lowered.startswith(word, position):
-                return None
-            position += len(word)
-        if bounded_last and position < len(text) and _is_word_char(text[position]):
-            return None
-        return position
+                node = node.setdefault(joint, {})
+            for char in piece:
+                node = node.setdefault(char, {})
+        ends = node.setdefault(_END, {})
+        ends[bounded] = min(ends.get(bounded, priority), priority)
 
-    def _tokens_end(self, text: str, lowered: str, start: int) -> int | None:
-        if self.tokens_bounded[0] and start and _is_word_char(text[start - 1]):
+    def first_at(self, text: str, lowered: str, start: int) -> tuple[int, int] | None:
+        """(priority, end) of the value first in priority read from `start` of `text`
+        (`lowered`: `_lowered(text)`), or None. A value read as stored ends where so read,
+        else where its words and numbers end."""
+        after_word = start > 0 and _is_word_char(text[start - 1])
+        found: dict[int, int] = {}  # {priority: end}, the first end of each
+        self._read_words(text, lowered, start, after_word, found)
+        if self.tokens:
+            as_stored = dict(found)
+            self._read_tokens(text, lowered, start, after_word, found)
+            found.update(as_stored)
+        if not found:
             return None
-        return self._tokens_from(text, lowered, 0, start)
+        priority = min(found)
+        return priority, found[priority]
 
-    def _tokens_from(self, text: str, lowered: str, index: int, position: int) -> int | None:
-        token = self.tokens[index]
-        if not lowered.startswith(token, position):
-            return None
-        position += len(token)
-        if index + 1 == len(self.tokens):
-            if self.tokens_bounded[1] and position < len(text) and _is_word_char(text[position]):
-                return None
-            return position
-        gap_end = position
-        while (
-            gap_end < len(text)
-            and gap_end - position < _MOST_TOKEN_GAP
-            and not text[gap_end].isalnum()
-        ):
-            gap_end += 1
-        # The whole gap, as a greedy pattern takes it; shorter ones only before a word that
-        # starts with a mark (neither letter nor digit nor in the gap's class).
-        shortest = gap_end if self.tokens[index + 1][0].isalnum() else position
-        for next_start in range(gap_end, shortest - 1, -1):
-            end = self._tokens_from(text, lowered, index + 1, next_start)
-            if end is not None:
-                return end
-        return None
+    @staticmethod
+    def _ended(
+        node: _Trie, text: str, position: int, after_word: bool, found: dict[int, int]
+    ) -> None:
+        before_word = position < len(text) and _is_word_char(text[position])
+        for (bounded_first, bounded_last), priority in node[_END].items():
+            if bounded_first and after_word or bounded_last and before_word:
+                continue
+            found.setdefault(priority, position)
+
+    def _read_words(
+        self, text: str, lowered: str, start: int, after_word: bool, found: dict[int, int]
+    ) -> None:
+        pending = [(self.words, start)]
+        while pending:
+            node, position = pending.pop()
+            while True:  # a word's characters in a loop, the spaces between words apart
+                if _END in node:
+                    self._ended(node, text, position, after_word, found)
+                if position == len(text):
+                    break
+                if _SPACE in node and text[position].isspace():
+                    spaced = position + 1
+                    while spaced < len(text) and text[spaced].isspace():
+                        spaced += 1
+                    pending.append((node[_SPACE], spaced))
+                child = node.get(lowered[position])
+                if child is None:
+                    break
+                node, position = child, position + 1
+
+    def _read_tokens(
+        self, text: str, lowered: str, start: int, after_word: bool, found: dict[int, int]
+    ) -> None:
+        # Depth first, wider gaps first, as a greedy pattern reads them: each value's first end
+        # is the one it would be read to alone. A node reached again at a place reads the same.
+        seen: set[tuple[int, int]] = set()
+
+        def read(node: _Trie, position: int) -> None:
+            while True:  # a token's characters in a loop: a word may be long
+                if _END in node:
+                    self._ended(node, text, position, after_word, found)
+                if _GAP in node:
+                    read_gap(node[_GAP], position)
+                if position == len(text) or lowered[position] not in node:
+                    return
+                node, position = node[lowered[position]], position + 1
+
+        def read_gap(after_gap: _Trie, position: int) -> None:
+            gap_end = position
+            while (
+                gap_end < len(text)
+                and gap_end - position < _MOST_TOKEN_GAP
+                and not text[gap_end].isalnum()
+            ):
+                gap_end += 1
+            # The whole gap; shorter ones only before a word that starts with a mark (neither
+            # letter nor digit nor in the gap's class).
+            for next_start in range(min(gap_end, len(text) - 1), position - 1, -1):
+                char = lowered[next_start]
+                if next_start < gap_end and char.isalnum() or char not in after_gap:
+                    continue
+                if (id(after_gap), next_start) not in seen:
+                    seen.add((id(after_gap), next_start))
+                    read(after_gap[char], next_start + 1)
+
+        read(self.tokens, start)
 
 
 # Values of more words or numbers than this, or of more digits than the longest card, are
@@ -1478,28 +1539,43 @@ class _NameFinder:
                     variants[after] = None
         self.parts = [_NamePart.of(part) for part in variants]
         self.any_strong = any(not part.weak for part in self.parts)
+        # The parts by their first two characters, so that reading a place compares the few
+        # that may start there, not every part of every name the user was known by.
+        self.by_key: dict[str, list[_NamePart]] = {}
+        for name_part in self.parts:
+            self.by_key.setdefault(_index_key(name_part.lower), []).append(name_part)
+        self.short_keys = any(len(key) < 2 for key in self.by_key)
 
     def index_keys(self) -> set[str]:
-        return {_index_key(part.lower) for part in self.parts}
+        return set(self.by_key)
+
+    def _parts_at(self, lowered: str, position: int) -> list[_NamePart]:
+        """The parts that may start at `position`: those with its two characters first."""
+        parts = self.by_key.get(lowered[position : position + 2], [])
+        if self.short_keys:
+            parts = parts + self.by_key.get(lowered[position : position + 1], [])
+        return parts
 
     def starts_at(self, text: str, lowered: str, position: int) -> bool:
         """Whether a name may start at `position`: after a non-letter, one of its parts in any
         case, followed by a non-letter or glued to another part."""
         if position and _is_letter(text[position - 1]):
             return False
-        for part in self.parts:
+        for part in self._parts_at(lowered, position):
             if lowered.startswith(part.lower, position):
                 end = position + len(part.lower)
                 if end == len(text) or not _is_letter(text[end]):
                     return True
-                if any(lowered.startswith(glued.lower, end) for glued in self.parts):
+                if any(
+                    lowered.startswith(glued.lower, end) for glued in self._parts_at(lowered, end)
+                ):
                     return True
         return False
 
     def _steps_at(self, text: str, lowered: str, position: int) -> list[_NameStep]:
         """Each part that can be read at `position`, and what follows it."""
         steps = []
-        for part in self.parts:
+        for part in self._parts_at(lowered, position):
             if not lowered.startswith(part.lower, position):
                 continue
             end = position + len(part.lower)
@@ -1771,7 +1847,9 @@ class Masker:
 
     What is known about the end user is indexed, not compiled: each value of text and each
     name part under its first two characters, which a text is searched for (`str.find`) before
-    anything is compared; numbers and dates are read by patterns compiled once, and compared.
+    anything is compared; from each place found, one trie of all the values of text and one
+    finder of the parts of all names are read, whatever their number (a user sets them);
+    numbers and dates are read by patterns compiled once, and compared.
     A Masker costs microseconds to build, whatever is known."""
 
     def __init__(self, known: PersonalValues | None = None):
@@ -1781,21 +1859,22 @@ class Masker:
         # the most of them that is written.
         alternatives = sorted(values.alternatives, key=lambda alternative: -alternative[1])
         self._placeholders = [placeholder for _, _, placeholder in alternatives]
-        # {key: [(priority, value)]}, priority being the index in `alternatives`.
-        self._texts: dict[str, list[tuple[int, _KnownText]]] = {}
+        texts: list[tuple[int, _KnownText]] = []  # priority: the index in `alternatives`
         self._digits: list[tuple[int, _KnownDigits]] = []
         self._dates: list[tuple[int, _KnownDate]] = []
         for priority, (value, _, _) in enumerate(alternatives):
             if isinstance(value, _KnownText):
-                for key in value.index_keys():
-                    self._texts.setdefault(key, []).append((priority, value))
+                texts.append((priority, value))
             elif isinstance(value, _KnownDigits):
                 self._digits.append((priority, value))
             else:
                 self._dates.append((priority, value))
-        self._names = [_NameFinder(parts) for parts in values.names]
-        self._name_keys = {key for name in self._names for key in name.index_keys()}
-        self._keys = sorted(self._texts.keys() | self._name_keys)
+        self._texts = _KnownTexts(texts)
+        self._text_keys = {key for _, value in texts for key in value.index_keys()}
+        # All the names the user was known by, read as one: their parts together.
+        self._names = _NameFinder([part for parts in values.names for part in parts])
+        self._name_keys = self._names.index_keys()
+        self._keys = sorted(self._text_keys | self._name_keys)
         self._sequences = values.sequences
         self._knows_any = bool(self._keys or self._digits or self._dates or self._sequences)
 
@@ -1822,23 +1901,21 @@ class Masker:
         lowered = _lowered(text)
         found: dict[int, tuple[int, int]] = {}  # {start: (priority, end)}
         name_starts: set[int] = set()
+        read: set[int] = set()  # where the values of text were read
         for key in self._keys:
             if key not in lowered:
                 continue  # most keys, in most texts
-            values = self._texts.get(key, ())
-            names = key in self._name_keys
+            texts, names = key in self._text_keys, key in self._name_keys
             for position in _key_positions(key, text, lowered):
-                for priority, value in values:  # in priority order
-                    if position in found and found[position][0] <= priority:
-                        break
-                    end = value.end_at(text, lowered, position)
-                    if end is not None:
-                        found[position] = (priority, end)
-                        break
+                if texts and position not in read:
+                    read.add(position)
+                    first = self._texts.first_at(text, lowered, position)
+                    if first is not None:
+                        found[position] = first
                 if (
                     names
                     and position not in name_starts
-                    and any(name.starts_at(text, lowered, position) for name in self._names)
+                    and self._names.starts_at(text, lowered, position)
                 ):
                     name_starts.add(position)
         for priority, start, end in self._number_matches(text):
@@ -1896,10 +1973,9 @@ class Masker:
         self, text: str, lowered: str, starts: list[int]
     ) -> Iterator[tuple[int, int, str, int]]:
         for start in starts:
-            for name in self._names:
-                end = name.longest_from(text, lowered, start)
-                if end is not None:
-                    yield start, end, NAME, _KNOWN_RANK
+            end = self._names.longest_from(text, lowered, start)
+            if end is not None:
+                yield start, end, NAME, _KNOWN_RANK
 
     def mask(self, text: str) -> str:
         """`text` with each personal span replaced by its placeholder."""

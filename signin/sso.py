@@ -1,15 +1,16 @@
 """Single sign-on with OpenID Connect (mozilla-django-oidc), on when OIDC_RP_CLIENT_ID is set.
 
 A staff member who signs in through the identity provider is matched to their existing active
-account by the email address the provider has verified; nobody is ever created, and no
+account by the email address the provider has verified, if every business the account is
+staff of allows single sign-on; nobody is ever created, and no
 membership or permission follows from signing in this way. The sign-in then goes on as a
 password's does: django.contrib.auth.login (so the session is recorded and django-axes logs
 it), and a refused one counts as a failed sign-in for django-axes.
 
 The provider may vouch for a second factor (the ID token's `amr` names one of
-OIDC_MFA_AMR_VALUES, or its `acr` is one of OIDC_MFA_ACR_VALUES): the session then notes it
-(IDP_SECOND_FACTOR_SESSION_KEY), and it counts as verified only for a business that trusts
-it (rules.access.access_in_session).
+OIDC_MFA_AMR_VALUES or methods of two kinds, or its `acr` is one of OIDC_MFA_ACR_VALUES):
+the session then notes it (IDP_SECOND_FACTOR_SESSION_KEY), and it counts as verified only for
+a business that trusts it (rules.access.access_in_session).
 """
 
 import logging
@@ -50,18 +51,38 @@ class SignInRefused(SuspiciousOperation):
     """The identity provider signed someone in whom this site will not: its message says why."""
 
 
+# The kind of factor each authentication method of RFC 8176 (the ID token's `amr`) is: two
+# methods count as two factors only if their kinds differ ("otp" and "sms" are both something
+# held). The others ("mca", "rba", "user", ...) are of no kind here.
+AMR_FACTOR_KINDS = {
+    **dict.fromkeys(["pwd", "pin", "kba"], "known"),
+    **dict.fromkeys(["otp", "hwk", "swk", "sms", "tel", "sc"], "held"),
+    **dict.fromkeys(["fpt", "face", "iris", "retina", "vbm"], "inherent"),
+}
+
+
 def vouches_for_second_factor(id_token: Mapping[str, Any]) -> bool:
-    """Whether the ID token says the person used a second factor to sign in."""
+    """Whether the ID token says the person used a second factor to sign in: its `amr` names
+    a value that alone says so (OIDC_MFA_AMR_VALUES, "mfa") or methods of two different
+    kinds, or its `acr` is one of OIDC_MFA_ACR_VALUES. "otp" or "hwk" alone is not: each
+    can be a passwordless, one-factor sign-in (a code by email, a key without a PIN)."""
     methods = id_token.get("amr")
-    if isinstance(methods, list) and set(methods) & set(settings.OIDC_MFA_AMR_VALUES):
-        return True
+    if isinstance(methods, list):
+        if set(methods) & set(settings.OIDC_MFA_AMR_VALUES):
+            return True
+        kinds = {AMR_FACTOR_KINDS.get(method) for method in methods} - {None}
+        if len(kinds) >= 2:
+            return True
     return id_token.get("acr") in settings.OIDC_MFA_ACR_VALUES
 
 
 def staff_account(claims: Mapping[str, Any]):
     """The one active account whose email (in any case) the provider has verified as this
     person's; not a platform operator's (Django admin), whom a business's identity provider
-    must not be able to sign in by naming their address. Raises SignInRefused."""
+    must not be able to sign in by naming their address; and only a member of at least one
+    business, every one of which allows single sign-on (Business.allow_single_sign_on): the
+    provider is one business's, and must not sign in another's staff who share an address
+    with someone it knows. Raises SignInRefused."""
     email = claims.get("email")
     if not isinstance(email, str) or not email:
         raise SignInRefused(f"{provider_name()} did not tell us your email address.")
@@ -86,6 +107,17 @@ def staff_account(claims: Mapping[str, Any]):
     if account.is_staff or account.is_superuser:
         raise SignInRefused(
             "A platform operator's account signs in with its password, not single sign-on."
+        )
+    allowed = set(account.memberships.values_list("business__allow_single_sign_on", flat=True))
+    if not allowed:
+        raise SignInRefused(
+            f"The account with the email address {email} is not staff of any business here. "
+            "Ask your business's admin to add you as staff."
+        )
+    if allowed != {True}:
+        raise SignInRefused(
+            "A business you are staff of does not allow single sign-on: sign in with your "
+            "password, or ask its admin to allow single sign-on on its Settings page."
         )
     return account
 

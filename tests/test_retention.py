@@ -242,3 +242,14 @@ def test_a_business_record_trusts_the_identity_providers_second_factor_or_not(bu
     assert imported(trust_idp_second_factor=True) is True
     assert imported(name="Acme") is True  # left out: as it was
     assert imported(trust_idp_second_factor=False) is False
+
+
+def test_a_business_record_allows_single_sign_on_or_not(business):
+    def imported(**fields):
+        import_ok({"type": "business", "slug": BUSINESS, **fields})
+        return Business.objects.get(slug=BUSINESS).allow_single_sign_on
+
+    assert imported(name="Acme") is False  # the default
+    assert imported(allow_single_sign_on=True) is True
+    assert imported(name="Acme") is True  # left out: as it was
+    assert imported(allow_single_sign_on=False) is False

@@ -40,13 +40,25 @@ def test_without_oidc_settings_the_sign_in_page_has_no_sso_button(client):
 def test_the_id_token_vouches_for_a_second_factor_by_amr_or_a_configured_acr(settings):
     settings.OIDC_MFA_ACR_VALUES = ["urn:example:mfa"]
 
+    assert vouches_for_second_factor({"amr": ["mfa"]})
     assert vouches_for_second_factor({"amr": ["pwd", "otp"]})
-    assert vouches_for_second_factor({"amr": ["hwk"]})
+    assert vouches_for_second_factor({"amr": ["pwd", "hwk"]})
+    assert vouches_for_second_factor({"amr": ["hwk", "pin"]})
+    assert vouches_for_second_factor({"amr": ["fpt", "hwk"]})
     assert vouches_for_second_factor({"acr": "urn:example:mfa"})
     assert not vouches_for_second_factor({"amr": ["pwd"]})
     assert not vouches_for_second_factor({"amr": "mfa"})  # not a list: not as the spec says
     assert not vouches_for_second_factor({"acr": "urn:example:password"})
     assert not vouches_for_second_factor({})
+
+
+def test_a_one_factor_passwordless_sign_in_does_not_vouch_for_a_second_factor():
+    # RFC 8176: "otp" or "hwk" alone can be a code by email or SMS, a key without a PIN; and
+    # two methods of the same kind (both something held) are one factor.
+    assert not vouches_for_second_factor({"amr": ["otp"]})
+    assert not vouches_for_second_factor({"amr": ["hwk"]})
+    assert not vouches_for_second_factor({"amr": ["otp", "sms"]})
+    assert not vouches_for_second_factor({"amr": ["pwd", "kba"]})
 
 
 @pytest.mark.parametrize(
@@ -85,7 +97,9 @@ def sso(settings, oidc_provider):
 
 @pytest.fixture
 def business(transactional_db):
-    return BusinessFactory(name="Acme Lending", require_second_factor=True)
+    return BusinessFactory(
+        name="Acme Lending", require_second_factor=True, allow_single_sign_on=True
+    )
 
 
 @pytest.fixture
@@ -145,6 +159,20 @@ def test_an_address_without_an_account_is_refused_and_no_account_is_made(live_se
     assert not get_user_model().objects.filter(email__iexact=STRANGER_EMAIL).exists()
 
 
+def test_staff_of_a_business_that_does_not_allow_single_sign_on_are_refused(
+    live_server, sso, staff, business
+):
+    Business.objects.filter(pk=business.pk).update(allow_single_sign_on=False)
+
+    browser, landing = sign_in(live_server, sso, VERIFIED_LOGIN)
+
+    assert landing.url == f"{live_server.url}/accounts/login/"
+    assert "A business you are staff of does not allow single sign-on" in landing.text
+    assert browser.get(f"{live_server.url}/", timeout=10).url.startswith(
+        f"{live_server.url}/accounts/login/"
+    )
+
+
 def test_an_inactive_account_is_refused(live_server, sso, staff):
     get_user_model().objects.filter(pk=staff.user.pk).update(is_active=False)
 
@@ -190,12 +218,44 @@ def test_refused_sign_ins_count_towards_the_lockout_as_wrong_passwords_do(
     assert landing.url.startswith(f"{live_server.url}/accounts/oidc/callback/")
 
 
+def staff_of(*allowed: bool, email="ana@acme.test"):
+    """An account that is staff of one business per item, each allowing single sign-on or not."""
+    user = UserFactory(email=email)
+    for allows in allowed:
+        MembershipFactory(user=user, business=BusinessFactory(allow_single_sign_on=allows))
+    return user
+
+
 @pytest.mark.django_db
 def test_one_active_account_of_the_verified_address_in_any_case_is_the_match():
-    ana = UserFactory(email="ana@acme.test")
+    ana = staff_of(True)
     UserFactory(email="ANA@acme.test", is_active=False)
 
     assert staff_account({"email": "Ana@Acme.test", "email_verified": True}) == ana
+
+
+@pytest.mark.django_db
+def test_staff_of_several_businesses_are_signed_in_when_every_one_allows_it():
+    ana = staff_of(True, True)
+
+    assert staff_account({"email": "ana@acme.test", "email_verified": True}) == ana
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("allowed", "reason"),
+    [
+        ((False,), "does not allow single sign-on"),
+        ((True, False), "does not allow single sign-on"),
+        ((), "not staff of any business"),
+    ],
+    ids=["not-allowed", "one-of-two-not-allowed", "no-membership"],
+)
+def test_staff_of_a_business_that_does_not_allow_it_are_refused(allowed, reason):
+    staff_of(*allowed)
+
+    with pytest.raises(SignInRefused, match=reason):
+        staff_account({"email": "ana@acme.test", "email_verified": True})
 
 
 @pytest.mark.django_db
@@ -219,9 +279,9 @@ def test_one_active_account_of_the_verified_address_in_any_case_is_the_match():
     ],
 )
 def test_anything_but_one_verified_staff_match_is_refused_with_the_reason(claims, reason):
-    UserFactory(email="ana@acme.test")
-    UserFactory(email="twice@acme.test")
-    UserFactory(email="Twice@acme.test")
+    staff_of(True)
+    staff_of(True, email="twice@acme.test")
+    staff_of(True, email="Twice@acme.test")
     UserFactory(email="operator@acme.test", is_staff=True, is_superuser=True)
 
     with pytest.raises(SignInRefused, match=reason):

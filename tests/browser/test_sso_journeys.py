@@ -24,7 +24,9 @@ def test_sign_in_with_the_provider_lands_on_the_right_business_with_its_second_f
     page, acme, sso, live_server, django_user_model
 ):
     django_user_model.objects.filter(username=acme.agent).update(email=VERIFIED_EMAIL)
-    Business.objects.filter(slug=acme.slug).update(trust_idp_second_factor=True)
+    Business.objects.filter(slug=acme.slug).update(
+        trust_idp_second_factor=True, allow_single_sign_on=True
+    )
 
     page.goto("/accounts/login/")
     assert blocking_violations(Axe(), page) == []

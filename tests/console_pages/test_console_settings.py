@@ -25,6 +25,7 @@ def test_shows_the_current_settings(client, business, admin):
         "retention_days": None,
         "require_second_factor": False,
         "trust_idp_second_factor": False,
+        "allow_single_sign_on": False,
     }
 
 
@@ -79,6 +80,21 @@ def test_a_new_name_alone_recounts_nothing(client, business, admin):
 
     assert Business.objects.get(pk=business.pk).name == "Acme Bank"
     assert not Job.objects.filter(business=business).exists()
+
+
+def test_allowing_single_sign_on_and_taking_it_back_are_audited(client, business, admin):
+    client.force_login(admin.user)
+    kept = {"name": "Acme", "timezone": "Asia/Kolkata"}
+
+    save(client, business, **kept, allow_single_sign_on="on")
+    assert Business.objects.get(pk=business.pk).allow_single_sign_on
+    save(client, business, **kept)
+
+    assert not Business.objects.get(pk=business.pk).allow_single_sign_on
+    assert changes_of(business, AuditEntry.Kind.SETTINGS) == [
+        ("ada_admin", "single sign-on allowed no → yes"),
+        ("ada_admin", "single sign-on allowed yes → no"),
+    ]
 
 
 def test_saving_unchanged_settings_writes_no_audit_entry(client, business, admin):

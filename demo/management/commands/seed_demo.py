@@ -61,14 +61,18 @@ class Command(BaseCommand):
             User.objects.create_superuser(PLATFORM_ADMIN, "", DEMO_PASSWORD)
 
     def set_second_factors(self):
-        """Each demo business requires a second factor or not, as its data file says; the
-        logins of one that does share an authenticator app key, printed here."""
+        """Each demo business requires a second factor or not, and allows single sign-on or
+        not, as its data file says; the logins of one that requires the factor share an
+        authenticator app key, printed here."""
         actor = Actor.management_command("seed_demo")
         key = base64.b32encode(bytes.fromhex(DEMO_AUTHENTICATOR_KEY)).decode()
         for demo in BUSINESSES:
             business = Business.objects.get(slug=demo.slug)
             writer.update_business(
-                actor, business, require_second_factor=demo.require_second_factor
+                actor,
+                business,
+                require_second_factor=demo.require_second_factor,
+                allow_single_sign_on=demo.allow_single_sign_on,
             )
             if not demo.require_second_factor:
                 continue
