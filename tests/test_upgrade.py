@@ -111,6 +111,9 @@ def test_upgrading_a_filled_database_keeps_every_row(database_url):
     # to the same counts in new rows.
     recounted = {table for table in kept if table in ROLLUP_TABLES}
     unchanged = grown | recounted | {"conversations_job", "analytics_rollupsversion"}
+    # A column added since (the list view's query key) is empty in the rows that were there.
+    for row in after["chatlinks_auditentry"]:
+        assert row.pop("query_key") == ""
     assert {table: after[table] for table in kept if table not in unchanged} == {
         table: rows for table, rows in kept.items() if table not in unchanged
     }

@@ -106,7 +106,7 @@ def test_team_lead_filters_by_agent_opens_a_chat_and_returns_to_the_filtered_lis
 ):
     bilals_chat = acme.conversations[2]
     sign_in(page, acme.lead)
-    page.get_by_role("link", name="Teams").click()
+    page.get_by_role("link", name="Teams →", exact=True).click()
     rows = page.locator(".chat-list tbody tr")
     expect(rows).to_have_count(3)
 

@@ -32,7 +32,7 @@ def test_every_menu_link_of_an_admin_is_on_screen_and_whole(new_page, sign_in, a
     links = page.evaluate(MENU_LINKS_ON_SCREEN)
 
     assert [link["text"] for link in links][-1] == "Background jobs"
-    assert len(links) == 12
+    assert len(links) == 14
     assert [link for link in links if not (link["onScreen"] and link["whole"])] == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
