@@ -319,7 +319,7 @@ def main():
     manage(env, "migrate", "--no-input")
     manage(env, "collectstatic", "--no-input")
     manage(env, "seed_demo", "--conversations", "80")
-    key = manage(env, "api_key", "acme-bank").strip()
+    key = manage(env, "api_key", "acme-bank", "--name", "load test").strip()
     server = start_server(env)
     try:
         lead = Browser("acme_lead")
