@@ -1192,9 +1192,10 @@ class _KnownDate:
         self.numeric_months = {str(month), f"0{month}"}
         self.months = self.numeric_months | {name, name[:3], name[:3] + "."}
         self.year = str(year)
-        self.years = {self.year, f"{year % 100:02d}"}
+        self.short_year = f"{year % 100:02d}"
+        self.years = {self.year, self.short_year}
         # Written without separators, as forms and "your DOB?" answers often are.
-        day_, month_, short_year = f"{day:02d}", f"{month:02d}", f"{year % 100:02d}"
+        day_, month_, short_year = f"{day:02d}", f"{month:02d}", self.short_year
         self.compact = {
             f"{day_}{month_}{year}",
             f"{month_}{day_}{year}",
@@ -1935,14 +1936,25 @@ class Masker:
         """(priority, start, end) of each known number and date in `text`."""
         if not (self._digits or self._dates) or not _DIGIT_UNIT.search(text):
             return
-        if self._digits:
+        # A number's digits are in a chain's, so in the text's all together: most texts with
+        # digits hold none of the user's numbers, and their chains need not be read.
+        text_digits = _NOT_DIGIT.sub("", text)
+        numbers = [(priority, n) for priority, n in self._digits if n.digits in text_digits]
+        if numbers:
             chains = [
                 (chain, _NOT_DIGIT.sub("", chain[0])) for chain in _DIGIT_CHAIN.finditer(text)
             ]
-            for priority, number in self._digits:
+            for priority, number in numbers:
                 for start, end in number.spans(text, chains):
                     yield priority, start, end
-        if self._dates:
+        # Every way a date is written holds its year, in 2 digits at least; digits of other
+        # scripts are compared as 0-9, so such texts are read whatever they hold.
+        dates = [
+            (priority, date)
+            for priority, date in self._dates
+            if date.short_year in text_digits or not text_digits.isascii()
+        ]
+        if dates:
             written = [
                 (date.start(), date.end(3), date[1].lower(), date[2].lower(), date[3].lower())
                 for date in _WRITTEN_DATE.finditer(text)
@@ -1951,7 +1963,7 @@ class Masker:
                 (run.start(), run.end(), _ascii_digits(run[0]))
                 for run in _COMPACT_DATE.finditer(text)
             ]
-            for priority, known_date in self._dates:
+            for priority, known_date in dates:
                 for start, end, *parts in written:
                     if known_date.written_as(*parts):
                         yield priority, start, end

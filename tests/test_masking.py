@@ -554,6 +554,16 @@ def test_known_date_of_birth_in_another_format(stored, text):
     assert_masks("on 15/05/1990 and 14/06/1990", "on 15/05/1990 and 14/06/1990", masker)
 
 
+def test_known_date_and_number_among_other_numbers_and_in_other_digits():
+    # The known values are looked for only in texts holding their digits (the date's year):
+    # typed in Devanagari digits, or among other numbers, they are still found.
+    masker = Masker(PersonalValues(phone="9876543210", entities=(("dob", "1990-05-14"),)))
+    assert masker.mask("dob १४०५१९९०, ok") == "dob [dob], ok"
+    assert masker.mask("ref 2024-11 then 14051990") == "ref 2024-11 then [dob]"
+    assert masker.mask("order 12, call 98765 43210") == "order 12, call [phone]"
+    assert masker.mask("order 12, dob 15/05/1991") == "order 12, dob 15/05/1991"
+
+
 def test_entity_values_given_as_json_numbers():
     masker = Masker(PersonalValues(entities=(("pincode", 560001), ("policy", 45123987.0))))
     assert masker.mask("pin 560 001, policy 45123987") == ("pin [pincode], policy [policy]")
