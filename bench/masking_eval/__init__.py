@@ -12,7 +12,25 @@ set does not just replay the masker's own idea of what a card or a phone number 
 second set drawn from other sources and typing habits (`python -m bench.masking_eval.second`).
 """
 
+import argparse
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 CASES_PATH = Path(__file__).with_name("cases.jsonl")
 SECOND_PATH = Path(__file__).with_name("second.jsonl")
+
+
+def write_cases(description: str, build: Callable[[int], list[dict]], seed: int, out: Path):
+    """The command line of a set's builder: `--seed` and `--out`, then the set written there,
+    one case a line, and how many values and negatives it holds."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seed", type=int, default=seed, help="another seed: a held-out set")
+    parser.add_argument("--out", type=Path, default=out, help="where to write it")
+    arguments = parser.parse_args()
+    cases = build(arguments.seed)
+    with arguments.out.open("w", encoding="utf-8") as file:
+        for case in cases:
+            file.write(json.dumps(case, ensure_ascii=False) + "\n")
+    positives = sum(1 for case in cases if case["spans"])
+    print(f"{arguments.out}: {positives} planted values, {len(cases) - positives} clear negatives")

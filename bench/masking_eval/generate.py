@@ -22,12 +22,9 @@ addresses, and common words that are also the user's name parts.
 Deterministic by SEED: the same libraries' versions give the same file.
 """
 
-import argparse
 import datetime
-import json
 import random
 import unicodedata
-from pathlib import Path
 
 import phonenumbers
 from faker import Faker
@@ -36,7 +33,7 @@ from stdnum import isbn, luhn, verhoeff
 from stdnum.in_ import aadhaar as stdnum_aadhaar
 from stdnum.in_ import pan as stdnum_pan
 
-from bench.masking_eval import CASES_PATH
+from bench.masking_eval import CASES_PATH, write_cases
 
 SEED = 20261202
 
@@ -871,16 +868,7 @@ def generate(seed=SEED):
 
 
 def main():
-    parser = argparse.ArgumentParser(description="Writes the masking evaluation set.")
-    parser.add_argument("--seed", type=int, default=SEED, help="another seed: a held-out set")
-    parser.add_argument("--out", type=Path, default=CASES_PATH, help="where to write it")
-    arguments = parser.parse_args()
-    cases = generate(arguments.seed)
-    with arguments.out.open("w", encoding="utf-8") as file:
-        for case in cases:
-            file.write(json.dumps(case, ensure_ascii=False) + "\n")
-    positives = sum(1 for case in cases if case["spans"])
-    print(f"{arguments.out}: {positives} planted values, {len(cases) - positives} clear negatives")
+    write_cases("Writes the masking evaluation set.", generate, SEED, CASES_PATH)
 
 
 if __name__ == "__main__":

@@ -28,18 +28,15 @@ and the report moves to a fresh seed; bench/RESULTS.md says which seeds were whi
 bench.masking_eval` measures both sets side by side.
 """
 
-import argparse
-import json
 import random
 import string
-from pathlib import Path
 
 import phonenumbers
 from mimesis import Locale, Person
 from phonenumbers import PhoneNumberFormat
 from stdnum import luhn, verhoeff
 
-from bench.masking_eval import SECOND_PATH
+from bench.masking_eval import SECOND_PATH, write_cases
 
 TUNING_SEED = 2312061
 HELD_OUT_SEED = 2312062
@@ -411,16 +408,7 @@ def build(seed):
 
 
 def main():
-    parser = argparse.ArgumentParser(description="Writes the second masking evaluation set.")
-    parser.add_argument("--seed", type=int, default=HELD_OUT_SEED, help="the held-out seed")
-    parser.add_argument("--out", type=Path, default=SECOND_PATH, help="where to write it")
-    arguments = parser.parse_args()
-    cases = build(arguments.seed)
-    with arguments.out.open("w", encoding="utf-8") as file:
-        for case in cases:
-            file.write(json.dumps(case, ensure_ascii=False) + "\n")
-    positives = sum(1 for case in cases if case["spans"])
-    print(f"{arguments.out}: {positives} planted values, {len(cases) - positives} clear negatives")
+    write_cases("Writes the second masking evaluation set.", build, HELD_OUT_SEED, SECOND_PATH)
 
 
 if __name__ == "__main__":
