@@ -651,6 +651,14 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
         and text.startswith(("0", "("), start)
         and not _DECIMAL.match(text, start)  # "0.11.46.4332" is a version, not a trunk 0
     )
+    if (
+        extension is None
+        and not international
+        and not (start and text[start - 1] in _LINK_ENDS)  # may be a link's: see the context
+        and _is_whole_card(text, groups)
+    ):
+        # The most common long run: every shorter stretch of it would be joined into it.
+        return [(start, groups[-1].end(), CARD_NUMBER, _GENERIC_RANK)]
     in_date = [False] * len(groups)
     # The groups starting inside each date, found by bisection: a run of thousands of dates
     # ("01/02/2024 01/02/2024 …") must not cost dates × groups steps.
@@ -799,6 +807,21 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
             for spelled in _SPELLED_PHONE.finditer(text, start, end)
         )
     return spans
+
+
+def _is_whole_card(text: str, groups: list[re.Match[str]]) -> bool:
+    """Whether the groups of a run, with no odd character between them, are one card number:
+    what `_number_spans` finds for the stretch of them all, before it tries the shorter ones."""
+    lengths = [len(group[0]) for group in groups]
+    if not lengths or (len(lengths) > 1 and lengths[0] != 4):
+        return False  # most runs: a date, an amount, a phone number
+    gaps_odd = any(
+        _ODD_GAP.search(text, before.end(), after.start())
+        for before, after in zip(groups, groups[1:], strict=False)
+    )
+    return not gaps_odd and _is_card_number(
+        _ascii_digits("".join(group[0] for group in groups)), lengths
+    )
 
 
 def _part_of_identifier(
