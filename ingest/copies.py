@@ -58,7 +58,7 @@ def mask_message(message: Message, masker: Masker) -> list[tuple[int, int, str]]
         message.masked_text = masker.mask(message.text)
         return None
     spans = masker.find(message.text)
-    message.masked_text = masker.mask(message.text) if spans else message.text
+    message.masked_text = masker.replace(message.text, spans)
     return spans
 
 

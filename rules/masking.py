@@ -2014,7 +2014,11 @@ class Masker:
 
     def mask(self, text: str) -> str:
         """`text` with each personal span replaced by its placeholder."""
-        spans = self.find(text)
+        return self.replace(text, self.find(text))
+
+    @staticmethod
+    def replace(text: str, spans: list[tuple[int, int, str]]) -> str:
+        """`text` with the spans `find` gave for it replaced by their placeholders."""
         if not spans:
             return text
         parts, position = [], 0
