@@ -813,8 +813,8 @@ def _is_whole_card(text: str, groups: list[re.Match[str]]) -> bool:
     """Whether the groups of a run, with no odd character between them, are one card number:
     what `_number_spans` finds for the stretch of them all, before it tries the shorter ones."""
     lengths = [len(group[0]) for group in groups]
-    if not lengths or (len(lengths) > 1 and lengths[0] != 4):
-        return False  # most runs: a date, an amount, a phone number
+    if not 13 <= sum(lengths) <= _LONGEST_NUMBER or (len(lengths) > 1 and lengths[0] != 4):
+        return False  # most runs: a date, an amount, a phone number; no card's length or shape
     gaps_odd = any(
         _ODD_GAP.search(text, before.end(), after.start())
         for before, after in zip(groups, groups[1:], strict=False)
@@ -1849,7 +1849,9 @@ def _merge_overlaps(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, i
 # skip `_generic_matches`, most of the time of masking them. A generic kind holding none of
 # them must be added here.
 _FOUR_DIGITS = re.compile(r"\d(?:\D*\d){3}")
-_AT_WORD = re.compile(r"(?<![^\W_])at(?![^\W_])", re.IGNORECASE)
+# The word "at" in any case, not inside a word: its letters first, as a pattern starting
+# with a lookbehind tries every character of the text.
+_AT_WORD = re.compile(r"[aA][tT](?![^\W_])(?<![^\W_][aA][tT])")
 
 
 def _may_be_generic(text: str) -> bool:
