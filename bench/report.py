@@ -35,7 +35,7 @@ SCALE_TARGET = 3  # every page at the largest scale within this factor of itself
 CHAT_P50_TARGET = 0.050  # seconds, at 200 messages
 FLOOR_TARGET = 5  # page time / SQL floor
 IMPORT_TARGET = 5000  # messages per second
-MASKING_TARGET = 10  # times Presidio's throughput
+MASKING_TARGET = 50  # times Presidio's throughput (issue 23; 10 before it)
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,14 @@ def targets(run):
             f"import at least {IMPORT_TARGET:,} messages/s",
             f"slowest: {slowest_import.imported.rate:,.0f}/s at {slowest_import.scale.label}",
             slowest_import.imported.rate >= IMPORT_TARGET,
+        )
+    )
+    largest = run.scales[-1]
+    rows.append(
+        (
+            f"import at {largest.scale.label} at least {IMPORT_TARGET:,} messages/s (issue 23)",
+            f"{largest.imported.rate:,.0f}/s",
+            largest.imported.rate >= IMPORT_TARGET,
         )
     )
     ours, theirs = run.masking

@@ -114,6 +114,8 @@ class Importer:
 
     def finish(self) -> ImportResult:
         self.flush()
+        if self.result.counts["conversation"]:
+            writer.make_durable()  # the batches did not wait for the disk
         return self.result
 
     def _add(self, locator: str, record: records.Record) -> None:
@@ -323,7 +325,7 @@ class Importer:
         self.batch_locators = {}
         self.batch_messages = 0
         try:
-            outcomes = writer.write_conversations(writes)
+            outcomes = writer.write_conversations(writes, wait_for_disk=False)
         except DatabaseError:
             # Validation catches what it can; anything the database still refuses (a
             # concurrent import, say) is narrowed down to its own record.

@@ -393,16 +393,26 @@ class _ErasedInBatch(Exception):
 
 
 def write_conversations(
-    writes: list[ConversationWrite],
+    writes: list[ConversationWrite], *, wait_for_disk: bool = True
 ) -> dict[tuple[int, str], str | Refused]:
     """Write a batch of conversations with their end users and messages, in one transaction
     with everything derived from them. Returns, by (business id, external id), whether each
     was created, updated (itself, a message or its end user) or left unchanged, or why it
-    was refused: a conversation of an erased end user is never stored again."""
+    was refused: a conversation of an erased end user is never stored again.
+
+    Without `wait_for_disk`, the commit does not wait for the transaction's log to reach the
+    disk (PostgreSQL's asynchronous commit), which an import's batches otherwise spend most of
+    their waiting on: the caller makes them durable together at its end (`make_durable`). A
+    crash of the server before that loses at most the latest batches of an import that then
+    fails, and running it again writes them; imports are idempotent. A batch written inside a
+    caller's transaction always waits: the setting would change that transaction's commit."""
     refused: dict[tuple[int, str], Refused] = {}
+    asynchronous = not wait_for_disk and not transaction.get_connection().in_atomic_block
     while writes:
         try:
             with transaction.atomic():
+                if asynchronous:
+                    _commit_asynchronously()
                 return {**refused, **_ConversationBatch(writes).write()}
         except _ErasedInBatch as erased:
             # Rare (a platform re-sending what was erased): the batch is written again
@@ -410,6 +420,23 @@ def write_conversations(
             refused.update(erased.refusals)
             writes = [write for write in writes if write_key(write) not in refused]
     return dict(refused)
+
+
+def _commit_asynchronously() -> None:
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def make_durable() -> None:
+    """Wait until every transaction committed before is on disk: a commit that waits for the
+    disk writes the log up to its own record, so all that came before it too. Its transaction
+    is given an id, without which nothing would be written, nor waited for, at its commit."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_xact_id()")
 
 
 def write_key(write: ConversationWrite) -> tuple[int, str]:
