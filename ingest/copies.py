@@ -58,8 +58,22 @@ def mask_message(message: Message, masker: Masker) -> list[tuple[int, int, str]]
         message.masked_text = masker.mask(message.text)
         return None
     spans = masker.find(message.text)
-    message.masked_text = masker.mask(message.text) if spans else message.text
+    message.masked_text = _replaced(message.text, spans)
     return spans
+
+
+def _replaced(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """`text` with the spans `Masker.find` found in it replaced, as `Masker.mask` would replace
+    them: without finding them again."""
+    if not spans:
+        return text
+    parts, position = [], 0
+    for start, end, placeholder in spans:
+        parts.append(text[position:start])
+        parts.append(placeholder)
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def note_messages(conversation: Conversation, messages: Iterable[Message]) -> None:
