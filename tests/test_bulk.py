@@ -84,6 +84,21 @@ def test_more_objects_than_counted_are_refused():
         insert(message(conversation, "m-2"))
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the keys come first on PostgreSQL")
+def test_keys_that_are_not_contiguous_are_reserved_one_by_one():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence('conversations_message', 'id')")
+        (sequence,) = cursor.fetchone()
+        cursor.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY 3")  # noqa: S608 - its name
+        try:
+            contiguous = bulk.reserve_ids(Message, 1)
+            scattered = bulk.reserve_ids(Message, 4)
+        finally:
+            cursor.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY 1")  # noqa: S608
+
+    assert list(scattered) == [contiguous[0] + 3 * step for step in range(1, 5)]
+
+
 def made(obj):
     """An unsaved object as its attributes and state have it, in their order."""
     state = obj._state
