@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import DatabaseError, models
 
+from conversations import bulk
 from conversations.models import Bot, Business, Membership, Message, Team
 from ingest import records, writer
 from ingest.actors import Actor, RevealRefused
@@ -26,6 +27,21 @@ from ingest.writer import CREATED, UNCHANGED, UPDATED
 
 BATCH_MESSAGES = 5000
 BATCH_CONVERSATIONS = 500
+# The fields of a new message, as `_add_conversation` gives them.
+MESSAGE_VALUES = [
+    "business_id",
+    "bot_id",
+    "channel",
+    "external_id",
+    "sent_at",
+    "sender",
+    "agent_id",
+    "text",
+    "bot_break",
+    "kind",
+    "data",
+    "private",
+]
 
 PLURALS = {
     "business": "businesses",
@@ -95,6 +111,8 @@ class Importer:
         self._bots: dict[tuple[int, str], Bot] = {}
         self._teams: dict[tuple[int, str], Team] = {}
         self._members: dict[tuple[int, str], int] = {}
+        # A conversation's messages are made by the million: without Message(**fields).
+        self._new_message = bulk.maker(Message, MESSAGE_VALUES)
 
     def add(self, locator: str, data: Any, checked: Checked | None = None) -> None:
         """Import one record; `checked`: what `records.validate` made of it, if done before."""
@@ -288,19 +306,19 @@ class Importer:
             if message.agent is not None:
                 path = f"conversation.messages[{index}].agent"
                 agent_id = self._member_id(business, message.agent, path)
-            messages[message.id] = Message(
-                business_id=business.pk,
-                bot_id=bot.pk,
-                channel=record.channel,
-                external_id=message.id,
-                sent_at=message.at,
-                sender=message.sender,
-                agent_id=agent_id,
-                text=message.said,
-                bot_break=message.bot_break,
-                kind=message.kind,
-                data=message.data,
-                private=message.private,
+            messages[message.id] = self._new_message(
+                business.pk,
+                bot.pk,
+                record.channel,
+                message.id,
+                message.at,
+                message.sender,
+                agent_id,
+                message.said,
+                message.bot_break,
+                message.kind,
+                message.data,
+                message.private,
             )
 
         write = writer.ConversationWrite(

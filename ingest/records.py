@@ -161,6 +161,40 @@ def check_values(value: Any, path: str, depth: int = 0) -> None:
             check_values(item, f"{path}[{index}]", depth + 1)
 
 
+def storable(value: Any, depth: int = 0) -> bool:
+    """Whether `check_values` would pass `value`, found out without naming each place: its
+    one pass over every string and number of a record costs as much as the rest of the
+    validation, and records are nearly always good. Anything unusual, a subclass of a JSON
+    type included, is left to `check_values` (False)."""
+    if depth > MAX_DEPTH:
+        return False
+    kind = type(value)
+    if kind is str:
+        return _storable_string(value)
+    if kind is dict:
+        return all(
+            type(key) is str and _storable_string(key) and storable(item, depth + 1)
+            for key, item in value.items()
+        )
+    if kind is list:
+        return all(storable(item, depth + 1) for item in value)
+    if kind is int or kind is float:
+        return bool(abs(value) <= MAX_INTEGER)
+    return kind is bool or value is None
+
+
+def _storable_string(value: str) -> bool:
+    if "\x00" in value:
+        return False
+    if value.isascii():
+        return True  # no lone surrogate either
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_string(value: str, path: str) -> None:
     try:
         # A lone surrogate ("\ud800" in JSON) is no character: it cannot be encoded, stored
@@ -696,7 +730,8 @@ def validate(data: Any) -> Record:
     kind = data.get("type")
     if not isinstance(kind, str) or kind not in KINDS:
         raise RecordError("type", f"must be one of {', '.join(KINDS)}")
-    check_values(data, kind)
+    if not storable(data):
+        check_values(data, kind)
     try:
         return MODELS[kind].model_validate(data)
     except ValidationError as error:

@@ -71,6 +71,8 @@ def masked_payload(data: dict[str, Any], masker: Masker, sender: str) -> dict[st
     never sends its viewer to a third party. What the user sent themselves (photos of
     documents, where they are) keeps only its kind and size: `hidden` says so.
     """
+    if not data:
+        return {}  # a plain text message, as most are
     by_user = sender == Sender.USER
     masked = _masked_leaves(data, masker)
     for attachment in masked.get("attachments", ()):

@@ -8,9 +8,12 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics.phrases import phrase_pattern
 from conversations.models import ApiKey, Business, Conversation, EndUser, Message
+from ingest.records import RecordError, check_values, storable
 from sharelinks.models import ShareLink
 from tests.factories import MembershipFactory
 from tests.pii import planted_conversation
@@ -403,3 +406,29 @@ def test_the_phrase_pattern_does_not_backtrack_on_hostile_texts(text):
     matches = Message.objects.filter(text__iregex=phrase_pattern(["card", "blocked"]))
 
     assert not matches.exists()
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**60), 2**60)
+    | st.floats(allow_nan=False)
+    | st.sampled_from(["", "ok", "é", SURROGATE, "a\x00b", f"x{SURROGATE}y"])
+    | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["k", "ü", SURROGATE, "\x00"]), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=json_values, depth=st.integers(0, 9))
+def test_the_quick_check_passes_only_what_the_full_one_passes(value, depth):
+    try:
+        check_values(value, "record", depth)
+    except RecordError:
+        assert not storable(value, depth)
+    else:
+        assert storable(value, depth)

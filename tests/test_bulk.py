@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 
 from conversations import bulk
 from conversations.models import Conversation, EndUser, Message
@@ -81,6 +82,66 @@ def test_more_objects_than_counted_are_refused():
     with pytest.raises(ValueError, match="more objects"), bulk.inserting(Message, 1) as insert:
         insert(message(conversation, "m-1"))
         insert(message(conversation, "m-2"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the keys come first on PostgreSQL")
+def test_keys_that_are_not_contiguous_are_reserved_one_by_one():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence('conversations_message', 'id')")
+        (sequence,) = cursor.fetchone()
+        cursor.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY 3")  # noqa: S608 - its name
+        try:
+            contiguous = bulk.reserve_ids(Message, 1)
+            scattered = bulk.reserve_ids(Message, 4)
+        finally:
+            cursor.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY 1")  # noqa: S608
+
+    assert list(scattered) == [contiguous[0] + 3 * step for step in range(1, 5)]
+
+
+def made(obj):
+    """An unsaved object as its attributes and state have it, in their order."""
+    state = obj._state
+    return [
+        (name, (state.db, state.adding, state.fields_cache) if name == "_state" else value)
+        for name, value in vars(obj).items()
+    ]
+
+
+def test_maker_makes_what_the_model_makes():
+    conversation = ConversationFactory()
+    values = {
+        "conversation_id": conversation.pk,
+        "external_id": "m-1",
+        "sent_at": SENT,
+        "sender": "user",
+        "text": AWKWARD,
+        "private": True,
+    }
+    make = bulk.maker(Message, list(values))
+
+    first, second = make(*values.values()), make(*values.values())
+
+    assert made(first) == made(Message(**values))
+    # A default made by a callable is made for each object, as the model makes it.
+    assert first.data == first.masked_data == {}
+    assert first.data is not second.data and first.masked_data is not second.masked_data
+
+
+def test_maker_sends_the_init_signals_once_they_have_receivers():
+    made_ids = []
+
+    def note(sender, instance, **kwargs):
+        made_ids.append(instance.external_id)
+
+    make = bulk.maker(Message, ["external_id", "text"])
+    post_init.connect(note, sender=Message)
+    try:
+        make("m-1", "hello")
+    finally:
+        post_init.disconnect(note, sender=Message)
+
+    assert made_ids == ["m-1"]
 
 
 def test_update_writes_what_bulk_update_writes():
