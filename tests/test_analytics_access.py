@@ -41,10 +41,19 @@ def content(response):
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-@pytest.fixture
-def business():
+def imported():
     import_ok(*setup_records(), planted_conversation_record())
-    return Business.objects.get(slug=BUSINESS)
+    return Business.objects.get(slug=BUSINESS).pk
+
+
+@pytest.fixture(scope="module")
+def business_pk(shared_db):
+    return shared_db(imported)
+
+
+@pytest.fixture
+def business(business_pk):
+    return Business.objects.get(pk=business_pk)
 
 
 @pytest.mark.parametrize("role", ["analyst", "team_lead", "admin"])

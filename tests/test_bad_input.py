@@ -22,10 +22,15 @@ URL = "/api/v1/import"
 SURROGATE = "\ud800"
 
 
-@pytest.fixture
-def key():
+def issued_key():
     import_ok(*setup_records())
     return ApiKey.issue(Business.objects.get(slug="acme"))[1]
+
+
+@pytest.fixture(scope="module")
+def key(shared_db):
+    """The raw API key of Acme, its records imported."""
+    return shared_db(issued_key)
 
 
 def post(client, body, key, **extra):
