@@ -3,17 +3,17 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
 
-from conversations.models import Business
 from ingest.importer import import_records
 from ingest.records import parse_lines
+from tests.factories import no_second_factor_by_default
 from tests.records import IMPORT_DATA
 
 DATA = Path(__file__).parent / "data"
 
-# The single sign-on tests' OpenID provider (its `oidc_provider` fixture).
-pytest_plugins = ["tests.sso_provider"]
+# The single sign-on tests' OpenID provider (its `oidc_provider` fixture), and the records a
+# module's tests share (`shared_db`).
+pytest_plugins = ["tests.sso_provider", "tests.shared_db"]
 
 
 def jsonl(*records):
@@ -26,11 +26,6 @@ def empty_cache():
     cache.clear()
 
 
-def no_second_factor_by_default(monkeypatch):
-    field = Business._meta.get_field("require_second_factor")
-    monkeypatch.setattr(field, "get_default", lambda: False)
-
-
 @pytest.fixture(autouse=True)
 def second_factor_not_required(request, monkeypatch):
     """Most tests are about who sees what by role and permission, so the businesses they make
@@ -38,34 +33,6 @@ def second_factor_not_required(request, monkeypatch):
     off. Tests marked `second_factor` get the production default: required."""
     if "second_factor" not in request.keywords:
         no_second_factor_by_default(monkeypatch)
-
-
-@pytest.fixture(scope="module")
-def shared_db(django_db_setup, django_db_blocker):
-    """For records that every test of a module imports alike: a module-scoped fixture returns
-    `shared_db(make, *args)`, and its tests share what `make(*args)` made once (as Django's
-    setUpTestData). It is made in a transaction rolled back at the module's end; each test
-    runs in a savepoint of it (pytest-django), so what a test changes is undone after it.
-    `make` returns ids, not model instances, so that each test fetches fresh objects. Not for
-    modules with transactional tests (`django_db(transaction=True)`): they would commit in it.
-    Made as for a test not marked `second_factor`."""
-
-    def make_shared(make, *args):
-        with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as monkeypatch:
-            # Inside a test's savepoint, what is made would be undone after that test.
-            assert not connection.savepoint_ids, "shared_db is for module-scoped fixtures"
-            no_second_factor_by_default(monkeypatch)
-            return make(*args)
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-    try:
-        yield make_shared
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

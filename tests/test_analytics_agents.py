@@ -58,7 +58,8 @@ def imported(records):
 
 @pytest.fixture(scope="module")
 def demo_pk(shared_db, records):
-    return shared_db(imported, records)
+    with shared_db(imported, records) as made:
+        yield made
 
 
 @pytest.fixture

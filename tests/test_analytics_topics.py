@@ -21,7 +21,8 @@ COMPUTE_URL = f"{URL}compute/"
 
 @pytest.fixture(scope="module")
 def business_pk(shared_db):
-    return shared_db(lambda: topics_business().pk)
+    with shared_db(lambda: topics_business().pk) as made:
+        yield made
 
 
 @pytest.fixture

@@ -48,7 +48,8 @@ def imported():
 
 @pytest.fixture(scope="module")
 def business_pk(shared_db):
-    return shared_db(imported)
+    with shared_db(imported) as made:
+        yield made
 
 
 @pytest.fixture

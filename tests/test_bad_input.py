@@ -30,7 +30,8 @@ def issued_key():
 @pytest.fixture(scope="module")
 def key(shared_db):
     """The raw API key of Acme, its records imported."""
-    return shared_db(issued_key)
+    with shared_db(issued_key) as raw_key:
+        yield raw_key
 
 
 def post(client, body, key, **extra):
