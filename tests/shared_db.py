@@ -42,8 +42,16 @@ def shared_db(django_db_setup, django_db_blocker):
 def pytest_collection_modifyitems(items):
     """A module's tests that do not ask for its shared records run before those that do, so
     that they never see them: the records live from the first test that asks until the module
-    ends. Otherwise the order stays (after pytest's grouping by fixture)."""
-    modules = {}
+    ends. Otherwise the order stays as pytest and pytest-django made it (the transactional
+    tests last, after every module)."""
+    runs, module = [], None
     for item in items:
-        modules.setdefault(item.module, len(modules))
-    items.sort(key=lambda item: (modules[item.module], "shared_db" in item.fixturenames))
+        if item.module is not module:
+            module = item.module
+            runs.append([])
+        runs[-1].append(item)
+    items[:] = [
+        item
+        for run in runs
+        for item in sorted(run, key=lambda item: "shared_db" in item.fixturenames)
+    ]
