@@ -52,8 +52,9 @@ def example_lines():
 
 
 def pytest_collection_modifyitems(items):
-    """The browser tests, and those signing in at the real OpenID provider (node, through the
-    live server), are slow by nature: `make test-fast` leaves them out."""
+    """The browser tests, and the others through a live server (signing in at the real OpenID
+    provider, node; timing the forgotten-password form), are slow by nature: `make test-fast`
+    leaves them out."""
     for item in items:
-        if "browser" in item.path.parts or "oidc_provider" in item.fixturenames:
+        if "browser" in item.path.parts or "live_server" in item.fixturenames:
             item.add_marker(pytest.mark.slow)
