@@ -29,7 +29,10 @@ demo: $(BIN)/activate
 test: $(BIN)/activate
 	$(BIN)/pytest
 
-# Everything but the slow tests (crawlers, the browser, a real worker): for the edit-test loop.
+# Everything but the slow tests (crawlers, a live server: the browser and the OpenID provider, a
+# real worker, new Python processes, timings): for the edit-test loop, under two minutes on two
+# cores. Kept there by records a module's tests share (tests/shared_db.py), not by parallel
+# workers: two cores shared with other work gain little from them.
 test-fast: $(BIN)/activate
 	$(BIN)/pytest -m "not slow"
 

@@ -4,15 +4,16 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from conversations.models import Business
 from ingest.importer import import_records
 from ingest.records import parse_lines
+from tests.factories import no_second_factor_by_default
 from tests.records import IMPORT_DATA
 
 DATA = Path(__file__).parent / "data"
 
-# The single sign-on tests' OpenID provider (its `oidc_provider` fixture).
-pytest_plugins = ["tests.sso_provider"]
+# The single sign-on tests' OpenID provider (its `oidc_provider` fixture), and the records a
+# module's tests share (`shared_db`).
+pytest_plugins = ["tests.sso_provider", "tests.shared_db"]
 
 
 def jsonl(*records):
@@ -31,8 +32,7 @@ def second_factor_not_required(request, monkeypatch):
     (by factory or by import) do not require a second factor, as one whose admin turned it
     off. Tests marked `second_factor` get the production default: required."""
     if "second_factor" not in request.keywords:
-        field = Business._meta.get_field("require_second_factor")
-        monkeypatch.setattr(field, "get_default", lambda: False)
+        no_second_factor_by_default(monkeypatch)
 
 
 @pytest.fixture
@@ -52,7 +52,9 @@ def example_lines():
 
 
 def pytest_collection_modifyitems(items):
-    """The browser tests are slow by nature: `make test-fast` leaves them out."""
+    """The browser tests, and the others through a live server (signing in at the real OpenID
+    provider, node; timing the forgotten-password form), are slow by nature: `make test-fast`
+    leaves them out."""
     for item in items:
-        if "browser" in item.path.parts:
+        if "browser" in item.path.parts or "live_server" in item.fixturenames:
             item.add_marker(pytest.mark.slow)

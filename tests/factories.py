@@ -26,6 +26,12 @@ from tests.records import IMPORT_DATA
 PASSWORD = "correct-horse-battery"
 
 
+def no_second_factor_by_default(monkeypatch):
+    """Businesses made from now on do not require a second factor (tests/conftest.py)."""
+    field = Business._meta.get_field("require_second_factor")
+    monkeypatch.setattr(field, "get_default", lambda: False)
+
+
 class BusinessFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Business

@@ -51,10 +51,20 @@ def records():
     return list(demo_records(seed=11, today=TODAY, conversations=90))
 
 
-@pytest.fixture
-def demo(records):
+def imported(records):
     import_ok(*records)
-    return Business.objects.get(slug=DEMO)
+    return Business.objects.get(slug=DEMO).pk
+
+
+@pytest.fixture(scope="module")
+def demo_pk(shared_db, records):
+    with shared_db(imported, records) as made:
+        yield made
+
+
+@pytest.fixture
+def demo(demo_pk):
+    return Business.objects.get(pk=demo_pk)
 
 
 @pytest.fixture

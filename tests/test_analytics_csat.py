@@ -30,8 +30,7 @@ def rated(conversation_id, rating, day=DAY, review="", **fields):
     )
 
 
-@pytest.fixture
-def business():
+def imported():
     import_ok(
         *setup_records(),
         rated("r5", 5, review="Quick help", agent=AGENT),
@@ -40,7 +39,18 @@ def business():
         rated("r1", 1, NEXT_WEEK, review="Never solved", channel="whatsapp"),
         conversation("unrated", user="u-x", started_at=at(NEXT_WEEK)),
     )
-    return Business.objects.get(slug=BUSINESS)
+    return Business.objects.get(slug=BUSINESS).pk
+
+
+@pytest.fixture(scope="module")
+def business_pk(shared_db):
+    with shared_db(imported) as made:
+        yield made
+
+
+@pytest.fixture
+def business(business_pk):
+    return Business.objects.get(pk=business_pk)
 
 
 @pytest.fixture

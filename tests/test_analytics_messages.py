@@ -22,8 +22,7 @@ LATER = DAY + dt.timedelta(days=2)
 MESSAGE_COLUMNS = ["Body", "Chat Link", "Conversation ID", "Created At", "Sender", "Bot", "Channel"]
 
 
-@pytest.fixture
-def business():
+def imported():
     import_ok(
         *setup_records(),
         conversation(
@@ -50,7 +49,18 @@ def business():
             started_at=at(LATER),
         ),
     )
-    return Business.objects.get(slug=BUSINESS)
+    return Business.objects.get(slug=BUSINESS).pk
+
+
+@pytest.fixture(scope="module")
+def business_pk(shared_db):
+    with shared_db(imported) as made:
+        yield made
+
+
+@pytest.fixture
+def business(business_pk):
+    return Business.objects.get(pk=business_pk)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from conversations.models import Job
+from conversations.models import Business, Job
 from tests.factories import MembershipFactory
 from tests.pii import CARD, EMAIL, leaked
 from tests.records import BUSINESS, conversation, import_ok, message
@@ -19,9 +19,15 @@ MESSAGES_URL = f"{URL}messages/"
 COMPUTE_URL = f"{URL}compute/"
 
 
+@pytest.fixture(scope="module")
+def business_pk(shared_db):
+    with shared_db(lambda: topics_business().pk) as made:
+        yield made
+
+
 @pytest.fixture
-def business():
-    return topics_business()
+def business(business_pk):
+    return Business.objects.get(pk=business_pk)
 
 
 @pytest.fixture

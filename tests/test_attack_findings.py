@@ -270,6 +270,7 @@ def growth(masker_of: Callable[[int], Masker], text: str, many: int) -> float:
 # (MAX_FORMER) that share a start; a message of that start made masking try each at every place:
 # 14 to 26 times the time of one value (the pattern per user before the index: 4.5 times). The
 # values of text are now one trie, walked once from a place: about 1 time.
+@pytest.mark.slow  # times masking, each size many times over
 def test_masking_time_does_not_grow_with_the_values_that_share_a_start():
     def masker_of(values: int) -> Masker:
         return Masker(
@@ -289,6 +290,7 @@ def test_masking_time_does_not_grow_with_the_values_that_share_a_start():
 # ("Ab Ab Ab Z7") and sends "ab ab ab ...": one finder per name read the text once per name,
 # 37 to 53 times the time of one name. All names are now read by one finder over their parts:
 # about 3 times (their longer values of text are walked further, not more often).
+@pytest.mark.slow  # times masking, each size many times over
 def test_masking_time_does_not_grow_with_the_former_names():
     def masker_of(names: int) -> Masker:
         return Masker(

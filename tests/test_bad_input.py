@@ -25,10 +25,16 @@ URL = "/api/v1/import"
 SURROGATE = "\ud800"
 
 
-@pytest.fixture
-def key():
+def issued_key():
     import_ok(*setup_records())
     return ApiKey.issue(Business.objects.get(slug="acme"))[1]
+
+
+@pytest.fixture(scope="module")
+def key(shared_db):
+    """The raw API key of Acme, its records imported."""
+    with shared_db(issued_key) as raw_key:
+        yield raw_key
 
 
 def post(client, body, key, **extra):

@@ -8,7 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conversations.models import ApiKey, EndUser, Entity, Job, Membership
-from tests.console_pages.conftest import business  # noqa: F401 - the fixture
+from tests.console_pages.conftest import business, business_pk  # noqa: F401 - the fixtures
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

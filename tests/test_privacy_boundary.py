@@ -26,10 +26,20 @@ TEAMS = f"/b/{BUSINESS}/teams/"
 SURNAME = NAME.split()[1]
 
 
-@pytest.fixture
-def business():
+def imported():
     import_ok(*setup_records(), planted_conversation_record())
-    return Business.objects.get(slug=BUSINESS)
+    return Business.objects.get(slug=BUSINESS).pk
+
+
+@pytest.fixture(scope="module")
+def business_pk(shared_db):
+    with shared_db(imported) as made:
+        yield made
+
+
+@pytest.fixture
+def business(business_pk):
+    return Business.objects.get(pk=business_pk)
 
 
 def count(response):

@@ -16,8 +16,7 @@ pytestmark = pytest.mark.django_db
 SEARCH = f"/b/{BUSINESS}/search/"
 
 
-@pytest.fixture
-def business():
+def imported():
     import_ok(
         *setup_records(),
         planted_conversation_record(agent=f"{BUSINESS}-asha"),
@@ -38,7 +37,18 @@ def business():
             started_at=at(hour=11),
         ),
     )
-    return Business.objects.get(slug=BUSINESS)
+    return Business.objects.get(slug=BUSINESS).pk
+
+
+@pytest.fixture(scope="module")
+def business_pk(shared_db):
+    with shared_db(imported) as made:
+        yield made
+
+
+@pytest.fixture
+def business(business_pk):
+    return Business.objects.get(pk=business_pk)
 
 
 def found(client, query, url=SEARCH):

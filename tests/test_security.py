@@ -22,6 +22,7 @@ from tests.test_settings import ROOT
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow  # manage.py check --deploy, in a new Python process
 def test_deploy_checks_pass_with_production_settings():
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
     env.update(

@@ -10,14 +10,24 @@ from tests.pii import planted_conversation_record
 from tests.records import BUSINESS, import_ok, setup_records
 
 
-@pytest.fixture
-def business():
-    """Acme: its support bot (pan_number and account_number personal, city not), a team, the
-    agent acme-asha, and the planted conversation, opened once by the agent."""
+def imported():
     import_ok(*setup_records(), planted_conversation_record())
     business = Business.objects.get(slug=BUSINESS)
     ApiKey.issue(business)
-    return business
+    return business.pk
+
+
+@pytest.fixture(scope="module")
+def business_pk(shared_db):
+    with shared_db(imported) as made:
+        yield made
+
+
+@pytest.fixture
+def business(business_pk):
+    """Acme: its support bot (pan_number and account_number personal, city not), a team, the
+    agent acme-asha, an API key and the planted conversation, opened once by the agent."""
+    return Business.objects.get(pk=business_pk)
 
 
 @pytest.fixture
