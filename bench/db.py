@@ -59,7 +59,7 @@ def import_file(path):
     progress = PrintedProgress(OutputWrapper(sys.stderr), every=30)
     started = time.perf_counter()
     with path.open(encoding="utf-8") as stream:
-        result = import_records(parse_lines(stream), BENCH, progress=progress, read_ahead=True)
+        result = import_records(parse_lines(stream), BENCH, progress=progress)
     seconds = time.perf_counter() - started
     if result.errors:
         raise SystemExit(f"{path.name}: {len(result.errors)} records rejected: {result.errors[0]}")

@@ -7,11 +7,9 @@ created, updated or left unchanged what it describes. Conversations are collecte
 that the writer stores a few queries at a time.
 """
 
-import queue
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,8 +51,6 @@ PLURALS = {
 }
 
 Progress = Callable[[Counter[str], float], None]
-# What validating a record gave: the record, or why it is rejected.
-Checked = records.Record | RecordError
 
 
 @dataclass(frozen=True)
@@ -114,12 +110,9 @@ class Importer:
         # A conversation's messages are made by the million: without Message(**fields).
         self._new_message = bulk.maker(Message, MESSAGE_VALUES)
 
-    def add(self, locator: str, data: Any, checked: Checked | None = None) -> None:
-        """Import one record; `checked`: what `records.validate` made of it, if done before."""
+    def add(self, locator: str, data: Any) -> None:
         try:
-            if isinstance(checked, RecordError):
-                raise checked
-            record = checked or records.validate(data)
+            record = records.validate(data)
             if not isinstance(record, ConversationRecord):
                 # Later records may refer to what this one creates, so what came before is
                 # written first.
@@ -434,64 +427,9 @@ def import_records(
     *,
     business: Business | None = None,
     progress: Progress | None = None,
-    read_ahead: bool = False,
 ) -> ImportResult:
-    """Import `(locator, parsed JSON)` pairs as `actor`; returns an ImportResult.
-
-    `read_ahead`: the pairs are read (a file, parsed line by line) and validated on a thread of
-    their own, while this one writes: a long import's records are ready when the database has
-    taken the last batch, instead of read after it."""
+    """Import `(locator, parsed JSON)` pairs as `actor`; returns an ImportResult."""
     importer = Importer(actor, business=business, progress=progress)
-    for locator, data, checked in _validated_ahead(pairs) if read_ahead else _unchecked(pairs):
-        importer.add(locator, data, checked)
+    for locator, data in pairs:
+        importer.add(locator, data)
     return importer.finish()
-
-
-READ_AHEAD = 1000  # records validated ahead of the writer, at most
-
-
-def _unchecked(pairs: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any, None]]:
-    return ((locator, data, None) for locator, data in pairs)
-
-
-def _validated_ahead(pairs: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any, Checked]]:
-    """`(locator, data, what validating it gave)` of each pair, read and validated on another
-    thread, at most READ_AHEAD records ahead. It touches no database. Its work fills the time
-    this thread waits for the database (the GIL is released meanwhile); an error reading the
-    pairs is raised here, and the reading stops when the importer does."""
-    ahead: queue.Queue[tuple[str, Any, Checked] | BaseException | None] = queue.Queue(READ_AHEAD)
-    stopped = threading.Event()
-
-    def hand_over(item: tuple[str, Any, Checked] | BaseException | None) -> bool:
-        while not stopped.is_set():
-            try:
-                ahead.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def read() -> None:
-        try:
-            for locator, data in pairs:
-                try:
-                    checked: Checked = records.validate(data)
-                except RecordError as error:
-                    checked = error
-                if not hand_over((locator, data, checked)):
-                    return
-        except BaseException as error:  # noqa: BLE001 - raised in the importer's thread
-            hand_over(error)
-            return
-        hand_over(None)
-
-    reader = threading.Thread(target=read, name="import read-ahead", daemon=True)
-    reader.start()
-    try:
-        while (item := ahead.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stopped.set()
-        reader.join()

@@ -36,12 +36,8 @@ class Command(BaseCommand):
                 # Bytes where there are any, so each line is decoded on its own: one line
                 # that is not UTF-8 is rejected by its number, and the others are kept.
                 stdin = getattr(sys.stdin, "buffer", sys.stdin)
-                return import_records(
-                    parse_lines(stdin), IMPORT_DATA, progress=reporter, read_ahead=True
-                )
+                return import_records(parse_lines(stdin), IMPORT_DATA, progress=reporter)
             with open(path, "rb") as stream:
-                return import_records(
-                    parse_lines(stream), IMPORT_DATA, progress=reporter, read_ahead=True
-                )
+                return import_records(parse_lines(stream), IMPORT_DATA, progress=reporter)
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from None
