@@ -23,8 +23,10 @@ from ingest.records import ConversationRecord, RecordError
 from ingest.staff import MissingPassword, provision_staff
 from ingest.writer import CREATED, UNCHANGED, UPDATED
 
-BATCH_MESSAGES = 5000
-BATCH_CONVERSATIONS = 500
+# A batch is one transaction: larger ones cost fewer queries and rollup rows a message (at
+# 100k, 20,000 messages a batch imported 5 to 20% faster than 5,000), and last a few seconds.
+BATCH_MESSAGES = 20_000
+BATCH_CONVERSATIONS = 2000
 # The fields of a new message, as `_add_conversation` gives them.
 MESSAGE_VALUES = [
     "business_id",
