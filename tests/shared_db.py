@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import transaction
 
+from conversations.models import Business
 from tests.factories import no_second_factor_by_default
 
 
@@ -36,6 +37,23 @@ def shared_db(django_db_setup, django_db_blocker):
                 atomic.__exit__(None, None, None)
 
     return made_once
+
+
+def shared_business(make):
+    """The fixtures `business_pk` and `business` of a module whose tests share one business:
+    `make` writes it once and returns its id; each test gets the business fresh from the
+    database. Use: `business_pk, business = shared_business(make)`."""
+
+    @pytest.fixture(scope="module")
+    def business_pk(shared_db):
+        with shared_db(make) as made:
+            yield made
+
+    @pytest.fixture
+    def business(business_pk):
+        return Business.objects.get(pk=business_pk)
+
+    return business_pk, business
 
 
 @pytest.hookimpl(trylast=True)

@@ -7,6 +7,7 @@ from conversations.models import Business
 from tests.factories import MembershipFactory, UserFactory
 from tests.pii import leaked, planted_conversation_record
 from tests.records import BUSINESS, conversation, import_ok, message, setup_records
+from tests.shared_db import shared_business
 
 pytestmark = pytest.mark.django_db
 
@@ -47,15 +48,7 @@ def imported():
     return Business.objects.get(slug=BUSINESS).pk
 
 
-@pytest.fixture(scope="module")
-def business_pk(shared_db):
-    with shared_db(imported) as made:
-        yield made
-
-
-@pytest.fixture
-def business(business_pk):
-    return Business.objects.get(pk=business_pk)
+business_pk, business = shared_business(imported)
 
 
 @pytest.mark.parametrize("role", ["analyst", "team_lead", "admin"])

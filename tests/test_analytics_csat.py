@@ -14,6 +14,7 @@ from analytics.reports import MAX_TREND_PERIODS
 from conversations.models import Business, Conversation
 from tests.factories import MembershipFactory
 from tests.records import BUSINESS, DAY, at, conversation, import_ok, message, setup_records
+from tests.shared_db import shared_business
 
 pytestmark = pytest.mark.django_db
 
@@ -42,15 +43,7 @@ def imported():
     return Business.objects.get(slug=BUSINESS).pk
 
 
-@pytest.fixture(scope="module")
-def business_pk(shared_db):
-    with shared_db(imported) as made:
-        yield made
-
-
-@pytest.fixture
-def business(business_pk):
-    return Business.objects.get(pk=business_pk)
+business_pk, business = shared_business(imported)
 
 
 @pytest.fixture

@@ -5,10 +5,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from conversations.models import Business, Job
+from conversations.models import Job
 from tests.factories import MembershipFactory
 from tests.pii import CARD, EMAIL, leaked
 from tests.records import BUSINESS, conversation, import_ok, message
+from tests.shared_db import shared_business
 from tests.topic_data import SECOND_WEEK, compute, topics_business
 from topics.models import Topic, TopicMember
 
@@ -19,15 +20,7 @@ MESSAGES_URL = f"{URL}messages/"
 COMPUTE_URL = f"{URL}compute/"
 
 
-@pytest.fixture(scope="module")
-def business_pk(shared_db):
-    with shared_db(lambda: topics_business().pk) as made:
-        yield made
-
-
-@pytest.fixture
-def business(business_pk):
-    return Business.objects.get(pk=business_pk)
+business_pk, business = shared_business(lambda: topics_business().pk)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from sharelinks.models import ShareLink
 from tests.chat_lists import sign_in_leading_every_team
 from tests.pii import CARD, EMAIL, NAME, USER_ID, leaked, planted_conversation_record
 from tests.records import BUSINESS, IMPORT_DATA, conversation, import_ok, message, setup_records
+from tests.shared_db import shared_business
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +32,7 @@ def imported():
     return Business.objects.get(slug=BUSINESS).pk
 
 
-@pytest.fixture(scope="module")
-def business_pk(shared_db):
-    with shared_db(imported) as made:
-        yield made
-
-
-@pytest.fixture
-def business(business_pk):
-    return Business.objects.get(pk=business_pk)
+business_pk, business = shared_business(imported)
 
 
 def count(response):

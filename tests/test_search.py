@@ -10,6 +10,7 @@ from tests.chat_lists import sign_in_leading_every_team
 from tests.factories import MembershipFactory
 from tests.pii import CARD, EMAIL, NAME, PHONE, USER_ID, planted_conversation_record
 from tests.records import BUSINESS, at, conversation, import_ok, message, setup_records
+from tests.shared_db import shared_business
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +41,7 @@ def imported():
     return Business.objects.get(slug=BUSINESS).pk
 
 
-@pytest.fixture(scope="module")
-def business_pk(shared_db):
-    with shared_db(imported) as made:
-        yield made
-
-
-@pytest.fixture
-def business(business_pk):
-    return Business.objects.get(pk=business_pk)
+business_pk, business = shared_business(imported)
 
 
 def found(client, query, url=SEARCH):

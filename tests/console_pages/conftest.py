@@ -8,6 +8,7 @@ from conversations.models import PERSONAL_DETAILS_PERM, ApiKey, Business, Member
 from tests.factories import MembershipFactory
 from tests.pii import planted_conversation_record
 from tests.records import BUSINESS, import_ok, setup_records
+from tests.shared_db import shared_business
 
 
 def imported():
@@ -17,17 +18,9 @@ def imported():
     return business.pk
 
 
-@pytest.fixture(scope="module")
-def business_pk(shared_db):
-    with shared_db(imported) as made:
-        yield made
-
-
-@pytest.fixture
-def business(business_pk):
-    """Acme: its support bot (pan_number and account_number personal, city not), a team, the
-    agent acme-asha, an API key and the planted conversation, opened once by the agent."""
-    return Business.objects.get(pk=business_pk)
+# Acme: its support bot (pan_number and account_number personal, city not), a team, the
+# agent acme-asha, an API key and the planted conversation, opened once by the agent.
+business_pk, business = shared_business(imported)
 
 
 @pytest.fixture
