@@ -2,6 +2,8 @@
 periodic check after imports, and its record on the Background jobs page."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conversations.models import Bot, Job, Message
 from ingest.actors import Actor
@@ -119,3 +121,18 @@ def test_erasing_a_user_takes_their_messages_out_of_the_topics(business):
     assert not TopicMember.objects.filter(message__in=ids).exists()
     assert TopicMember.objects.exists()
     assert Freshness.of(business).out_of_date  # fewer bot breaks than when computed
+
+
+def test_a_computation_has_the_database_count_the_topic_tables_again(business):
+    # On PostgreSQL, so the pages are planned with the new counts at once (see
+    # topics.jobs.refresh_statistics); a business with nothing to compute leaves them alone.
+    with CaptureQueriesContext(connection) as computing:
+        compute(business)
+    with CaptureQueriesContext(connection) as up_to_date:
+        compute(business)
+    analyzed = [query["sql"] for query in computing.captured_queries if "ANALYZE" in query["sql"]]
+    if connection.vendor == "postgresql":
+        assert analyzed == ['ANALYZE "topics_topicrun", "topics_topic", "topics_topicmember"']
+    else:
+        assert analyzed == []
+    assert not any("ANALYZE" in query["sql"] for query in up_to_date.captured_queries)

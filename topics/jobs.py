@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
@@ -108,7 +108,23 @@ def update_topics(
     for done, bot in enumerate(bots):
         progress(done, len(bots))
         compute_topics(bot, counts.get(bot.pk, 0))
+    if bots:
+        refresh_statistics()
     progress(len(bots), len(bots))
+
+
+def refresh_statistics() -> None:
+    """Have PostgreSQL count the topic tables again, which a computation rewrites: until
+    autovacuum gets to them, it would plan the pages with the counts of before (a topic's
+    messages at 1M: 65 ms, joining all of a topic's thousands of members before taking its
+    newest 50, against 0.8 ms)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(
+        connection.ops.quote_name(model._meta.db_table) for model in (TopicRun, Topic, TopicMember)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def compute_topics(bot: Bot, bot_breaks: int) -> TopicRun | None:
