@@ -12,6 +12,7 @@ from ingest.writer import update_business
 from rules.masking import Masker, PersonalValues
 from tests.factories import MembershipFactory
 from tests.records import BUSINESS, at, conversation, import_ok, message, setup_records
+from tests.timing import lowest_masking_time
 
 # A guard against a hang, far above what these take once fixed (a tenth of a second).
 SLOW = 5.0
@@ -243,17 +244,6 @@ def test_a_date_of_birth_written_as_digits_alone_is_masked(typed):
 def test_other_digits_than_the_date_of_birth_stay_readable(other):
     known = PersonalValues(entities=(("date_of_birth", "1990-04-12"),))
     assert Masker(known).mask(other) == other
-
-
-def lowest_masking_time(masker: Masker, text: str) -> float:
-    """The processor time to mask `text`, the lowest of three tries: a machine busy with other
-    work can slow any one measurement."""
-    timings = []
-    for _ in range(3):
-        started = time.process_time()
-        masker.mask(text)
-        timings.append(time.process_time() - started)
-    return min(timings)
 
 
 def growth(masker_of: Callable[[int], Masker], text: str, many: int) -> float:

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rules.masking import Masker, PersonalValues, fold, luhn_valid
+from tests.timing import lowest_masking_time
 
 CARD = "4111111111111111"
 CARD_FAILING_LUHN = "4111111111111112"
@@ -146,21 +147,12 @@ def test_the_crafted_name_does_not_hang_the_masker():
     assert time.perf_counter() - started < 5.0
 
 
-def best_of_three(masker: Masker, text: str) -> float:
-    timings = []
-    for _ in range(3):
-        started = time.process_time()
-        masker.mask(text)
-        timings.append(time.process_time() - started)
-    return min(timings)
-
-
 def doubling_ratio(masker: Masker, text: str) -> float:
     """How many times longer masking twice the text takes; the lowest of three tries, as a
     machine busy with other work can slow any one measurement."""
     ratios = []
     for _ in range(3):
-        small, large = best_of_three(masker, text), best_of_three(masker, text * 2)
+        small, large = lowest_masking_time(masker, text), lowest_masking_time(masker, text * 2)
         ratios.append(large / max(small, 0.005))  # a floor keeps timer noise out
         if ratios[-1] <= 2.5:
             break
