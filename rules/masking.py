@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import cycle
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import phonenumbers
@@ -288,30 +289,46 @@ _GENERIC_KINDS = (
 )
 
 
-def _generic_matches(text: str) -> Iterator[tuple[str, re.Match[str]]]:
-    """(kind, match) of each generic value in `text`, as one pattern of the kinds in order
-    would find them: the leftmost, of the first kind matching there, then on after its end."""
-    # An address holds an "@", and every other kind 4 digits or more: most texts need not be
-    # searched for one, or for the others (a text with "at" but no digits, read for emails).
-    numbers = _FOUR_DIGITS.search(text) is not None
-    kinds = [
+# The kinds a text is searched for, by whether it holds an "@" and whether 4 digits: an address
+# holds an "@", and every other kind 4 digits or more.
+_KINDS_TO_SEARCH = {
+    (at_sign, four_digits): tuple(
         (kind, pattern)
         for kind, pattern in _GENERIC_KINDS
-        if ("@" in text if kind == "email" else numbers)
-    ]
-    found = [pattern.search(text) for _, pattern in kinds]
-    while True:
-        best: tuple[str, re.Match[str]] | None = None
-        for (kind, _), match in zip(kinds, found, strict=True):
-            if match is not None and (best is None or match.start() < best[1].start()):
-                best = kind, match
-        if best is None:
-            return
-        yield best
-        position = best[1].end()
-        for index, other in enumerate(found):
-            if other is not None and other.start() < position:
-                found[index] = kinds[index][1].search(text, position)
+        if (at_sign if kind == "email" else four_digits)
+    )
+    for at_sign in (False, True)
+    for four_digits in (False, True)
+}
+
+
+def _generic_matches(
+    text: str, kinds: tuple[tuple[str, re.Pattern[str]], ...]
+) -> Iterator[tuple[str, re.Match[str]]]:
+    """(kind, match) of each generic value in `text`, as one pattern of the kinds in order
+    would find them: the leftmost, of the first kind matching there, then on after its end."""
+    # [start, kind, pattern, match] of each kind's next match, in the order of the kinds.
+    found: list[list[Any]] = []
+    for kind, pattern in kinds:
+        match = pattern.search(text)
+        if match is not None:
+            found.append([match.start(), kind, pattern, match])
+    if len(found) == 1:  # most texts: values of one kind only
+        _, kind, pattern, match = found[0]
+        while match is not None:
+            yield kind, match
+            match = pattern.search(text, match.end())
+        return
+    while found:
+        # The leftmost; of several there, the first kind, which min() keeps.
+        _, kind, _, match = min(found, key=itemgetter(0))
+        yield kind, match
+        position = match.end()
+        for entry in found:
+            if entry[0] < position:
+                entry[3] = entry[2].search(text, position)
+                entry[0] = -1 if entry[3] is None else entry[3].start()
+        found = [entry for entry in found if entry[3] is not None]
 
 
 _DIGITS = re.compile(r"\d+")
@@ -651,14 +668,25 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
         and text.startswith(("0", "("), start)
         and not _DECIMAL.match(text, start)  # "0.11.46.4332" is a version, not a trunk 0
     )
-    if (
-        extension is None
-        and not international
-        and not (start and text[start - 1] in _LINK_ENDS)  # may be a link's: see the context
-        and _is_whole_card(text, groups)
-    ):
-        # The most common long run: every shorter stretch of it would be joined into it.
-        return [(start, groups[-1].end(), CARD_NUMBER, _GENERIC_RANK)]
+    # Each group's digits, read once for all the stretches that hold it.
+    group_digits = [_ascii_digits(group[0]) for group in groups]
+    digit_count = sum(map(len, group_digits))
+    if digit_count < 10 and len(groups) < _FEWEST_SMALL_GROUPS and not (international or dialled):
+        # Too short for every kind but a phone number said to be one ("call me at 70 123 44"),
+        # and too few groups for one typed digit by digit: most such runs are dates and amounts.
+        context = _context_before(text, start)
+        if not context.phone:
+            return []
+    else:
+        if (
+            extension is None
+            and not international
+            and not (start and text[start - 1] in _LINK_ENDS)  # may be a link's: see the context
+            and _is_whole_card(text, groups, group_digits)
+        ):
+            # The most common long run: every shorter stretch of it would be joined into it.
+            return [(start, groups[-1].end(), CARD_NUMBER, _GENERIC_RANK)]
+        context = _context_before(text, start)
     in_date = [False] * len(groups)
     # The groups starting inside each date, found by bisection: a run of thousands of dates
     # ("01/02/2024 01/02/2024 …") must not cost dates × groups steps.
@@ -669,7 +697,6 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
         first_inside = bisect_left(group_starts, date.start())
         for index in range(first_inside, bisect_left(group_starts, date.end(), first_inside)):
             in_date[index] = True
-    context = _context_before(text, start)
     # Said to be an order id, an OTP, a tracking number or a link: no phone number unless
     # international. (Numbers with a check digit are masked wherever they stand: an id passes
     # it one time in ten, and a card or an Aadhaar left readable is a leak.)
@@ -680,15 +707,13 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
         if len(groups) >= _FEWEST_SMALL_GROUPS and not context.in_link
         else []
     )
-    # Each group's digits, end, and the gap before it (none before the first), read once for
-    # all the stretches that hold it.
-    group_digits = [_ascii_digits(group[0]) for group in groups]
+    # Each group's end, and the gap before it (none before the first).
     group_ends = [group.end() for group in groups]
     gaps = [""] + [
         text[group_ends[index - 1] : group_starts[index]] for index in range(1, len(groups))
     ]
     odd_gaps = [bool(_ODD_GAP.search(gap)) for gap in gaps]
-    digits_from = len("".join(group_digits))  # digits in the groups from `first` on
+    digits_from = digit_count  # digits in the groups from `first` on
     for first, first_group in enumerate(groups):
         if digits_from < 8:
             break  # no kind is shorter, and no stretch from here on is as long
@@ -809,19 +834,17 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     return spans
 
 
-def _is_whole_card(text: str, groups: list[re.Match[str]]) -> bool:
+def _is_whole_card(text: str, groups: list[re.Match[str]], group_digits: list[str]) -> bool:
     """Whether the groups of a run, with no odd character between them, are one card number:
     what `_number_spans` finds for the stretch of them all, before it tries the shorter ones."""
-    lengths = [len(group[0]) for group in groups]
+    lengths = [len(digits) for digits in group_digits]
     if not 13 <= sum(lengths) <= _LONGEST_NUMBER or (len(lengths) > 1 and lengths[0] != 4):
         return False  # most runs: a date, an amount, a phone number; no card's length or shape
     gaps_odd = any(
         _ODD_GAP.search(text, before.end(), after.start())
         for before, after in zip(groups, groups[1:], strict=False)
     )
-    return not gaps_odd and _is_card_number(
-        _ascii_digits("".join(group[0] for group in groups)), lengths
-    )
+    return not gaps_odd and _is_card_number("".join(group_digits), lengths)
 
 
 def _part_of_identifier(
@@ -888,8 +911,12 @@ def _obfuscated_email_spans(text: str) -> list[tuple[int, int, str, int]]:
 
 
 def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
+    at_sign = "@" in text
+    four_digits = (_FOUR_ASCII_DIGITS if text.isascii() else _FOUR_DIGITS).search(text) is not None
+    if not (at_sign or four_digits or "&#" in text or _has_at_word(text)):
+        return []  # most texts
     spans = _obfuscated_email_spans(text)
-    for kind, match in _generic_matches(text):
+    for kind, match in _generic_matches(text, _KINDS_TO_SEARCH[at_sign, four_digits]):
         start = match.start()
         if kind == "number":
             # Glued to a word ("card4111…", "mob no9876543210", "is+91…") only after a word
@@ -1845,26 +1872,21 @@ def _merge_overlaps(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, i
 
 
 # What every generic value holds: 4 digits or more (a PAN 4, numbers 8 or more), or an "@" or
-# the word "at" (emails, also as people write them to dodge filters). Most texts hold none and
-# skip `_generic_matches`, most of the time of masking them. A generic kind holding none of
-# them must be added here.
-_FOUR_DIGITS = re.compile(r"\d(?:\D*\d){3}")
+# the word "at" (emails, also as people write them to dodge filters), or "&#" ("&#64;" for
+# "@"). Most texts hold none and are not searched further, most of the time of masking them.
+# A generic kind holding none of them must be added to `_generic_spans`' first test.
+_FOUR_DIGITS = re.compile(r"\d(?:\D*+\d){3}")
+# The same in a text of ASCII characters: a range is checked faster than Unicode's digits.
+_FOUR_ASCII_DIGITS = re.compile(r"[0-9](?:[^0-9]*+[0-9]){3}")
 # The word "at" in any case, not inside a word: its letters first, as a pattern starting
 # with a lookbehind tries every character of the text.
 _AT_WORD = re.compile(r"[aA][tT](?![^\W_])(?<![^\W_][aA][tT])")
 
 
-def _may_be_generic(text: str) -> bool:
-    # In steps, as a pattern of all scans a text several times slower than one starting with a
-    # character class; the word is looked for in texts holding its letters.
-    return (
-        "@" in text
-        or "&#" in text  # "&#64;" for "@"
-        or _FOUR_DIGITS.search(text) is not None
-        or (
-            ("at" in text or "AT" in text or "At" in text or "aT" in text)
-            and _AT_WORD.search(text) is not None
-        )
+def _has_at_word(text: str) -> bool:
+    # Looked for in texts holding its letters: most do not.
+    return ("at" in text or "AT" in text or "At" in text or "aT" in text) and bool(
+        _AT_WORD.search(text)
     )
 
 
@@ -1911,7 +1933,7 @@ class Masker:
         original characters they were folded from."""
         folded = None if text.isascii() else fold(text)  # most texts: nothing to fold
         searched = text if folded is None else folded.text
-        spans = _generic_spans(searched) if _may_be_generic(searched) else []
+        spans = _generic_spans(searched)
         if self._knows_any:
             spans.extend(self._known_spans(searched))
         if not spans:
