@@ -227,7 +227,7 @@ _PAN_WORD_BEFORE = re.compile(r"(?:pan|card|no|number|is|hai)[\s.:\-]{0,3}\Z", r
 # Found in a second pass, and only in texts with an `_OBFUSCATION_HINT`: most have none.
 _OBFUSCATED_EMAIL = re.compile(
     rf"""  # "name(at)domain.com", "name at gmail dot com", "name &#64; x.in"
-        (?<![{_WORD_CHARS}.+\-]) [{_WORD_CHARS}.+\-]++
+        [{_WORD_CHARS}.+\-] (?<![{_WORD_CHARS}.+\-].) [{_WORD_CHARS}.+\-]*+
         (?:
             {_OBFUSCATED_AT} {_EMAIL_DOMAIN_LABEL} (?:{_OBFUSCATED_DOT}{_EMAIL_DOMAIN_LABEL})++
             # A plain " at " (or "@" without spaces, which the pattern of addresses finds
@@ -241,7 +241,9 @@ _OBFUSCATED_EMAIL = re.compile(
     """,
     re.VERBOSE,
 )
-_OBFUSCATION_HINT = re.compile(r"@|&#64;|&commat;|[(\[{<\s](?i:at)")
+_OBFUSCATION_HINT = re.compile(
+    r"[@&(\[{<\s](?:(?<=@)|(?<=&)(?:\#64;|commat;)|(?<=[(\[{<\s])[aA][tT])"
+)
 
 # Numbers are found as runs: digits joined by separators, at least 8 digits (the shortest
 # international phone number), not glued to a digit in front (glued to a letter, they are
@@ -281,7 +283,10 @@ _GENERIC_KINDS = (
     (
         "number",
         re.compile(
-            rf"""(?=[\d(+]) (?<!\d) (?:\(?\+|\((?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))? \d
+            # Its first character, then what it may be: a digit not after one, the "+" of an
+            # international number (also "(+"), the "(" of an area code.
+            rf"""[\d(+] (?<!\d.)
+            (?: (?<=\d) | (?<=\+)\d | (?<=\() (?:\+|(?=\d(?:{_DIGIT_SEPARATOR}?\d){{0,5}}\)))\d )
             (?:{_RUN_GAP}\d){{7,}}+""",
             re.VERBOSE,
         ),
@@ -291,9 +296,13 @@ _GENERIC_KINDS = (
 
 # The kinds a text is searched for, by whether it holds an "@" and whether 4 digits: an address
 # holds an "@", and every other kind 4 digits or more.
+#
+# Each with how many characters before the text's first digit a value of the kind may start:
+# every kind but an address holds digits, so the text before them need not be searched.
+_REACH_BEFORE_DIGITS = {"email": None, "pan": 6, "pan_spelled": 10, "number": 2}
 _KINDS_TO_SEARCH = {
     (at_sign, four_digits): tuple(
-        (kind, pattern)
+        (kind, pattern, _REACH_BEFORE_DIGITS[kind])
         for kind, pattern in _GENERIC_KINDS
         if (at_sign if kind == "email" else four_digits)
     )
@@ -303,14 +312,14 @@ _KINDS_TO_SEARCH = {
 
 
 def _generic_matches(
-    text: str, kinds: tuple[tuple[str, re.Pattern[str]], ...]
+    text: str, kinds: tuple[tuple[str, re.Pattern[str], int | None], ...], first_digit: int
 ) -> Iterator[tuple[str, re.Match[str]]]:
     """(kind, match) of each generic value in `text`, as one pattern of the kinds in order
     would find them: the leftmost, of the first kind matching there, then on after its end."""
     # [start, kind, pattern, match] of each kind's next match, in the order of the kinds.
     found: list[list[Any]] = []
-    for kind, pattern in kinds:
-        match = pattern.search(text)
+    for kind, pattern, reach in kinds:
+        match = pattern.search(text, 0 if reach is None else max(0, first_digit - reach))
         if match is not None:
             found.append([match.start(), kind, pattern, match])
     if len(found) == 1:  # most texts: values of one kind only
@@ -900,7 +909,9 @@ def _glued(text: str, start: int) -> bool:
 
 
 def _obfuscated_email_spans(text: str) -> list[tuple[int, int, str, int]]:
-    if not _OBFUSCATION_HINT.search(text):
+    if "@" not in text and not (
+        ("&" in text or _holds_at_letters(text)) and _OBFUSCATION_HINT.search(text)
+    ):
         return []
     spans = []
     for match in _OBFUSCATED_EMAIL.finditer(text):
@@ -912,11 +923,13 @@ def _obfuscated_email_spans(text: str) -> list[tuple[int, int, str, int]]:
 
 def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
     at_sign = "@" in text
-    four_digits = (_FOUR_ASCII_DIGITS if text.isascii() else _FOUR_DIGITS).search(text) is not None
+    four_digits = (_FOUR_ASCII_DIGITS if text.isascii() else _FOUR_DIGITS).search(text)
     if not (at_sign or four_digits or "&#" in text or _has_at_word(text)):
         return []  # most texts
     spans = _obfuscated_email_spans(text)
-    for kind, match in _generic_matches(text, _KINDS_TO_SEARCH[at_sign, four_digits]):
+    kinds = _KINDS_TO_SEARCH[at_sign, four_digits is not None]
+    first_digit = 0 if four_digits is None else four_digits.start()
+    for kind, match in _generic_matches(text, kinds, first_digit):
         start = match.start()
         if kind == "number":
             # Glued to a word ("card4111…", "mob no9876543210", "is+91…") only after a word
@@ -1883,11 +1896,13 @@ _FOUR_ASCII_DIGITS = re.compile(r"[0-9](?:[^0-9]*+[0-9]){3}")
 _AT_WORD = re.compile(r"[aA][tT](?![^\W_])(?<![^\W_][aA][tT])")
 
 
+def _holds_at_letters(text: str) -> bool:
+    return "at" in text or "AT" in text or "At" in text or "aT" in text
+
+
 def _has_at_word(text: str) -> bool:
     # Looked for in texts holding its letters: most do not.
-    return ("at" in text or "AT" in text or "At" in text or "aT" in text) and bool(
-        _AT_WORD.search(text)
-    )
+    return _holds_at_letters(text) and _AT_WORD.search(text) is not None
 
 
 class Masker:
