@@ -704,12 +704,14 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
             # The most common long run: every shorter stretch of it would be joined into it.
             return [(start, groups[-1].end(), CARD_NUMBER, _GENERIC_RANK)]
         context = _context_before(text, start)
+    if context.in_link and not (context.card or international):
+        return []  # digits in a link's path, not said to be a card's: an id of the site's
     in_date = [False] * len(groups)
     # The groups starting inside each date, found by bisection: a run of thousands of dates
     # ("01/02/2024 01/02/2024 …") must not cost dates × groups steps.
     group_starts = [group.start() for group in groups]
-    # Every date has a year starting 19 or 20: most runs have none.
-    may_hold_date = "19" in text[start:end] or "20" in text[start:end]
+    # Every date has three groups and a year starting 19 or 20: most runs have not.
+    may_hold_date = len(groups) >= 3 and ("19" in text[start:end] or "20" in text[start:end])
     for date in _DATE.finditer(text, start, end) if may_hold_date else ():
         first_inside = bisect_left(group_starts, date.start())
         for index in range(first_inside, bisect_left(group_starts, date.end(), first_inside)):
