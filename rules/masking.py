@@ -668,8 +668,10 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     a number is found whatever stands next to it; overlapping finds are merged later.
     """
     groups = list(_DIGITS.finditer(text, start, end))
-    # A spelled phone number has 10 groups of one digit: most runs have fewer groups.
+    # A spelled phone number has 10 groups of one digit; a date has 3 and a year starting 19 or
+    # 20, and is read even when its last group is glued to a letter. Most runs have neither.
     may_be_spelled = len(groups) >= 10
+    may_hold_date = len(groups) >= 3 and ("19" in text[start:end] or "20" in text[start:end])
     # An extension starts with one of these: most runs are followed by none.
     extension = _EXTENSION.match(text, end) if text[end : end + 1] in _EXTENSION_FIRST else None
     if extension is None and end < len(text) and text[end].isalnum():
@@ -710,8 +712,6 @@ def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, 
     # The groups starting inside each date, found by bisection: a run of thousands of dates
     # ("01/02/2024 01/02/2024 …") must not cost dates × groups steps.
     group_starts = [group.start() for group in groups]
-    # Every date has three groups and a year starting 19 or 20: most runs have not.
-    may_hold_date = len(groups) >= 3 and ("19" in text[start:end] or "20" in text[start:end])
     for date in _DATE.finditer(text, start, end) if may_hold_date else ():
         first_inside = bisect_left(group_starts, date.start())
         for index in range(first_inside, bisect_left(group_starts, date.end(), first_inside)):
