@@ -21,11 +21,11 @@ import json
 import os
 import platform
 import subprocess
-import time
 from collections import defaultdict
 from pathlib import Path
 
 from bench.masking_eval import CASES_PATH, SECOND_PATH
+from bench.rates import best_rates
 from rules.masking import MASKER_VERSION, Masker, PersonalValues
 
 MIN_SECONDS = 2.0
@@ -113,17 +113,6 @@ def score(find, cases):
             if spans:
                 misses.append((kind, case, spans))
     return recall, flagged, misses
-
-
-def rate(run, texts, min_seconds):
-    rounds, started = 0, time.perf_counter()
-    while True:
-        for text in texts:
-            run(text)
-        rounds += 1
-        elapsed = time.perf_counter() - started
-        if elapsed >= min_seconds:
-            return rounds * len(texts) / elapsed
 
 
 def percent(hits_total):
@@ -227,12 +216,12 @@ def measure(path, presidio_find, misses):
     if errors:
         print(f"{path.name}: our Masker raised on {len(errors)} cases, first: {errors[0]}")
     texts = [case["text"] for case in cases]
-    our_rate = rate(Masker().mask, texts, MIN_SECONDS)
     if presidio_find is None:
-        theirs, their_rate = ours, float("nan")
+        theirs, (our_rate,) = ours, best_rates([(Masker().mask, MIN_SECONDS)], texts)
+        their_rate = float("nan")
     else:
         theirs = score(lambda case: presidio_find(case["text"]), cases)
-        their_rate = rate(presidio_find, texts, 0)
+        our_rate, their_rate = best_rates([(Masker().mask, MIN_SECONDS), (presidio_find, 0)], texts)
     shown = defaultdict(int)
     for kind, case, spans in ours[2]:
         if shown[kind] < misses:
