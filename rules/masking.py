@@ -228,7 +228,8 @@ _PAN_SPELLED_REST = (
 # A PAN glued to the words before it: "pancardABCPK1234F", "PAN noABCPK1234F".
 _PAN_WORD_BEFORE = re.compile(r"(?:pan|card|no|number|is|hai)[\s.:\-]{0,3}\Z", re.IGNORECASE)
 
-# Found in a second pass, and only in texts with an `_OBFUSCATION_HINT`: most have none.
+# Found in a second pass, and only in texts with an "@" written some way (`_ANY_AT_FORM`):
+# most have none.
 _OBFUSCATED_EMAIL = re.compile(
     rf"""  # "name(at)domain.com", "name at gmail dot com", "name &#64; x.in"
         [{_WORD_CHARS}.+\-] (?<![{_WORD_CHARS}.+\-].) [{_WORD_CHARS}.+\-]*+
@@ -245,9 +246,14 @@ _OBFUSCATED_EMAIL = re.compile(
     """,
     re.VERBOSE,
 )
-_OBFUSCATION_HINT = re.compile(
-    r"[@&(\[{<\s](?:(?<=@)|(?<=&)(?:\#64;|commat;)|(?<=[(\[{<\s])[aA][tT])"
+# Where each way of writing the "@" that `_OBFUSCATED_EMAIL` reads is found: at the "@" or "&",
+# or at the space or bracket before an "at" ("&COMMAT;" too, which a hint case-sensitive about it
+# missed before). Up to 5 spaces and brackets are between it and
+# the local part before ("name  ( at )"), which holds none of them.
+_ANY_AT_FORM = re.compile(
+    r"[@&(\[{<\s](?:(?<=@)|(?<=&)(?:\#64;|(?i:commat);)|(?<=[(\[{<\s])[aA][tT])"
 )
+_LOCAL_PART_BACKWARDS = re.compile(rf"[ \t(\[{{<]{{0,5}}[{_WORD_CHARS}.+\-]*+")
 
 # Numbers are found as runs: digits joined by separators, at least 8 digits (the shortest
 # international phone number), not glued to a digit in front (glued to a letter, they are
@@ -922,12 +928,18 @@ def _glued(text: str, start: int) -> bool:
 
 
 def _obfuscated_email_spans(text: str) -> list[tuple[int, int, str, int]]:
-    if "@" not in text and not (
-        ("&" in text or _holds_at_letters(text)) and _OBFUSCATION_HINT.search(text)
-    ):
+    if not ("@" in text or "&" in text or _holds_at_letters(text)):
+        return []  # most texts
+    first_at = _ANY_AT_FORM.search(text)
+    if first_at is None:
         return []
+    # No address starts before the local part in front of the first "@" written any way: the
+    # text before it is not searched.
+    before = text[: first_at.start()][::-1]
     spans = []
-    for match in _OBFUSCATED_EMAIL.finditer(text):
+    for match in _OBFUSCATED_EMAIL.finditer(
+        text, first_at.start() - _LOCAL_PART_BACKWARDS.match(before).end()
+    ):
         top_level = _TOP_LEVEL_DOMAIN.search(match[0])
         if top_level and top_level[0].lower() not in _FILE_EXTENSIONS:
             spans.append((match.start(), match.end(), EMAIL, _GENERIC_RANK))
@@ -937,7 +949,7 @@ def _obfuscated_email_spans(text: str) -> list[tuple[int, int, str, int]]:
 def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
     at_sign = "@" in text
     four_digits = (_FOUR_ASCII_DIGITS if text.isascii() else _FOUR_DIGITS).search(text)
-    if not (at_sign or four_digits or "&#" in text or _has_at_word(text)):
+    if not (at_sign or four_digits or "&" in text or _has_at_word(text)):
         return []  # most texts
     spans = _obfuscated_email_spans(text)
     kinds = _KINDS_TO_SEARCH[at_sign, four_digits is not None]
@@ -1898,15 +1910,16 @@ def _merge_overlaps(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, i
 
 
 # What every generic value holds: 4 digits or more (a PAN 4, numbers 8 or more), or an "@" or
-# the word "at" (emails, also as people write them to dodge filters), or "&#" ("&#64;" for
-# "@"). Most texts hold none and are not searched further, most of the time of masking them.
-# A generic kind holding none of them must be added to `_generic_spans`' first test.
+# the word "at" (emails, also as people write them to dodge filters), or "&" ("&#64;" and
+# "&commat;" for "@"). Most texts hold none and are not searched further, most of the time
+# of masking them. A generic kind holding none of them must be added to `_generic_spans`'
+# first test.
 _FOUR_DIGITS = re.compile(r"\d(?:\D*+\d){3}")
 # The same in a text of ASCII characters: a range is checked faster than Unicode's digits.
 _FOUR_ASCII_DIGITS = re.compile(r"[0-9](?:[^0-9]*+[0-9]){3}")
-# The word "at" in any case, not inside a word: its letters first, as a pattern starting
-# with a lookbehind tries every character of the text.
-_AT_WORD = re.compile(r"[aA][tT](?![^\W_])(?<![^\W_][aA][tT])")
+# The word "at" in any case, not inside a word, or at the start of "atthe rate": its letters
+# first, as a pattern starting with a lookbehind tries every character of the text.
+_AT_WORD = re.compile(r"[aA][tT](?<![^\W_][aA][tT])(?:(?![^\W_])|(?=[ \t]?[tT][hH][eE]))")
 
 
 def _holds_at_letters(text: str) -> bool:

@@ -64,9 +64,12 @@ def test_a_card_word_does_not_make_a_number_failing_luhn_a_card():
         "name AT domain DOT com",
         "name &#64; domain.com",
         "name&#64;domain.com",
+        "name &commat; domain.com",
+        "NAME &COMMAT; DOMAIN.COM",  # the entity's name in any case, as browsers read it
         "name @ domain.com",
         "ravi.k at gmail.com",
         "ravi at the rate gmail dot com",
+        "ravi attherate gmail dot com",
         "name (at) domain (dot) in",
     ],
 )
