@@ -45,7 +45,7 @@ import phonenumbers
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 18
+MASKER_VERSION = 19
 
 NAME = "[name]"
 EMAIL = "[email]"
