@@ -38,28 +38,34 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import cycle
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import phonenumbers
 
 # The version of the rules below. Stored masked copies of texts record the version they were
 # masked with and are masked again when it changes: bump it with every change to what is
 # masked, however small.
-MASKER_VERSION = 19
+MASKER_VERSION: Final = 19
 
-NAME = "[name]"
-EMAIL = "[email]"
-PHONE = "[phone]"
-CARD_NUMBER = "[card number]"
-PAN = "[PAN]"
-AADHAAR = "[Aadhaar number]"
+NAME: Final = "[name]"
+EMAIL: Final = "[email]"
+PHONE: Final = "[phone]"
+CARD_NUMBER: Final = "[card number]"
+PAN: Final = "[PAN]"
+AADHAAR: Final = "[Aadhaar number]"
 
 # Words of an entity's name written as people write them in a placeholder: the rest is in
 # lower case, as the placeholders above are.
-PLACEHOLDER_WORDS = {"pan": "PAN", "aadhaar": "Aadhaar", "id": "ID", "ifsc": "IFSC", "upi": "UPI"}
-_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
+PLACEHOLDER_WORDS: Final = {
+    "pan": "PAN",
+    "aadhaar": "Aadhaar",
+    "id": "ID",
+    "ifsc": "IFSC",
+    "upi": "UPI",
+}
+_CAMEL_HUMP: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # What separates the words of an entity's name; brackets too, which end a placeholder.
-_NAME_SEPARATORS = re.compile(r"[\s_\-.,:;/()\[\]]+")
+_NAME_SEPARATORS: Final = re.compile(r"[\s_\-.,:;/()\[\]]+")
 
 
 def personal_placeholder(entity_name: str) -> str:
@@ -74,12 +80,12 @@ def personal_placeholder(entity_name: str) -> str:
 # words in brackets, so a user's own "[sic]" matches too: enough to never cut a text inside a
 # placeholder; the chat page marks only the placeholders of the business's entities
 # (rules.presenter).
-_PLACEHOLDER_WORD = r"[^\s\[\]]{1,100}"
-PLACEHOLDER = re.compile(
+_PLACEHOLDER_WORD: Final = r"[^\s\[\]]{1,100}"
+PLACEHOLDER: Final = re.compile(
     rf"\[(?:name|email|phone|card number|PAN|Aadhaar number"
     rf"|{_PLACEHOLDER_WORD}(?: {_PLACEHOLDER_WORD}){{0,19}})\]"
 )
-ELLIPSIS = "…"
+ELLIPSIS: Final = "…"
 
 
 def shorten(text: str, length: int) -> str:
@@ -114,8 +120,8 @@ class PersonalValues:
 
 # Each digit's byte as its value, and as its value * 2 with the digits of the result summed:
 # bytes.translate and sum add up a number in C, several times faster than a loop in Python.
-_LUHN_PLAIN = bytes.maketrans(b"0123456789", bytes(range(10)))
-_LUHN_DOUBLED = bytes.maketrans(b"0123456789", bytes((0, 2, 4, 6, 8, 1, 3, 5, 7, 9)))
+_LUHN_PLAIN: Final = bytes.maketrans(b"0123456789", bytes(range(10)))
+_LUHN_DOUBLED: Final = bytes.maketrans(b"0123456789", bytes((0, 2, 4, 6, 8, 1, 3, 5, 7, 9)))
 
 
 def luhn_valid(number: str) -> bool:
@@ -130,7 +136,7 @@ def luhn_valid(number: str) -> bool:
 
 
 # Verhoeff's tables: multiplication in the dihedral group D5, and the position permutations.
-_VERHOEFF_MULTIPLY = (
+_VERHOEFF_MULTIPLY: Final = (
     (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
     (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
     (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
@@ -142,7 +148,7 @@ _VERHOEFF_MULTIPLY = (
     (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
     (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
 )
-_VERHOEFF_PERMUTE = (
+_VERHOEFF_PERMUTE: Final = (
     (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
     (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
     (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
@@ -155,7 +161,7 @@ _VERHOEFF_PERMUTE = (
 
 
 # Each position's permutation, by character.
-_VERHOEFF_PERMUTE_CHARS = tuple(
+_VERHOEFF_PERMUTE_CHARS: Final = tuple(
     dict(zip("0123456789", row, strict=True)) for row in _VERHOEFF_PERMUTE
 )
 
@@ -176,61 +182,61 @@ def verhoeff_valid(number: str) -> bool:
 # figure, thin, narrow no-break), tabs and line breaks, dashes of every length and the minus
 # sign, dots, slashes, colons, parentheses; up to three of them, as in "+91 (98765) 43210",
 # "98765 - 43210" or "4111  1111". Which of them a kind of number may use is decided later.
-_DIGIT_SEPARATOR = r"[ \t\r\n\u00a0\u2007\u2009\u202f._\-\u2010-\u2015\u2212/:()]"
-_DIGIT_GAP = _DIGIT_SEPARATOR + "{0,3}"
+_DIGIT_SEPARATOR: Final = r"[ \t\r\n\u00a0\u2007\u2009\u202f._\-\u2010-\u2015\u2212/:()]"
+_DIGIT_GAP: Final = _DIGIT_SEPARATOR + "{0,3}"
 # Inside a run of the generic pattern, also a wide gap of spaces ("4111    1111", tabs lined up)
 # and one of the characters people use to dodge filters ("4111,1111,…", "98765·43210",
 # "4111+1111+…", "#", "~", "*", "•"), alone: with a space after it, it is a list ("12345678,
 # 87654321"). A number written with one of those is only taken for a card or a mobile number
 # (`_ODD_GAP`): "1,234,567" is an amount.
-_ODD_SEPARATORS = ",#*~+\u00b7\u2022"
-_RUN_GAP = (
+_ODD_SEPARATORS: Final = ",#*~+\u00b7\u2022"
+_RUN_GAP: Final = (
     rf"(?:{_DIGIT_SEPARATOR}{{0,3}}|[ \t\u00a0\u2007\u2009\u202f]{{4,8}}|[{_ODD_SEPARATORS}])"
 )
-_ODD_GAP = re.compile(f"[{_ODD_SEPARATORS}]")
+_ODD_GAP: Final = re.compile(f"[{_ODD_SEPARATORS}]")
 
 # Letters and digits (Python's \w) plus combining marks: the vowel signs of Indic scripts are
 # marks, and a name or address written in one must not end at each of them.
-_WORD_CHARS = r"\w\u0300-\u036f\u0900-\u0963\u0966-\u0dff"  # all but the danda punctuation
-_WORD_CHAR = f"[{_WORD_CHARS}]"
+_WORD_CHARS: Final = r"\w\u0300-\u036f\u0900-\u0963\u0966-\u0dff"  # all but the danda punctuation
+_WORD_CHAR: Final = f"[{_WORD_CHARS}]"
 
 # Characters allowed in the local part of an address (RFC 5322 "atext" and the dot). Wide on
 # purpose: masking "email=a@b.co" whole beats leaving the start of an unusual address readable.
-_EMAIL_LOCAL_CHAR = rf"[{_WORD_CHARS}.!#$%&'*+/=?^`{{|}}~\-]"
-_EMAIL_DOMAIN_LABEL = rf"[{_WORD_CHARS}\-]++"
+_EMAIL_LOCAL_CHAR: Final = rf"[{_WORD_CHARS}.!#$%&'*+/=?^`{{|}}~\-]"
+_EMAIL_DOMAIN_LABEL: Final = rf"[{_WORD_CHARS}\-]++"
 
 # The PAN's 4th letter, the holder type: python-stdnum's list, with K (Krish, trusts).
-_PAN_HOLDER_TYPES = "ABCFGHJLPTK"
+_PAN_HOLDER_TYPES: Final = "ABCFGHJLPTK"
 
 # Obfuscated emails: the "@" written as "(at)", "[at]", "{at}", "<at>", "&#64;", "&commat;", "at
 # the rate" (as said in India) or with spaces around it, and the dots of the domain as "(dot)",
 # "[dot]" or " dot ".
-_OBFUSCATED_AT = r"""(?:
+_OBFUSCATED_AT: Final = r"""(?:
     [ \t]{0,3} (?: [(\[{<] [ \t]? (?i:at|@) [ \t]? [)\]}>] | &\#64; | &(?i:commat); ) [ \t]{0,3}
     | [ \t]{1,3} (?i:at [ \t]? the [ \t]? rate (?:[ \t]? of)?) [ \t]{1,3}
     | [ \t]{1,3} @ [ \t]{0,3} | @ [ \t]{1,3}
 )"""
-_DOT_WORD = (
+_DOT_WORD: Final = (
     r"(?:[ \t]{0,3}[(\[{<][ \t]?(?i:dot)[ \t]?[)\]}>][ \t]{0,3}|[ \t]{1,3}(?i:dot)[ \t]{1,3})"
 )
-_OBFUSCATED_DOT = rf"(?:\.|{_DOT_WORD})"
-_MAIL_PROVIDERS = (
+_OBFUSCATED_DOT: Final = rf"(?:\.|{_DOT_WORD})"
+_MAIL_PROVIDERS: Final = (
     r"(?i:gmail|googlemail|yahoo|ymail|rocketmail|hotmail|outlook|live|msn|rediffmail|rediff"
     r"|icloud|me|aol|protonmail|proton|pm|zoho|zohomail|gmx|yandex|mail|fastmail|tutanota)"
     r"(?![\w\-])"
 )
 # The rest of a PAN spelled letter by letter, after its first letter and separator.
-_PAN_SPELLED_REST = (
+_PAN_SPELLED_REST: Final = (
     f"[A-Z](?P=pan_space)[A-Z](?P=pan_space)[{_PAN_HOLDER_TYPES}](?P=pan_space)[A-Z](?P=pan_space)"
     + "".join(r"\d(?P=pan_space)" for _ in range(4))
     + r"[A-Z](?![^\W_])"
 )
 # A PAN glued to the words before it: "pancardABCPK1234F", "PAN noABCPK1234F".
-_PAN_WORD_BEFORE = re.compile(r"(?:pan|card|no|number|is|hai)[\s.:\-]{0,3}\Z", re.IGNORECASE)
+_PAN_WORD_BEFORE: Final = re.compile(r"(?:pan|card|no|number|is|hai)[\s.:\-]{0,3}\Z", re.IGNORECASE)
 
 # Found in a second pass, and only in texts with an "@" written some way (`_ANY_AT_FORM`):
 # most have none.
-_OBFUSCATED_EMAIL = re.compile(
+_OBFUSCATED_EMAIL: Final = re.compile(
     rf"""  # "name(at)domain.com", "name at gmail dot com", "name &#64; x.in"
         [{_WORD_CHARS}.+\-] (?<![{_WORD_CHARS}.+\-].) [{_WORD_CHARS}.+\-]*+
         (?:
@@ -250,13 +256,13 @@ _OBFUSCATED_EMAIL = re.compile(
 # or at the space or bracket before an "at" ("&COMMAT;" too, which a hint case-sensitive about it
 # missed before). Up to 5 spaces and brackets are between it and
 # the local part before ("name  ( at )"), which holds none of them.
-_ANY_AT_FORM = re.compile(
+_ANY_AT_FORM: Final = re.compile(
     r"[@&(\[{<\s](?:(?<=@)|(?<=&)(?:\#64;|(?i:commat);)|(?<=[(\[{<\s])[aA][tT])"
 )
 # The same "at" in a text of ASCII characters lowered: a pattern starting with a literal, which
 # re finds much faster than a class.
-_LOWERED_AT_AFTER_GAP = re.compile(r"at(?<=[(\[{<\s]at)")
-_LOCAL_PART_BACKWARDS = re.compile(rf"[ \t(\[{{<]{{0,5}}[{_WORD_CHARS}.+\-]*+")
+_LOWERED_AT_AFTER_GAP: Final = re.compile(r"at(?<=[(\[{<\s]at)")
+_LOCAL_PART_BACKWARDS: Final = re.compile(rf"[ \t(\[{{<]{{0,5}}[{_WORD_CHARS}.+\-]*+")
 
 # Numbers are found as runs: digits joined by separators, at least 8 digits (the shortest
 # international phone number), not glued to a digit in front (glued to a letter, they are
@@ -270,7 +276,7 @@ _LOCAL_PART_BACKWARDS = re.compile(rf"[ \t(\[{{<]{{0,5}}[{_WORD_CHARS}.+\-]*+")
 # pattern of its own starting with the characters it can start with: re skips to those
 # quickly, and tries nothing at other places, where an alternation starting with a lookbehind
 # tries every kind at every character.
-_GENERIC_KINDS = (
+_GENERIC_KINDS: Final = (
     (
         "email",
         re.compile(
@@ -312,8 +318,8 @@ _GENERIC_KINDS = (
 #
 # Each with how many characters before the text's first digit a value of the kind may start:
 # every kind but an address holds digits, so the text before them need not be searched.
-_REACH_BEFORE_DIGITS = {"email": None, "pan": 6, "pan_spelled": 10, "number": 2}
-_KINDS_TO_SEARCH = {
+_REACH_BEFORE_DIGITS: Final = {"email": None, "pan": 6, "pan_spelled": 10, "number": 2}
+_KINDS_TO_SEARCH: Final = {
     (at_sign, four_digits): tuple(
         (kind, pattern, _REACH_BEFORE_DIGITS[kind])
         for kind, pattern in _GENERIC_KINDS
@@ -353,13 +359,13 @@ def _generic_matches(
         found = [entry for entry in found if entry[3] is not None]
 
 
-_DIGITS = re.compile(r"\d+")
+_DIGITS: Final = re.compile(r"\d+")
 
-_LONGEST_NUMBER = 19  # digits, the longest card number
+_LONGEST_NUMBER: Final = 19  # digits, the longest card number
 # Dates and times inside a run of digits: "9/8/2024 10:30" or "05 06 2024" is no phone
 # number, however its digits read. Day and month (either order) before a 4-digit year, or a
 # year before them, with the same separator twice.
-_DATE = re.compile(
+_DATE: Final = re.compile(
     r"(?:(?:0?[1-9]|[12]\d|3[01])(?P<sep>[./\- ])(?:0?[1-9]|[12]\d|3[01])(?P=sep)(?:19|20)\d\d"
     r"|(?:19|20)\d\d(?P<sep2>[./\- ])(?:0?[1-9]|1[0-2])(?P=sep2)(?:0?[1-9]|[12]\d|3[01]))(?!\d)"
 )
@@ -367,22 +373,22 @@ _DATE = re.compile(
 # Ranks break ties between spans covering exactly the same text: lowest wins. Known values beat
 # generic kinds (an entity holding a phone number shows as that entity); a checksum-valid number
 # beats a phone number, which has no checksum (a Verhoeff-valid "919876543210" shows as Aadhaar).
-_KNOWN_RANK = 0
-_GENERIC_RANK = 1
-_UNCHECKED_NUMBER_RANK = 2
+_KNOWN_RANK: Final = 0
+_GENERIC_RANK: Final = 1
+_UNCHECKED_NUMBER_RANK: Final = 2
 
 
 # A mobile number spelled digit by digit ("9 8 7 6 5 4 3 2 1 0"), perhaps behind its trunk 0 or
 # 91; found apart from other numbers, as no other kind is written so.
-_SPELLED_GAP = r"[ \t\r\n\u00a0\u2007\u2009\u202f._\-\u2010-\u2015\u2212/()]{1,3}"
-_SPELLED_PHONE = re.compile(
+_SPELLED_GAP: Final = r"[ \t\r\n\u00a0\u2007\u2009\u202f._\-\u2010-\u2015\u2212/()]{1,3}"
+_SPELLED_PHONE: Final = re.compile(
     rf"(?<!\d)(?:(?:0|9{_SPELLED_GAP}1){_SPELLED_GAP})?[6-9](?:{_SPELLED_GAP}\d(?!\d)){{9}}"
 )
 
-_DECIMAL = re.compile(r"0\.\d")
-_EXTENSION_FIRST = frozenset(", \txXeE")
+_DECIMAL: Final = re.compile(r"0\.\d")
+_EXTENSION_FIRST: Final = frozenset(", \txXeE")
 # A phone number's extension: "x123", " ext. 45", ", extn 12"; masked with its number.
-_EXTENSION = re.compile(
+_EXTENSION: Final = re.compile(
     r",?[ \t]{0,2}(?:x|ext|extn|extension)\.?[ \t]{0,2}[:#]?\d{1,6}(?!\d)", re.IGNORECASE
 )
 
@@ -507,7 +513,7 @@ def _is_aadhaar(digits: str, group_lengths: list[int]) -> bool:
     return group_lengths in ([12], [4, 4, 4]) and _aadhaar_digits(digits)
 
 
-_FEWEST_SMALL_GROUPS = 6  # an Aadhaar in pairs; a card has more digits
+_FEWEST_SMALL_GROUPS: Final = 6  # an Aadhaar in pairs; a card has more digits
 
 
 def _small_group_spans(text: str, groups: list[re.Match[str]]) -> list[tuple[int, int, str, int]]:
@@ -545,8 +551,8 @@ def _small_group_spans(text: str, groups: list[re.Match[str]]) -> list[tuple[int
 
 # Between digits typed one or two at a time: spaces, dashes or dots; a list of ratings is
 # written "24/51/62", a time "10:30".
-_SMALL_GAP = re.compile(r"[ \t\u00a0.\-\u2010-\u2015\u2212_]{1,3}\Z")
-_SAID_CARD_OR_AADHAAR = re.compile(
+_SMALL_GAP: Final = re.compile(r"[ \t\u00a0.\-\u2010-\u2015\u2212_]{1,3}\Z")
+_SAID_CARD_OR_AADHAAR: Final = re.compile(
     r"\b(?:card|debit|credit|visa|master|rupay|amex|maestro|a{1,2}dh?a{1,2}r|uid)", re.IGNORECASE
 )
 
@@ -563,7 +569,7 @@ def _ends(first: int, last: int) -> Iterator[tuple[int, int]]:
 # The first digit of every card network's numbers (Visa 4; Mastercard 2 and 5; Amex, Diners
 # and JCB 3; RuPay, Discover, Maestro and UnionPay 5, 6 and 8): a list of scores typed in
 # pairs ("10 20 30 40 50 60 70 84") passes Luhn one time in ten, but mostly starts otherwise.
-_CARD_NETWORK_DIGITS = "234568"
+_CARD_NETWORK_DIGITS: Final = "234568"
 
 
 def _checked_stretch(
@@ -585,7 +591,7 @@ def _checked_stretch(
 # words just before a number decide, in English and in Hindi typed in Latin letters, as
 # Presidio's context words do: only within `_CONTEXT_WINDOW` characters, so the look costs
 # the same for every number however long the text.
-_CONTEXT_WINDOW = 48
+_CONTEXT_WINDOW: Final = 48
 
 
 def _word_classes(**classes: str) -> dict[str, str]:
@@ -594,7 +600,7 @@ def _word_classes(**classes: str) -> dict[str, str]:
 
 # Each word's class; the window's words are looked up one by one (a pattern of them all,
 # case-insensitive, costs tens of microseconds a number).
-_CONTEXT_CLASSES = _word_classes(
+_CONTEXT_CLASSES: Final = _word_classes(
     card="card kaard kard debit credit atm maestro rupay visa mastercard master amex diners "
     "discover cc",
     aadhaar="aadhaar aadhar adhaar adhar aadaar aadar adaar adar uid uidai",
@@ -611,19 +617,19 @@ _CONTEXT_CLASSES = _word_classes(
 # Words that name the number, of the class of a word up to two words before them ("card
 # number", "order no", "OTP is no.", "card ka number"); otherwise ("number:", "mera no",
 # "order delivered, my number is") a phone number's.
-_NUMBER_WORDS = frozenset(
+_NUMBER_WORDS: Final = frozenset(
     _word_classes(number="no num numbr number nmbr nbr nambar numbar id details")
 )
 # A word, or "#": its first character a class, which re skips to, unlike an alternation's.
-_CONTEXT_TOKEN = re.compile(r"[a-z#](?:(?<=#)|[a-z]*+)")
-_ANY_CONTEXT_WORD = _CONTEXT_CLASSES.keys() | _NUMBER_WORDS
+_CONTEXT_TOKEN: Final = re.compile(r"[a-z#](?:(?<=#)|[a-z]*+)")
+_ANY_CONTEXT_WORD: Final = _CONTEXT_CLASSES.keys() | _NUMBER_WORDS
 
 
 # Before a number inside a link or a path ("/orders/027724303", "?id=123456789012",
 # "GST/7928/218773"): a letter earlier in the same word, then "/" or "=" right before it. A
 # WhatsApp or "tel:" link holds a phone number, though.
-_LETTER = re.compile(r"[^\W\d_]")
-_PHONE_LINK = re.compile(r"wa\.me/|whatsapp|tel:|callto:", re.IGNORECASE)
+_LETTER: Final = re.compile(r"[^\W\d_]")
+_PHONE_LINK: Final = re.compile(r"wa\.me/|whatsapp|tel:|callto:", re.IGNORECASE)
 
 
 class _Context(NamedTuple):
@@ -635,9 +641,9 @@ class _Context(NamedTuple):
     in_link: bool  # digits in a link's path: only a card said to be one
 
 
-_NO_CONTEXT = _Context(False, False, False, False, False, False)
+_NO_CONTEXT: Final = _Context(False, False, False, False, False, False)
 # What ends a link or path right before its number: "/orders/", "?id=", "tel:".
-_LINK_ENDS = frozenset("/=:")
+_LINK_ENDS: Final = frozenset("/=:")
 
 
 def _context_before(text: str, start: int) -> _Context:
@@ -894,20 +900,20 @@ def _part_of_identifier(
 # Not addresses though shaped like them: "logo@2x.png" (a file at twice the size), "pkg@1.2.3"
 # (a version), "git@github.com:team/app.git" or "git@gitlab.com" (SSH remotes). Not .zip or
 # .mov, which are top-level domains too.
-_FILE_EXTENSIONS = frozenset(
+_FILE_EXTENSIONS: Final = frozenset(
     ("png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "heic", "pdf",
      "txt", "csv", "json", "xml", "yaml", "yml", "html", "htm", "js", "css", "mp3", "mp4", "avi",
      "wav", "gz", "tgz", "tar", "rar", "apk", "exe", "dmg", "iso", "doc", "docx",
      "xls", "xlsx", "ppt", "pptx")
 )  # fmt: skip
-_SSH_PATH = re.compile(r":[\w~.-]*/")
+_SSH_PATH: Final = re.compile(r":[\w~.-]*/")
 # An ISBN is said to be one: "ISBN 0-306-40615-2", "isbn-13: 978...".
-_ISBN_BEFORE = re.compile(r"isbn(?:-?1[03])?:?[ \t]{0,2}\Z", re.IGNORECASE)
+_ISBN_BEFORE: Final = re.compile(r"isbn(?:-?1[03])?:?[ \t]{0,2}\Z", re.IGNORECASE)
 
 
 # An obfuscated address ends with a top-level domain, letters only and no file's extension:
 # "x(at)y(dot)5" and "logo (at) 2x.png" are none.
-_TOP_LEVEL_DOMAIN = re.compile(r"(?<![\w\-])[^\W\d_]{2,24}\Z")
+_TOP_LEVEL_DOMAIN: Final = re.compile(r"(?<![\w\-])[^\W\d_]{2,24}\Z")
 
 
 def _is_address(text: str, match: re.Match[str]) -> bool:
@@ -922,7 +928,7 @@ def _is_address(text: str, match: re.Match[str]) -> bool:
     )
 
 
-_NEXT_GROUP = re.compile(r"(?<=\D)\d")
+_NEXT_GROUP: Final = re.compile(r"(?<=\D)\d")
 
 
 def _glued(text: str, start: int) -> bool:
@@ -1004,14 +1010,14 @@ def _generic_spans(text: str) -> list[tuple[int, int, str, int]]:
 
 # Values shorter than this would mask common words and numbers everywhere ("NA", "12"). Name
 # parts may be shorter ("Li", "Om"): see COMMON_WORDS.
-_MIN_KNOWN_LENGTH = 3
+_MIN_KNOWN_LENGTH: Final = 3
 
 # Known values are bounded by plain \w (a letter, digit or "_"), not _WORD_CHAR: without the
 # vowel signs a value may match where one meets it, which masks more, never less. Names are
 # bounded by letters only, so that "ravi_kumar" and "ravi2" show the name.
-_KNOWN_BOUNDARY = r"\w"
-_WORD_CHAR_FIRST = re.compile(_KNOWN_BOUNDARY)
-_WORD_CHAR_LAST = re.compile(_KNOWN_BOUNDARY + r"\Z")
+_KNOWN_BOUNDARY: Final = r"\w"
+_WORD_CHAR_FIRST: Final = re.compile(_KNOWN_BOUNDARY)
+_WORD_CHAR_LAST: Final = re.compile(_KNOWN_BOUNDARY + r"\Z")
 
 
 def _is_word_char(char: str) -> bool:
@@ -1032,9 +1038,9 @@ def _lowered(text: str) -> str:
     return lowered if lowered.isascii() else lowered.replace("ς", "σ")
 
 
-_NAME_PART_SEPARATORS = re.compile(r"[\s.,\-_]+")
-_DIGITS_VALUE = re.compile(r"[\d\s.\-()+]+")
-_FLOAT_OF_AN_INTEGER = re.compile(r"(\d+)\.0+")
+_NAME_PART_SEPARATORS: Final = re.compile(r"[\s.,\-_]+")
+_DIGITS_VALUE: Final = re.compile(r"[\d\s.\-()+]+")
+_FLOAT_OF_AN_INTEGER: Final = re.compile(r"(\d+)\.0+")
 
 # --- Folding: what is compared, not what is shown -------------------------------------------
 
@@ -1046,7 +1052,7 @@ _FLOAT_OF_AN_INTEGER = re.compile(r"(\d+)\.0+")
 # forms as plain ones (NFKC: "ＢＱＺＰＢ４８２１Ｋ", a full-width "＠", the ideographic space, "․"),
 # digits of every script as 0-9, letters without their accents ("José" is "Jose"), and every
 # apostrophe as "'" ("D’Souza" is "D'Souza").
-_INVISIBLE = frozenset(
+_INVISIBLE: Final = frozenset(
     code
     for low, high in (
         (0x034F, 0x034F),
@@ -1064,7 +1070,7 @@ _INVISIBLE = frozenset(
 # Cyrillic and Greek capitals that look like Latin ones ("АВСРК1234F" is a PAN to the eye), read
 # as those; each one's small letter as the Latin small letter, so that folding keeps case
 # pairs and a value is found case-insensitively whichever script it is typed in.
-_HOMOGLYPHS = {
+_HOMOGLYPHS: Final = {
     look_alike: latin
     for capitals, latins in (
         ("АВСЕНІЈКМОРЅТХУ", "ABCEHIJKMOPSTXY"),  # Cyrillic
@@ -1073,7 +1079,7 @@ _HOMOGLYPHS = {
     for capital, latin_capital in zip(capitals, latins, strict=True)
     for look_alike, latin in ((capital, latin_capital), (capital.lower(), latin_capital.lower()))
 }
-_FOLDED_AS = {
+_FOLDED_AS: Final = {
     **dict.fromkeys("\u2019\u2018\u02bc\u00b4\u2032", "'"),
     **{"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i"},
     # Spaces and line breaks that NFKC keeps: the Ogham space mark, the line and paragraph
@@ -1147,7 +1153,7 @@ def _folding() -> _Folding:
     return _Folding(table, frozenset(marks), frozenset(map(chr, [*length_changing, *marks])))
 
 
-_PAST_ASCII = re.compile(r"[^\x00-\x7f]+")
+_PAST_ASCII: Final = re.compile(r"[^\x00-\x7f]+")
 
 
 class Folded(NamedTuple):  # a tuple, not a dataclass: one is made for every text masked
@@ -1200,7 +1206,7 @@ def _word_set(words: str) -> frozenset[str]:
 # Name parts that are also common words mask only when written as a name ("Will", not "will":
 # "I will pay the bill" stays readable for Will Bill) or right after words that introduce a
 # name ("my name is will"); so do two-letter parts ("Li", "Om"). Titles never mask.
-COMMON_WORDS = _word_set(
+COMMON_WORDS: Final = _word_set(
     """
     a about after all also am an and any april are art as ask at august autumn baby back ball
     bank baker bell best big bill bird black blue bold bond box brave bright brook brown bud
@@ -1222,27 +1228,27 @@ COMMON_WORDS = _word_set(
     roshni sagar sona sonu sundar suraj
     """
 )
-_NAME_PARTICLES = _word_set(
+_NAME_PARTICLES: Final = _word_set(
     "da de del della di do dos das du van von der den ter ten la le bin ibn"
 )
-_TITLES = _word_set(
+_TITLES: Final = _word_set(
     "mr mrs ms miss mx dr prof sir madam shri sri smt km kumari er adv capt col jr sr"
 )
-_NAME_CONTEXTS = ("name is ", "name: ", "i am ", "i'm ", "this is ", "call me ", "dear ",
+_NAME_CONTEXTS: Final = ("name is ", "name: ", "i am ", "i'm ", "this is ", "call me ", "dear ",
                   "hi ", "hello ", "hey ", "thanks ", "thanks, ", "regards, ", "mr ", "mr. ",
                   "mrs ", "mrs. ", "ms ", "ms. ", "dr ", "dr. ", "miss ")  # fmt: skip
-_NAME_CONTEXT_BEFORE = re.compile(
+_NAME_CONTEXT_BEFORE: Final = re.compile(
     "(?:"
     + "|".join(re.escape(context).replace(r"\ ", r"\s") for context in _NAME_CONTEXTS)
     + r")\Z",
     re.IGNORECASE,
 )
-_LONGEST_NAME_CONTEXT = max(map(len, _NAME_CONTEXTS))
+_LONGEST_NAME_CONTEXT: Final = max(map(len, _NAME_CONTEXTS))
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+_MONTHS: Final = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")  # fmt: skip
 # A date as stored: 1990-05-14, 14/05/1990, 14-5-1990, 14.05.1990, 14 May 1990, May 14, 1990.
-_STORED_DATES = (
+_STORED_DATES: Final = (
     re.compile(r"(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?:[T ][\d:.Z+-]*)?"),
     re.compile(r"(?P<day>\d{1,2})[-/.](?P<month>\d{1,2})[-/.](?P<year>\d{4})"),
     re.compile(
@@ -1276,15 +1282,15 @@ def _stored_date(value: str) -> tuple[int, int, int] | None:
 # A date written in any form: three words or numbers with - / . or a space between, not inside
 # a longer word. Tried at every word start (a lookahead), so that "on 14 May 1990" is read from
 # "14" as well as from "on"; `_KnownDate` says which of them is a known date.
-_DATE_PART = r"(?:\d{1,4}(?:st|nd|rd|th)?|[a-z]{3,9}\.?)"
-_DATE_SEPARATOR = r"(?:,?[ \t]{1,2}|[-/.])"
-_WRITTEN_DATE = re.compile(
+_DATE_PART: Final = r"(?:\d{1,4}(?:st|nd|rd|th)?|[a-z]{3,9}\.?)"
+_DATE_SEPARATOR: Final = r"(?:,?[ \t]{1,2}|[-/.])"
+_WRITTEN_DATE: Final = re.compile(
     rf"(?<!\w)(?=({_DATE_PART}){_DATE_SEPARATOR}({_DATE_PART}){_DATE_SEPARATOR}({_DATE_PART})(?!\w))",
     re.IGNORECASE,
 )
-_ORDINALS = ("", "st", "nd", "rd", "th")
+_ORDINALS: Final = ("", "st", "nd", "rd", "th")
 # A date of six or eight digits and nothing else ("14051990", "19900514", "140590").
-_COMPACT_DATE = re.compile(r"(?<!\d)(?:\d{8}|\d{6})(?!\d)")
+_COMPACT_DATE: Final = re.compile(r"(?<!\d)(?:\d{8}|\d{6})(?!\d)")
 
 
 class _KnownDate:
@@ -1323,8 +1329,8 @@ class _KnownDate:
 
 # The words and numbers of a stored value, which may be typed with other punctuation between
 # them: an address stored as "12 MG Road, Indiranagar" typed "12, MG Road Indiranagar".
-_VALUE_TOKEN = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0900-\u0963\u0966-\u0dff])+")
-_MOST_TOKEN_GAP = 8  # characters other than letters and digits between the words of a value
+_VALUE_TOKEN: Final = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0900-\u0963\u0966-\u0dff])+")
+_MOST_TOKEN_GAP: Final = 8  # characters other than letters and digits between the words of a value
 
 
 def _index_key(literal: str) -> str:
@@ -1333,7 +1339,7 @@ def _index_key(literal: str) -> str:
     return literal[:2]
 
 
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_LETTER_RUN: Final = re.compile(r"[^\W\d_]+")
 
 
 def _key_positions(key: str, text: str, lowered: str) -> Iterator[int]:
@@ -1501,10 +1507,10 @@ class _KnownTexts:
 # Values of more words or numbers than this, or of more digits than the longest card, are
 # found by `_TokenSequence`: a pattern of one, tried at every word start of a text of its
 # first words, costs the text's length times the value's.
-_MOST_PATTERN_TOKENS = 4
-_MOST_PATTERN_DIGITS = _LONGEST_NUMBER + 1
-_DIGIT_UNIT = re.compile(r"\d")
-_MOST_DIGIT_GAP = 3  # characters between the digits of a number, as _DIGIT_GAP allows
+_MOST_PATTERN_TOKENS: Final = 4
+_MOST_PATTERN_DIGITS: Final = _LONGEST_NUMBER + 1
+_DIGIT_UNIT: Final = re.compile(r"\d")
+_MOST_DIGIT_GAP: Final = 3  # characters between the digits of a number, as _DIGIT_GAP allows
 
 
 @dataclass(frozen=True)
@@ -1529,8 +1535,8 @@ class _Units:
         return units
 
 
-WORDS = _Units(_VALUE_TOKEN, _MOST_TOKEN_GAP)
-DIGITS = _Units(_DIGIT_UNIT, _MOST_DIGIT_GAP)
+WORDS: Final = _Units(_VALUE_TOKEN, _MOST_TOKEN_GAP)
+DIGITS: Final = _Units(_DIGIT_UNIT, _MOST_DIGIT_GAP)
 
 
 class _TokenSequence:
@@ -1599,9 +1605,9 @@ class _NamePart(NamedTuple):  # a tuple: several are made for every Masker
 
 # How the parts of a name written in a text are joined: nothing or ".", "_", "-" (glued:
 # "ravikumar", "ravi_kumar"), or with a space among them (spaced: "Ravi Kumar").
-_NAME_GLUE = "._-"
-_MOST_NAME_PARTS = 5  # a part, then up to four more; leading particles ("van der") aside
-_MOST_LEADING_PARTICLES = 2
+_NAME_GLUE: Final = "._-"
+_MOST_NAME_PARTS: Final = 5  # a part, then up to four more; leading particles ("van der") aside
+_MOST_LEADING_PARTICLES: Final = 2
 
 # The states of reading a name: only leading particles so far; a name that may be spaced; a
 # name whose first part is a weak one in any case, which must go on glued ("ravikumar" for a
@@ -1769,12 +1775,14 @@ class _NameFinder:
 
 
 # Digits as a number may be written: each from the next no further than `_DIGIT_GAP` allows.
-_DIGIT_CHAIN = re.compile(rf"\d(?:{_DIGIT_GAP}\d)*+")
-_NOT_DIGIT = re.compile(r"\D")
+_DIGIT_CHAIN: Final = re.compile(rf"\d(?:{_DIGIT_GAP}\d)*+")
+_NOT_DIGIT: Final = re.compile(r"\D")
 # A country code or trunk 0 in front of a phone number ("+91 ", "0049 ", "(0)"), not inside a
 # longer number, ending where the number starts; at most 16 characters.
-_PHONE_PREFIX = re.compile(rf"(?<!\d)(?:\(?\+?\d{{1,4}}\)?{_DIGIT_GAP})?(?:\(?0\)?{_DIGIT_GAP})?\Z")
-_LONGEST_PHONE_PREFIX = 16
+_PHONE_PREFIX: Final = re.compile(
+    rf"(?<!\d)(?:\(?\+?\d{{1,4}}\)?{_DIGIT_GAP})?(?:\(?0\)?{_DIGIT_GAP})?\Z"
+)
+_LONGEST_PHONE_PREFIX: Final = 16
 
 
 class _KnownDigits:
@@ -1812,8 +1820,8 @@ class _KnownDigits:
                 index = digits.find(self.digits, index + 1)
 
 
-_PHONE_PUNCTUATION = re.compile(r"[ ()\-.]+")
-_INDIAN_MOBILE = re.compile(r"(?:\+91)?[6-9][0-9]{9}")
+_PHONE_PUNCTUATION: Final = re.compile(r"[ ()\-.]+")
+_INDIAN_MOBILE: Final = re.compile(r"(?:\+91)?[6-9][0-9]{9}")
 
 
 def _phone_digits(phone: str) -> str:
@@ -1934,12 +1942,12 @@ def _merge_overlaps(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, i
 # "&commat;" for "@"). Most texts hold none and are not searched further, most of the time
 # of masking them. A generic kind holding none of them must be added to `_generic_spans`'
 # first test.
-_FOUR_DIGITS = re.compile(r"\d(?:\D*+\d){3}")
+_FOUR_DIGITS: Final = re.compile(r"\d(?:\D*+\d){3}")
 # The same in a text of ASCII characters: a range is checked faster than Unicode's digits.
-_FOUR_ASCII_DIGITS = re.compile(r"[0-9](?:[^0-9]*+[0-9]){3}")
+_FOUR_ASCII_DIGITS: Final = re.compile(r"[0-9](?:[^0-9]*+[0-9]){3}")
 # The word "at" in any case, not inside a word, or at the start of "atthe rate": its letters
 # first, as a pattern starting with a lookbehind tries every character of the text.
-_AT_WORD = re.compile(r"[aA][tT](?<![^\W_][aA][tT])(?:(?![^\W_])|(?=[ \t]?[tT][hH][eE]))")
+_AT_WORD: Final = re.compile(r"[aA][tT](?<![^\W_][aA][tT])(?:(?![^\W_])|(?=[ \t]?[tT][hH][eE]))")
 
 
 def _holds_at_letters(text: str) -> bool:
@@ -1947,7 +1955,7 @@ def _holds_at_letters(text: str) -> bool:
 
 
 # The same in a text of ASCII characters lowered, from the literal "at".
-_LOWERED_AT_WORD = re.compile(r"at(?<![^\W_]at)(?:(?![^\W_])|(?=[ \t]?the))")
+_LOWERED_AT_WORD: Final = re.compile(r"at(?<![^\W_]at)(?:(?![^\W_])|(?=[ \t]?the))")
 
 
 def _has_at_word(text: str, lowered: str | None) -> bool:
