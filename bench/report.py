@@ -94,7 +94,7 @@ def machine():
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0].split()[0]
-    commit = _git("rev-parse", "--short", "HEAD")
+    commit = _git("rev-parse", "--short", "HEAD") or "unknown"
     if _git("status", "--porcelain", "--untracked-files=no"):
         commit += " with uncommitted changes"
     return (
@@ -110,7 +110,7 @@ def _git(*args):
         capture_output=True,
         text=True,
     )
-    return result.stdout.strip() or "unknown"
+    return result.stdout.strip()  # empty for a clean tree
 
 
 def _page(scale_run, name):
