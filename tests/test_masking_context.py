@@ -84,6 +84,8 @@ def test_an_obfuscated_email_is_masked(email):
         "meet at gate 5. ok",
         "I am at home dot",
         "the office is at 5th floor",
+        "meet atthe gate 5 ok",  # "atthe" opens the search for "at the rate" addresses
+        "tips &commat; noon",  # an "@" written as its entity, and no domain after it
         "logo (at) 2x.png",  # a file at twice the size
         "version (at) 1.2",  # no letters for a top-level domain
     ],
